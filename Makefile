@@ -1,0 +1,55 @@
+# e-Jamkesda. Two commands: `make run` (demo on SQLite) and `make test` (every check and test).
+# Everything is installed into the project folder (.tools/ for uv, .venv/ for Python packages)
+# from the lock file, so a fresh machine needs only python3.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+PY := .venv/bin/python
+PORT ?= 8000
+export EJAMKESDA_ENV ?= development
+
+.PHONY: setup run test lint typecheck pytest migrate demo messages benchmark clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet
+	touch $@
+
+setup: .venv/.synced
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+
+demo: migrate
+	$(PY) manage.py seed_demo --if-empty
+
+run: demo
+	@echo ""
+	@echo "e-Jamkesda berjalan di http://127.0.0.1:$(PORT)/  (Ctrl+C untuk berhenti)"
+	@$(PY) manage.py demo_logins
+	@trap 'kill 0' EXIT; $(PY) manage.py db_worker --queue-name '*' & \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: setup
+	$(PY) -m mypy
+
+pytest: setup
+	EJAMKESDA_ENV=test $(PY) -m pytest
+
+test: lint typecheck pytest
+
+benchmark: setup
+	$(PY) benchmarks/import_participants.py
+
+clean:
+	rm -rf .venv .tools var

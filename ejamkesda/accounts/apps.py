@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "ejamkesda.accounts"
+    label = "accounts"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from ejamkesda.accounts import signals  # noqa: F401
+        from ejamkesda.core.navigation import register_menu
+        from ejamkesda.core.roles import Role
+
+        register_menu("Pengguna", "accounts:users", {Role.UPT_ADMIN})

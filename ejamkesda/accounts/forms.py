@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from ejamkesda.accounts.models import Agency
+from ejamkesda.core.roles import Role
+from ejamkesda.providers.models import Provider
+
+
+class UserForm(forms.Form):
+    username = forms.CharField(label=_("Nama pengguna"), max_length=150)
+    full_name = forms.CharField(label=_("Nama lengkap"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    role = forms.ChoiceField(label=_("Peran"), choices=Role.choices)
+    provider = forms.ModelChoiceField(label=_("PPK"), queryset=Provider.objects.all(), required=False)
+    agency = forms.ModelChoiceField(label=_("OPD"), queryset=Agency.objects.all(), required=False)
+    password = forms.CharField(label=_("Kata sandi awal"), widget=forms.PasswordInput, required=False)
+    is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data.get("password") or ""
+        if password:
+            validate_password(password)
+        return password

@@ -1,0 +1,60 @@
+"""Users and the agencies (OPD) they may belong to."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ejamkesda.core.roles import AGENCY_BOUND_ROLES, PROVIDER_BOUND_ROLES, Role
+
+
+class Agency(models.Model):
+    """A regency agency (Organisasi Perangkat Daerah), e.g. Dinas Sosial, Dinas Pendidikan.
+
+    Seed 002 (Instruksi Bupati Tegal 379/2022) addresses its numbered tasks to agencies.
+    """
+
+    code = models.CharField(_("kode"), max_length=32, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        verbose_name = _("OPD")
+        verbose_name_plural = _("OPD")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(_("peran"), max_length=32, choices=Role.choices, blank=True)
+    provider = models.ForeignKey(
+        "providers.Provider",
+        verbose_name=_("PPK"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("OPD"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    phone = models.CharField(_("telepon"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role in PROVIDER_BOUND_ROLES and self.provider_id is None:
+            raise ValidationError({"provider": _("Peran ini wajib terikat pada satu PPK.")})
+        if self.role in AGENCY_BOUND_ROLES and self.agency_id is None:
+            raise ValidationError({"agency": _("Peran ini wajib terikat pada satu OPD.")})
+        if self.role not in PROVIDER_BOUND_ROLES and self.provider_id is not None:
+            raise ValidationError({"provider": _("Hanya operator PPK dan bendahara yang terikat pada PPK.")})
+        if self.role not in AGENCY_BOUND_ROLES and self.agency_id is not None:
+            raise ValidationError({"agency": _("Hanya operator OPD yang terikat pada OPD.")})

@@ -1,0 +1,57 @@
+"""Writes for users: always through these functions, always audit-logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from ejamkesda.accounts.models import Agency, User
+from ejamkesda.audit.services import audit_record
+from ejamkesda.providers.models import Provider
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str | None,
+    role: str,
+    full_name: str = "",
+    email: str = "",
+    provider: Provider | None = None,
+    agency: Agency | None = None,
+    actor: Any = None,
+) -> User:
+    first, _, last = full_name.partition(" ")
+    user = User(
+        username=username, role=role, email=email, provider=provider, agency=agency, first_name=first, last_name=last
+    )
+    user.full_clean(exclude=["password"])
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    audit_record(action="create", obj=user, summary=f"pengguna {username} dibuat, peran {role}", actor=actor)
+    return user
+
+
+@transaction.atomic
+def user_update(*, user: User, actor: Any = None, **fields: Any) -> User:
+    allowed = {"role", "email", "provider", "agency", "is_active", "first_name", "last_name"}
+    changes = {}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValueError(f"field {name} tidak boleh diubah di sini")
+        old = getattr(user, name)
+        if old != value:
+            changes[name] = [str(old), str(value)]
+            setattr(user, name, value)
+    user.full_clean(exclude=["password"])
+    user.save()
+    if changes:
+        audit_record(
+            action="update", obj=user, summary=f"pengguna {user.username} diubah", changes=changes, actor=actor
+        )
+    return user

@@ -1,0 +1,53 @@
+"""The one way to write the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from ejamkesda.audit.middleware import current_request_context
+from ejamkesda.audit.models import AuditLog
+from ejamkesda.core.logging import redact_nik
+
+
+def _redact(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_nik(value)
+    if isinstance(value, dict):
+        return {key: _redact(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact(item) for item in value]
+    return value
+
+
+def audit_record(
+    *,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    summary: str = "",
+    changes: dict[str, Any] | None = None,
+    actor: Any = None,
+) -> AuditLog:
+    """Write one audit entry. The actor and address default to the current request."""
+    context = current_request_context()
+    if actor is None and context is not None:
+        actor = context.user
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    if obj is not None:
+        object_type = object_type or obj._meta.label
+        object_id = object_id or str(obj.pk)
+    return AuditLog.objects.create(
+        actor=actor,
+        actor_label=getattr(actor, "username", "") if actor is not None else "",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        summary=redact_nik(summary)[:500],
+        changes=_redact(changes or {}),
+        ip_address=context.ip_address if context else None,
+        user_agent=context.user_agent if context else "",
+    )

@@ -1,0 +1,27 @@
+"""Roles of DESIGN.md §2 and what each may do (least privilege).
+
+A user has exactly one role. PPK operators and treasurers are bound to one provider,
+OPD operators to one agency; those bindings are enforced by the selectors in each
+domain (``<thing>s_visible_to(user)``), never by templates.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    UPT_ADMIN = "upt_admin", _("Admin UPT Jamkesda")
+    UPT_VERIFIER = "upt_verifier", _("Verifikator UPT Jamkesda")
+    PPK_OPERATOR = "ppk_operator", _("Operator PPK")
+    TREASURER = "treasurer", _("Bendahara")
+    OPD_OPERATOR = "opd_operator", _("Operator OPD")
+    VIEWER = "viewer", _("Pimpinan (Dinkes/Bupati)")
+
+
+UPT_ROLES = frozenset({Role.UPT_ADMIN, Role.UPT_VERIFIER})
+# Roles that may look at person-level data across the whole regency.
+REGENCY_WIDE_PERSON_ROLES = UPT_ROLES
+PROVIDER_BOUND_ROLES = frozenset({Role.PPK_OPERATOR, Role.TREASURER})
+AGENCY_BOUND_ROLES = frozenset({Role.OPD_OPERATOR})

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("ejamkesda.portal.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("akun/", include("ejamkesda.accounts.urls")),
+    path("app/", include("ejamkesda.core.urls")),
+    path("app/peserta/", include("ejamkesda.participants.urls")),
+    path("app/ppk/", include("ejamkesda.providers.urls")),
+    path("app/impor/", include("ejamkesda.jobs.urls")),
+    path("app/audit/", include("ejamkesda.audit.urls")),
+    path("app/layanan/", include("ejamkesda.services.urls")),
+    path("app/dana/", include("ejamkesda.funds.urls")),
+    path("app/cakupan/", include("ejamkesda.coverage.urls")),
+    path("", include("ejamkesda.api.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
