@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from ejamkesda.core.navigation import menu_for
+from ejamkesda.core.navigation import menu_for, public_menu
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -14,4 +14,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "REGENCY_CODE": settings.REGENCY_CODE,
         "SITE_NAME": "e-Jamkesda",
         "nav_menu": menu_for(user) if user is not None and user.is_authenticated else [],
+        "public_menu": public_menu(),
     }
