@@ -12,4 +12,4 @@ class NotificationsConfig(AppConfig):
         from ejamkesda.core.navigation import register_menu
         from ejamkesda.core.roles import Role
 
-        register_menu(_("Kotak masuk"), "notifications:inbox", set(Role))
+        register_menu(_("Kotak masuk"), "notifications:inbox", set(Role))  # type: ignore[arg-type]
