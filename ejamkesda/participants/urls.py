@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from ejamkesda.participants import views
 
 app_name = "participants"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.person_search, name="search"),
+    path("<int:pk>/", views.person_detail, name="detail"),
+]

@@ -1,0 +1,66 @@
+"""Reads of the participant register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.db.models import Prefetch, QuerySet
+
+from ejamkesda.core.permissions import user_has_role
+from ejamkesda.core.roles import REGENCY_WIDE_PERSON_ROLES
+from ejamkesda.participants.models import Membership, Person, name_key
+
+
+def persons_visible_to(user: Any) -> QuerySet[Person]:
+    """Person-level data is for UPT staff only (DESIGN.md §2); everyone else sees none."""
+    if user_has_role(user, REGENCY_WIDE_PERSON_ROLES):
+        return Person.objects.all()
+    return Person.objects.none()
+
+
+def persons_search(
+    *,
+    user: Any,
+    nik: str = "",
+    kk_number: str = "",
+    name: str = "",
+    village_code: str = "",
+    district_code: str = "",
+    programme: str = "",
+) -> QuerySet[Person]:
+    """Search by NIK (exact), KK (exact) or name prefix, filtered by village/district/programme.
+
+    Every branch uses an index (unique NIK, KK index, name_key prefix index), so search
+    stays fast on two million people: no full scan.
+    """
+    people = persons_visible_to(user).select_related("village")
+    if nik:
+        people = people.filter(nik=nik.strip())
+    if kk_number:
+        people = people.filter(kk_number=kk_number.strip())
+    if name:
+        key = name_key(name)
+        if connection.vendor == "postgresql":
+            # Served by the varchar_pattern_ops index person_name_prefix.
+            people = people.filter(name_key__startswith=key)
+        else:
+            # A range on the plain B-tree index; SQLite's LIKE would not use it.
+            people = people.filter(name_key__gte=key, name_key__lt=key + "\uffff")
+    if village_code:
+        people = people.filter(village_id=village_code)
+    elif district_code:
+        people = people.filter(village__parent_id=district_code)
+    if programme:
+        people = people.filter(memberships__programme=programme).distinct()
+    return people.order_by("name_key", "id")
+
+
+def person_detail(*, user: Any, person_id: int) -> Person:
+    memberships = Membership.objects.order_by("-valid_from", "-id")
+    return (
+        persons_visible_to(user)
+        .select_related("village", "village__parent")
+        .prefetch_related(Prefetch("memberships", queryset=memberships))
+        .get(pk=person_id)
+    )

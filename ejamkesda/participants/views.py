@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ejamkesda.audit.services import audit_record
+from ejamkesda.core.permissions import role_required
+from ejamkesda.core.roles import Role
+from ejamkesda.participants.forms import PersonSearchForm
+from ejamkesda.participants.models import Person
+from ejamkesda.participants.selectors import person_detail as select_person
+from ejamkesda.participants.selectors import persons_search
+
+PAGE_SIZE = 25
+
+
+@role_required(Role.UPT_ADMIN, Role.UPT_VERIFIER)
+def person_search(request: HttpRequest) -> HttpResponse:
+    form = PersonSearchForm(request.POST or None, regency_code=settings.REGENCY_CODE)
+    page = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        people = persons_search(
+            user=request.user,
+            nik=data["nik"] or "",
+            kk_number=data["kk_number"] or "",
+            name=data["name"],
+            district_code=data["district"].code if data["district"] else "",
+            programme=data["programme"],
+        )
+        # No COUNT(*) over millions of rows: fetch one page and one extra row to know if
+        # there is a next page.
+        number = data.get("page") or 1
+        rows = list(people[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
+        page = {"rows": rows[:PAGE_SIZE], "number": number, "has_next": len(rows) > PAGE_SIZE}
+    template = "participants/_results.html" if request.htmx and request.method == "POST" else "participants/search.html"
+    return render(request, template, {"form": form, "page": page})
+
+
+@role_required(Role.UPT_ADMIN, Role.UPT_VERIFIER)
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        person = select_person(user=request.user, person_id=pk)
+    except Person.DoesNotExist:
+        raise Http404 from None
+    audit_record(action="view", obj=person, summary="melihat data peserta")
+    history = Paginator(person.history.select_related("actor").order_by("-at", "-id"), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "participants/detail.html", {"person": person, "history": history})
