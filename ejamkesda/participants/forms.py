@@ -26,9 +26,7 @@ class PersonSearchForm(forms.Form):
     )
     name = forms.CharField(label=_("Nama (awalan)"), max_length=100, required=False)
     district = forms.ModelChoiceField(label=_("Kecamatan"), queryset=Region.objects.none(), required=False)
-    programme = forms.ChoiceField(
-        label=_("Program"), choices=[("", _("Semua"))] + list(Programme.choices), required=False
-    )
+    programme = forms.ChoiceField(label=_("Program"), choices=[("", _("Semua")), *Programme.choices], required=False)
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: object, regency_code: str, **kwargs: object) -> None:

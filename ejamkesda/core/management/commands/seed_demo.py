@@ -32,7 +32,7 @@ from ejamkesda.providers.models import Provider
 from ejamkesda.regions.models import Region
 from ejamkesda.regions.services import regions_load
 
-DEMO_PASSWORD = "demo-jamkesda-2026"
+DEMO_PASSWORD = "demo-jamkesda-2026"  # noqa: S105 (demo data only, documented in README)
 DEMO_USERS = [
     ("demo_admin", Role.UPT_ADMIN, "Admin UPT Jamkesda"),
     ("demo_verifikator", Role.UPT_VERIFIER, "Verifikator UPT"),
