@@ -215,6 +215,7 @@ USE_TZ = True
 # --- Static and uploaded files: everything served by the app, no CDN ------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "ejamkesda" / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media-not-public/"  # uploads are private; served only through permission-checked views

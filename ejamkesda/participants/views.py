@@ -18,7 +18,7 @@ PAGE_SIZE = 25
 
 @role_required(Role.UPT_ADMIN, Role.UPT_VERIFIER)
 def person_search(request: HttpRequest) -> HttpResponse:
-    form = PersonSearchForm(request.POST or None, regency_code=settings.REGENCY_CODE)
+    form = PersonSearchForm(request.POST if request.method == "POST" else None, regency_code=settings.REGENCY_CODE)
     page = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
