@@ -33,7 +33,7 @@ run: demo
 	@echo ""
 	@echo "e-Jamkesda berjalan di http://127.0.0.1:$(PORT)/  (Ctrl+C untuk berhenti)"
 	@$(PY) manage.py demo_logins
-	@trap 'kill 0' EXIT; $(PY) manage.py db_worker --queue-name '*' & \
+	@trap 'kill 0' EXIT; $(PY) manage.py db_worker --queue-name '*' --no-reload & \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 lint: setup
