@@ -1,0 +1,41 @@
+"""Coverage (UHC) domain: dated snapshots of external lists, coverage figures, follow-up,
+PBI lists and proposals, premiums and the regent's instruction checklist (seed 002)."""
+
+from ejamkesda.coverage.models.data import (
+    MembershipRecord,
+    PopulationRecord,
+    Sector,
+    SectorEntry,
+    SectorList,
+    Snapshot,
+    SnapshotKind,
+    WelfareRecord,
+)
+from ejamkesda.coverage.models.figures import CoveragePeriod, CoverageStat, SectorStat
+from ejamkesda.coverage.models.followup import FollowUp, FollowUpStatus, PbiProposal, PbiProposalEvent
+from ejamkesda.coverage.models.premium import PremiumBill, PremiumBillLine, PremiumPayment, PremiumRate
+from ejamkesda.coverage.models.tasks import InstructionTask, TaskProgress
+
+__all__ = [
+    "CoveragePeriod",
+    "CoverageStat",
+    "FollowUp",
+    "FollowUpStatus",
+    "InstructionTask",
+    "MembershipRecord",
+    "PbiProposal",
+    "PbiProposalEvent",
+    "PopulationRecord",
+    "PremiumBill",
+    "PremiumBillLine",
+    "PremiumPayment",
+    "PremiumRate",
+    "Sector",
+    "SectorEntry",
+    "SectorList",
+    "SectorStat",
+    "Snapshot",
+    "SnapshotKind",
+    "TaskProgress",
+    "WelfareRecord",
+]

@@ -1,0 +1,75 @@
+"""Premiums for residents registered by the regency (seed 002 KEDUA angka 1a, 2, 5a, 23i)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PremiumRate(models.Model):
+    effective_from = models.DateField(_("berlaku mulai"), unique=True)
+    monthly_rupiah = models.PositiveIntegerField(_("iuran per orang per bulan (Rp)"))
+    source = models.CharField(_("dasar hukum"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("tarif iuran")
+        verbose_name_plural = _("tarif iuran")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from:%d-%m-%Y}: Rp{self.monthly_rupiah}"
+
+
+class PremiumBill(models.Model):
+    """The BPJS bill for one month's PBPU/BP Pemda class-3 premiums."""
+
+    month = models.DateField(_("bulan tagihan"), unique=True)
+    billed_amount = models.PositiveBigIntegerField(_("jumlah tagihan (Rp)"))
+    billed_count = models.PositiveIntegerField(_("jumlah jiwa ditagih"), default=0)
+    system_count = models.PositiveIntegerField(_("jumlah jiwa menurut sistem"), default=0)
+    expected_amount = models.PositiveBigIntegerField(_("tagihan seharusnya (Rp)"), default=0)
+    only_on_bill = models.JSONField(default=list)  # card numbers
+    only_in_system = models.JSONField(default=list)
+    membership_snapshot = models.ForeignKey("coverage.Snapshot", null=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tagihan iuran BPJS")
+        verbose_name_plural = _("tagihan iuran BPJS")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m-%Y}"
+
+    @property
+    def paid(self) -> int:
+        return sum(payment.amount for payment in self.payments.all())
+
+
+class PremiumBillLine(models.Model):
+    bill = models.ForeignKey(PremiumBill, on_delete=models.CASCADE, related_name="lines")
+    card_number = models.CharField(max_length=20)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bill", "card_number"], name="billline_bill_card")]
+
+    def __str__(self) -> str:
+        return self.card_number
+
+
+class PremiumPayment(models.Model):
+    bill = models.ForeignKey(PremiumBill, on_delete=models.PROTECT, related_name="payments")
+    paid_on = models.DateField(_("tanggal bayar"))
+    amount = models.PositiveBigIntegerField(_("jumlah (Rp)"))
+    reference = models.CharField(_("nomor bukti/SP2D"), max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["paid_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.paid_on:%d-%m-%Y} Rp{self.amount}"

@@ -1,0 +1,139 @@
+"""Reads of the coverage domain, scoped by the user's role and agency.
+
+OPD operators see only their own agency's sector lists (another agency's list is a 404);
+person lists of villages, PBI lists and proposals are for UPT roles (and, for PBI, the
+operators of Dinas Sosial, seed 002 KEDUA angka 6).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.http import Http404
+
+from ejamkesda.core.roles import UPT_ROLES, Role
+from ejamkesda.coverage.conf import SOCIAL_AGENCY_CODE
+from ejamkesda.coverage.models import (
+    CoveragePeriod,
+    CoverageStat,
+    FollowUp,
+    MembershipRecord,
+    PopulationRecord,
+    SectorEntry,
+    SectorList,
+    Snapshot,
+)
+from ejamkesda.participants.models import MembershipStatus
+from ejamkesda.regions.models import Region
+
+NOT_ACTIVE_STATUSES = (
+    MembershipStatus.INACTIVE,
+    MembershipStatus.ARREARS,
+    MembershipStatus.SUSPENDED,
+)
+
+
+def is_upt(user: Any) -> bool:
+    return bool(user.is_superuser or user.role in UPT_ROLES)
+
+
+def can_see_pbi(user: Any) -> bool:
+    if is_upt(user):
+        return True
+    return bool(user.role == Role.OPD_OPERATOR and user.agency_id and user.agency.code == SOCIAL_AGENCY_CODE)
+
+
+def latest_period() -> CoveragePeriod | None:
+    return CoveragePeriod.objects.order_by("-month").first()
+
+
+def period_or_latest(month_id: str | None) -> CoveragePeriod | None:
+    if month_id:
+        period = CoveragePeriod.objects.filter(pk=month_id).first() if str(month_id).isdigit() else None
+        if period is None:
+            raise Http404
+        return period
+    return latest_period()
+
+
+def region_names(codes: list[str]) -> dict[str, str]:
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def child_stats(period: CoveragePeriod, parent_code: str) -> list[CoverageStat]:
+    level = parent_code.count(".") + 2
+    return list(period.stats.filter(level=level, region_code__startswith=parent_code + "."))
+
+
+def area_history(code: str) -> list[CoverageStat]:
+    return list(CoverageStat.objects.filter(region_code=code).select_related("period").order_by("period__month"))
+
+
+def sector_lists_visible_to(user: Any) -> QuerySet[SectorList]:
+    lists = SectorList.objects.select_related("agency")
+    if user.is_superuser or user.role in UPT_ROLES or user.role == Role.VIEWER:
+        return lists
+    if user.role == Role.OPD_OPERATOR and user.agency_id:
+        return lists.filter(agency_id=user.agency_id)
+    return lists.none()
+
+
+def sector_list_for(user: Any, pk: int) -> SectorList:
+    found = sector_lists_visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _status_subquery(membership: Snapshot, field: str = "nik") -> Subquery:
+    # One status to show per person; alphabetical order puts "aktif" first.
+    records = MembershipRecord.objects.filter(snapshot=membership, nik=OuterRef(field))
+    return Subquery(records.order_by("status").values("status")[:1])
+
+
+def residents_without_active_jkn(period: CoveragePeriod, village_code: str) -> QuerySet[PopulationRecord]:
+    """Seed 002 KEDUA angka 20 huruf a: residents of a village who are not active JKN members."""
+    active = MembershipRecord.objects.filter(
+        snapshot_id=period.membership_id, nik=OuterRef("nik"), status=MembershipStatus.ACTIVE
+    )
+    return (
+        PopulationRecord.objects.filter(snapshot_id=period.population_id, village_code=village_code)
+        .exclude(Exists(active))
+        .annotate(jkn_status=_status_subquery(period.membership))
+    )
+
+
+def sector_entries_without_active_jkn(period: CoveragePeriod, sector_list: SectorList) -> QuerySet[SectorEntry]:
+    """Seed 002 KEDUA angka 3–19 and 22: people on an agency's list without active JKN."""
+    from ejamkesda.coverage.services.compute import latest_sector_snapshot
+
+    snapshot = latest_sector_snapshot(sector_list, period.month)
+    if snapshot is None:
+        return SectorEntry.objects.none()
+    active = MembershipRecord.objects.filter(
+        snapshot_id=period.membership_id, nik=OuterRef("nik"), status=MembershipStatus.ACTIVE
+    )
+    return (
+        SectorEntry.objects.filter(snapshot=snapshot)
+        .exclude(Exists(active))
+        .annotate(jkn_status=_status_subquery(period.membership))
+    )
+
+
+def inactive_members(period: CoveragePeriod, village_code: str = "") -> QuerySet[MembershipRecord]:
+    """Residents whose membership is inactive, in arrears or suspended."""
+    records = MembershipRecord.objects.filter(snapshot_id=period.membership_id, status__in=NOT_ACTIVE_STATUSES).exclude(
+        village_code=""
+    )
+    active = MembershipRecord.objects.filter(
+        snapshot_id=period.membership_id, nik=OuterRef("nik"), status=MembershipStatus.ACTIVE
+    )
+    records = records.exclude(Exists(active))
+    if village_code:
+        records = records.filter(village_code=village_code)
+    return records.order_by("village_code", "name", "id")
+
+
+def follow_up_map(scope: str, niks: list[str]) -> dict[str, FollowUp]:
+    return {item.nik: item for item in FollowUp.objects.filter(scope=scope, nik__in=niks)}

@@ -1,0 +1,1 @@
+"""Write operations of the coverage domain (keyword-only ``<thing>_<verb>`` functions)."""

@@ -1,0 +1,117 @@
+"""Premium budget, reconciliation of the BPJS bill and receivables for residents the
+regency registers as PBPU/BP Pemda class 3 (seed 002 KEDUA angka 1 huruf a, angka 2
+huruf b, angka 5 huruf a, angka 23 huruf i). Arithmetic lives in ``ejamkesda.rules.premium``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ejamkesda.audit.services import audit_record
+from ejamkesda.coverage.models import (
+    CoveragePeriod,
+    MembershipRecord,
+    PremiumBill,
+    PremiumBillLine,
+    PremiumPayment,
+    PremiumRate,
+)
+from ejamkesda.participants.models import MembershipStatus, Segment
+from ejamkesda.rules.premium import DEFAULT_RATES, Budget, Rate, month_start, premium_budget, rate_on, reconcile
+
+
+def current_rates() -> list[Rate]:
+    rows = [Rate(r.effective_from, r.monthly_rupiah, r.source) for r in PremiumRate.objects.all()]
+    return rows or list(DEFAULT_RATES)
+
+
+def pemda_members(period: CoveragePeriod) -> Any:
+    """Active PBPU/BP Pemda class-3 members of the period's membership snapshot."""
+    return MembershipRecord.objects.filter(
+        snapshot_id=period.membership_id, segment=Segment.PBPU_BP_PEMDA, status=MembershipStatus.ACTIVE
+    ).exclude(care_class__in=[1, 2])
+
+
+def budget_compute(*, count: int, start: dt.date, months: int) -> Budget:
+    return premium_budget(count=count, start=start, months=months, rates=current_rates())
+
+
+def premium_rate_set(*, effective_from: dt.date, monthly_rupiah: int, source: str, actor: Any) -> PremiumRate:
+    with transaction.atomic():
+        rate, created = PremiumRate.objects.update_or_create(
+            effective_from=effective_from, defaults={"monthly_rupiah": monthly_rupiah, "source": source[:200]}
+        )
+        audit_record(
+            action="create" if created else "update",
+            obj=rate,
+            summary=f"Tarif iuran mulai {effective_from:%d-%m-%Y}: Rp{monthly_rupiah}",
+            actor=actor,
+        )
+    return rate
+
+
+def premium_bill_reconcile(
+    *, month: dt.date, billed_amount: int, card_numbers: Iterable[str], actor: Any, note: str = ""
+) -> PremiumBill:
+    """Record the BPJS bill of ``month`` and compare it with the system's count."""
+    month = month_start(month)
+    period = CoveragePeriod.objects.filter(month=month).first()
+    if period is None:
+        raise ValidationError(_("Belum ada data cakupan bulan ini; impor data BPJS dan hitung cakupan dahulu."))
+    if billed_amount < 0:
+        raise ValidationError(_("Jumlah tagihan tidak boleh negatif."))
+    billed = [card.strip() for card in card_numbers if card and card.strip()]
+    system = list(pemda_members(period).values_list("card_number", flat=True))
+    rate = rate_on(month, current_rates()).monthly_rupiah
+    result = reconcile(billed_ids=billed, system_ids=system, billed_amount=billed_amount, rate=rate)
+    with transaction.atomic():
+        bill = PremiumBill.objects.select_for_update().filter(month=month).first()
+        if bill is not None and bill.payments.exists():
+            raise ValidationError(_("Tagihan bulan ini sudah ada pembayarannya dan tidak dapat diganti."))
+        if bill is None:
+            bill = PremiumBill(month=month, created_by=actor)
+        bill.billed_amount = billed_amount
+        bill.billed_count = result.billed_count
+        bill.system_count = result.system_count
+        bill.expected_amount = result.expected_amount
+        bill.only_on_bill = list(result.only_on_bill)
+        bill.only_in_system = list(result.only_in_system)
+        bill.membership_snapshot_id = period.membership_id
+        bill.note = note[:300]
+        bill.save()
+        bill.lines.all().delete()
+        PremiumBillLine.objects.bulk_create(
+            [PremiumBillLine(bill=bill, card_number=card[:20]) for card in sorted(set(billed))], batch_size=2000
+        )
+        audit_record(
+            action="reconcile",
+            obj=bill,
+            summary=f"Rekonsiliasi tagihan {month:%m-%Y}: selisih {result.count_difference} jiwa, "
+            f"Rp{result.amount_difference}",
+            actor=actor,
+        )
+    return bill
+
+
+def premium_payment_record(
+    *, bill: PremiumBill, paid_on: dt.date, amount: int, reference: str, actor: Any
+) -> PremiumPayment:
+    if amount <= 0:
+        raise ValidationError(_("Jumlah pembayaran harus lebih dari nol."))
+    with transaction.atomic():
+        locked = PremiumBill.objects.select_for_update().get(pk=bill.pk)
+        payment = PremiumPayment.objects.create(
+            bill=locked, paid_on=paid_on, amount=amount, reference=reference[:100], created_by=actor
+        )
+        audit_record(
+            action="create",
+            obj=payment,
+            summary=f"Pembayaran iuran {locked.month:%m-%Y}: Rp{amount}",
+            actor=actor,
+        )
+    return payment

@@ -1,0 +1,45 @@
+"""Snapshots: create one for an upload and run its import (also as a background task)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ejamkesda.audit.services import audit_record
+from ejamkesda.coverage.importers import ImportResult, snapshot_import
+from ejamkesda.coverage.models import SectorList, Snapshot, SnapshotKind
+from ejamkesda.coverage.readers import iter_file
+
+
+def snapshot_open(
+    *, kind: str, as_of: dt.date, actor: Any = None, sector_list: SectorList | None = None, source_name: str = ""
+) -> Snapshot:
+    """The snapshot for (kind, date[, list]); re-uploading the same date reuses it."""
+    if (kind == SnapshotKind.SECTOR) != (sector_list is not None):
+        raise ValidationError(_("Daftar sektor wajib dipilih untuk data sektor, dan hanya untuk data sektor."))
+    with transaction.atomic():
+        snapshot, created = Snapshot.objects.select_for_update().get_or_create(
+            kind=kind,
+            as_of=as_of,
+            sector_list=sector_list,
+            defaults={"created_by": actor, "source_name": source_name[:200]},
+        )
+        if not created:
+            Snapshot.objects.filter(pk=snapshot.pk).update(status=Snapshot.Status.PENDING)
+            snapshot.status = Snapshot.Status.PENDING
+        audit_record(
+            action="create" if created else "update",
+            obj=snapshot,
+            summary=f"Impor {snapshot.get_kind_display()} tanggal {as_of:%d-%m-%Y}",
+            actor=actor,
+        )
+    return snapshot
+
+
+def snapshot_import_file(*, snapshot: Snapshot, path: str | pathlib.Path) -> ImportResult:
+    return snapshot_import(snapshot=snapshot, rows=iter_file(path), source_name=pathlib.Path(path).name)
