@@ -8,6 +8,7 @@ fractional remainders; equal remainders go to the earlier row.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -25,19 +26,22 @@ def allocate(total: int, weights: Sequence[Fraction | int]) -> list[int]:
     fractions = [Fraction(weight) for weight in weights]
     if any(weight < 0 for weight in fractions):
         raise AllocationError("Bobot (poin) tidak boleh negatif.")
-    weight_sum = sum(fractions, Fraction(0))
+    # Scale to whole numbers (common denominator) so everything below is integer arithmetic.
+    common = math.lcm(*(weight.denominator for weight in fractions)) if fractions else 1
+    scaled = [weight.numerator * (common // weight.denominator) for weight in fractions]
+    weight_sum = sum(scaled)
     if weight_sum == 0:
         raise AllocationError("Jumlah seluruh poin nol: tidak ada yang dapat dibagi, tidak ada yang dibayar.")
     shares: list[int] = []
-    remainders: list[tuple[Fraction, int]] = []
-    for index, weight in enumerate(fractions):
-        quota = weight * total / weight_sum
-        whole = quota.numerator // quota.denominator
+    remainders: list[int] = []
+    for weight in scaled:
+        whole, remainder = divmod(weight * total, weight_sum)
         shares.append(whole)
-        remainders.append((quota - whole, index))
+        remainders.append(remainder)
     leftover = total - sum(shares)
-    # Largest remainder first; on equal remainders the earlier row (smaller index) first.
-    remainders.sort(key=lambda item: (-item[0], item[1]))
-    for _remainder, index in remainders[:leftover]:
+    # Largest remainder first (all remainders share the denominator weight_sum); on equal
+    # remainders the earlier row (smaller index) first.
+    order = sorted(range(len(scaled)), key=lambda index: (-remainders[index], index))
+    for index in order[:leftover]:
         shares[index] += 1
     return shares

@@ -18,7 +18,8 @@ VARIABLES: tuple[str, ...] = ("jenis", "rangkap", "kehadiran", "status", "masa_k
 MAX_LENGTH = 500
 MAX_DEPTH = 30
 
-Evaluator = Callable[[Mapping[str, Fraction]], Fraction]
+# Values stay plain ints until a division or a decimal constant makes them Fractions (speed).
+Evaluator = Callable[[Mapping[str, Fraction | int]], Fraction | int]
 
 
 class FormulaError(ValueError):
@@ -32,8 +33,8 @@ class Formula:
     _evaluate: Evaluator
 
     def evaluate(self, values: Mapping[str, Fraction | int]) -> Fraction:
-        converted = {name: Fraction(values.get(name, 0)) for name in self.variables}
-        return self._evaluate(converted)
+        converted = {name: values.get(name, 0) for name in self.variables}
+        return Fraction(self._evaluate(converted))
 
 
 _OPS: dict[type[ast.operator], str] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
@@ -47,7 +48,7 @@ def _compile(node: ast.AST, used: set[str], depth: int) -> Evaluator:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
             raise FormulaError(f"Nilai {node.value!r} tidak diizinkan dalam rumus; hanya angka.")
-        constant = Fraction(repr(node.value)) if isinstance(node.value, float) else Fraction(node.value)
+        constant: Fraction | int = Fraction(repr(node.value)) if isinstance(node.value, float) else node.value
         return lambda _values: constant
     if isinstance(node, ast.Name):
         name = node.id
@@ -72,11 +73,11 @@ def _compile(node: ast.AST, used: set[str], depth: int) -> Evaluator:
         if op is ast.Mult:
             return lambda values: left(values) * right(values)
 
-        def divide(values: Mapping[str, Fraction]) -> Fraction:
+        def divide(values: Mapping[str, Fraction | int]) -> Fraction:
             divisor = right(values)
             if divisor == 0:
                 raise FormulaError("Pembagian dengan nol dalam rumus.")
-            return left(values) / divisor
+            return Fraction(left(values)) / divisor
 
         return divide
     if isinstance(node, ast.BinOp):
