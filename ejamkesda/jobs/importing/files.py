@@ -1,0 +1,287 @@
+"""Open an uploaded table safely and stream its rows.
+
+The type is decided by the content, never by the file name: a ``.xlsx`` that is really
+a CSV is read as CSV, and a PDF renamed ``.csv`` is refused. Every refusal is an
+``ImportFileError`` with a message in Bahasa Indonesia, never a traceback.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ejamkesda.jobs import conf
+from ejamkesda.jobs.importing.base import ImportFileError
+
+CHUNK = 1 << 20
+DELIMITERS = (",", ";", "\t", "|")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?\"")
+_FOREIGN_SIGNATURES = {
+    b"\xd0\xcf\x11\xe0": "Berkas Excel lama (.xls) tidak didukung. Simpan ulang sebagai .xlsx atau .csv.",
+    b"%PDF": "Berkas PDF tidak bisa diimpor. Unggah berkas .csv atau .xlsx.",
+    b"\x1f\x8b": "Berkas terkompresi (gzip) tidak didukung. Unggah berkas .csv atau .xlsx.",
+    b"Rar!": "Berkas RAR tidak didukung. Unggah berkas .csv atau .xlsx.",
+    b"7z\xbc\xaf": "Berkas 7z tidak didukung. Unggah berkas .csv atau .xlsx.",
+    b"\x89PNG": "Berkas gambar tidak bisa diimpor. Unggah berkas .csv atau .xlsx.",
+    b"\xff\xd8\xff": "Berkas gambar tidak bisa diimpor. Unggah berkas .csv atau .xlsx.",
+}
+
+
+@dataclass
+class Table:
+    """A header and a stream of ``(row_number, cells)``; row numbers as a spreadsheet shows them."""
+
+    kind: str  # "csv" | "xlsx"
+    header: list[str]
+    rows: Iterator[tuple[int, list[Any]]]
+    encoding: str = ""
+    delimiter: str = ""
+    size: int = 0
+    expected_rows: int | None = None  # from the XLSX dimension, when declared
+    _position: Any = field(default=None, repr=False)  # callable → bytes read so far (CSV)
+
+    def fraction_done(self, rows_read: int) -> float:
+        """Best estimate of progress between 0 and 1."""
+        if self._position is not None and self.size:
+            try:
+                return min(1.0, self._position() / self.size)
+            except (OSError, ValueError):
+                return 0.0
+        if self.expected_rows:
+            return min(1.0, rows_read / self.expected_rows)
+        return 0.0
+
+
+def detect_kind(path: str | Path) -> str:
+    """``"csv"`` or ``"xlsx"`` from the first bytes; anything else is refused."""
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if not head:
+        raise ImportFileError("Berkas kosong (0 byte).")
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"PK"):
+        raise ImportFileError("Berkas ZIP ini bukan XLSX yang dapat dibaca.")
+    for signature, message in _FOREIGN_SIGNATURES.items():
+        if head.startswith(signature):
+            raise ImportFileError(message)
+    return "csv"
+
+
+def detect_encoding(path: str | Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file is valid UTF-8, else cp1252, else latin-1.
+
+    UTF-16 is accepted only with its BOM. NUL bytes elsewhere mean a binary file.
+    """
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        handle.seek(0)
+        candidates = ["utf-8", "cp1252"]
+        decoders = {name: codecs.getincrementaldecoder(name)() for name in candidates}
+        while chunk := handle.read(CHUNK):
+            if b"\x00" in chunk:
+                raise ImportFileError(
+                    "Berkas berisi data biner atau encoding yang tidak dikenali (mis. UTF-16 tanpa BOM). "
+                    "Simpan ulang sebagai CSV UTF-8 atau XLSX."
+                )
+            for name in list(candidates):
+                try:
+                    decoders[name].decode(chunk)
+                except UnicodeDecodeError:
+                    candidates.remove(name)
+        for name in list(candidates):
+            try:
+                decoders[name].decode(b"", final=True)
+            except UnicodeDecodeError:
+                candidates.remove(name)
+    return candidates[0] if candidates else "latin-1"
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """The delimiter among ``,`` ``;`` tab ``|`` that occurs most in the header line (outside quotes)."""
+    unquoted = re.sub(r'"[^"]*"', "", first_line)
+    counts = {delimiter: unquoted.count(delimiter) for delimiter in DELIMITERS}
+    best = max(counts, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
+def _is_blank(cells: list[Any]) -> bool:
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+
+
+def _open_csv(path: Path) -> Table:
+    encoding = detect_encoding(path)
+    handle = open(path, encoding=encoding, newline="")  # noqa: SIM115 - closed by the generator
+    first_line = handle.readline()
+    handle.seek(0)
+    delimiter = sniff_delimiter(first_line)
+    csv.field_size_limit(1 << 20)
+    reader = csv.reader(handle, delimiter=delimiter)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        handle.close()
+        raise ImportFileError(f"Baris judul CSV tidak dapat dibaca: {exc}") from None
+    if header is None or _is_blank(header):
+        handle.close()
+        raise ImportFileError("Berkas tidak berisi baris judul kolom (berkas kosong).")
+    if len(header) > conf.MAX_COLUMNS:
+        handle.close()
+        raise ImportFileError(f"Berkas memiliki {len(header)} kolom; paling banyak {conf.MAX_COLUMNS}.")
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        number = 1
+        try:
+            for cells in reader:
+                number += 1
+                if number - 1 > conf.MAX_ROWS:
+                    raise ImportFileError(f"Berkas melebihi batas {conf.MAX_ROWS:,} baris data.".replace(",", "."))
+                if not cells or _is_blank(cells):
+                    continue
+                yield number, cells
+        except csv.Error as exc:
+            raise ImportFileError(f"Baris {number + 1} tidak dapat dibaca sebagai CSV: {exc}") from None
+        except UnicodeDecodeError:
+            raise ImportFileError(f"Encoding teks rusak di sekitar baris {number + 1}.") from None
+        finally:
+            handle.close()
+
+    buffer = handle.buffer
+    return Table(
+        kind="csv",
+        header=[str(cell) for cell in header],
+        rows=rows(),
+        encoding=encoding,
+        delimiter=delimiter,
+        size=path.stat().st_size,
+        _position=buffer.tell,
+    )
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for char in letters.decode():
+        number = number * 26 + (ord(char) - 64)
+    return number
+
+
+def check_xlsx(path: str | Path) -> int | None:
+    """Refuse zip bombs, non-XLSX zips and sheets declaring huge dimensions, before any parsing.
+
+    Returns the declared number of rows of the first sheet when known.
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise ImportFileError("Berkas XLSX rusak atau bukan XLSX.") from None
+    with archive:
+        infos = archive.infolist()
+        names = {info.filename for info in infos}
+        if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+            raise ImportFileError("Berkas ZIP ini bukan XLSX (tidak ada xl/workbook.xml).")
+        if any(info.flag_bits & 0x1 for info in infos):
+            raise ImportFileError("Berkas XLSX terenkripsi/berkata sandi. Buka kuncinya lalu simpan ulang.")
+        total = 0
+        for info in infos:
+            total += info.file_size
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > 1024 * 1024 and ratio > conf.XLSX_MAX_RATIO:
+                raise ImportFileError(
+                    "Berkas XLSX ditolak: isinya mengembang tidak wajar saat dibuka (kemungkinan 'zip bomb')."
+                )
+        if total > conf.XLSX_MAX_UNCOMPRESSED:
+            raise ImportFileError(
+                f"Berkas XLSX terlalu besar setelah dibuka ({total // (1024 * 1024)} MB; "
+                f"batas {conf.XLSX_MAX_UNCOMPRESSED // (1024 * 1024)} MB). Gunakan CSV untuk data sebesar ini."
+            )
+        sheets = sorted(name for name in names if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+        if not sheets:
+            raise ImportFileError("Berkas XLSX tidak memiliki lembar kerja.")
+        expected: int | None = None
+        for name in sheets:
+            with archive.open(name) as member:
+                head = member.read(4096)
+            match = _DIMENSION.search(head)
+            if not match:
+                continue
+            last_col, last_row = match.group(3) or match.group(1), match.group(4) or match.group(2)
+            columns, rows = _column_number(last_col), int(last_row)
+            if columns > conf.MAX_COLUMNS:
+                raise ImportFileError(
+                    f"Lembar kerja menyatakan {columns} kolom (paling banyak {conf.MAX_COLUMNS}). "
+                    "Hapus kolom kosong di kanan atau simpan sebagai CSV."
+                )
+            if rows > conf.MAX_ROWS + 1:
+                raise ImportFileError(
+                    f"Lembar kerja menyatakan {rows} baris (paling banyak {conf.MAX_ROWS}). "
+                    "Hapus baris kosong di bawah atau pecah berkasnya."
+                )
+            if name == sheets[0]:
+                expected = rows - 1
+    return expected
+
+
+def _open_xlsx(path: Path) -> Table:
+    expected = check_xlsx(path)
+    import openpyxl  # a heavy import, only when needed
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for broken files
+        raise ImportFileError("Berkas XLSX rusak atau tidak dapat dibaca.") from None
+    sheet = workbook.worksheets[0]
+    iterator = sheet.iter_rows(values_only=True)
+
+    def close() -> None:
+        workbook.close()
+
+    try:
+        header_row = next(iterator, None)
+    except Exception:
+        close()
+        raise ImportFileError("Berkas XLSX rusak atau tidak dapat dibaca.") from None
+    header = ["" if cell is None else str(cell) for cell in (header_row or ())]
+    while header and not header[-1].strip():
+        header.pop()
+    if not header:
+        close()
+        raise ImportFileError("Lembar kerja pertama kosong: tidak ada baris judul kolom.")
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        number = 1
+        try:
+            for values in iterator:
+                number += 1
+                if number - 1 > conf.MAX_ROWS:
+                    raise ImportFileError(f"Berkas melebihi batas {conf.MAX_ROWS} baris data.")
+                cells = list(values[: conf.MAX_COLUMNS])
+                if _is_blank(cells):
+                    continue
+                yield number, cells
+        except ImportFileError:
+            raise
+        except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+            raise ImportFileError(f"Berkas XLSX rusak di sekitar baris {number}: {type(exc).__name__}.") from None
+        finally:
+            close()
+
+    return Table(kind="xlsx", header=header, rows=rows(), size=path.stat().st_size, expected_rows=expected)
+
+
+def open_table(path: str | Path) -> Table:
+    """Open a CSV or XLSX file (decided by content) for streaming."""
+    path = Path(path)
+    kind = detect_kind(path)
+    if kind == "xlsx":
+        return _open_xlsx(path)
+    return _open_csv(path)

@@ -1,0 +1,381 @@
+"""Bulk import of participants (issue 2 §4): people and their memberships from CSV/XLSX.
+
+Columns (found by header name, aliases accepted — see ``COLUMNS``): NIK and NAMA are
+required; everything else is optional. One row = one person (+ at most one membership).
+
+* NIK is checked with ``rules.nik.parse_nik``; a sex or birth date given in the row must
+  agree with the NIK (DESIGN.md §4), otherwise the row is rejected. When JK or TGL_LAHIR
+  is missing, it is taken from the NIK.
+* Upsert key of a person: NIK. Upsert key of a membership: (person, programme, card
+  number) — the same key as ``services.membership_record``; a row without card number
+  updates the person's membership of that programme that has no card number.
+* An empty cell means "not known": it never erases a stored value.
+* A NIK that appears twice in one file: the later row is rejected (the file must say one
+  thing per person, otherwise re-running it would flip values back and forth).
+* Writes are bulk (multi-row inserts/COPY, executemany updates) per batch, inside the
+  runner's atomic batch; a row that changes nothing writes nothing, so re-running a file
+  creates no rows and no history. Each created or changed person gets one
+  ``ParticipantHistory`` row ({field: [old, new]}, membership fields as "jkn.status").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from ejamkesda.jobs.importing import Column, RowError, RowInvalid
+from ejamkesda.jobs.importing.base import BatchResult
+from ejamkesda.jobs.importing.bulk import insert_rows, select_in, update_rows
+from ejamkesda.jobs.importing.headers import HeaderMap
+from ejamkesda.jobs.importing.values import cell_text, choice, clean_text, digits, parse_date
+from ejamkesda.participants.models import Membership, MembershipStatus, ParticipantHistory, Person, name_key
+from ejamkesda.rules.nik import InvalidNik, parse_nik
+
+COLUMNS: tuple[Column, ...] = (
+    Column("NIK", ("NO_NIK", "NOMOR_NIK", "NOMOR_INDUK_KEPENDUDUKAN", "NO_KTP"), required=True),
+    Column("NAMA", ("NAMA_LENGKAP", "NAMA_PESERTA", "NAMA_PENDUDUK", "NAME"), required=True),
+    Column("NO_KK", ("NOMOR_KK", "KK", "NKK", "NO_KARTU_KELUARGA", "NOMOR_KARTU_KELUARGA")),
+    Column("JK", ("JENIS_KELAMIN", "KELAMIN", "L_P", "SEX", "GENDER")),
+    Column("TEMPAT_LAHIR", ("TMP_LAHIR", "TPT_LAHIR", "TEMPAT_LHR")),
+    Column("TGL_LAHIR", ("TANGGAL_LAHIR", "TGL_LHR", "TANGGAL_LHR", "LAHIR", "DOB")),
+    Column("ALAMAT", ("ALAMAT_LENGKAP", "ALAMAT_RUMAH", "JALAN")),
+    Column("RT", ("NO_RT",)),
+    Column("RW", ("NO_RW",)),
+    Column("KODE_DESA", ("KD_DESA", "KODE_KELURAHAN", "KODE_DESA_KELURAHAN", "KODE_WILAYAH", "DESA_KODE")),
+    Column("NO_HP", ("HP", "TELEPON", "NO_TELEPON", "NO_TELP", "TELP", "NOMOR_HP")),
+    Column("PROGRAM", ("PROGRAM_JAMINAN", "JAMINAN", "PROGRAM_JAMKES")),
+    Column("NO_KARTU", ("NOMOR_KARTU", "NOKA", "NO_KARTU_JKN", "NO_PESERTA", "NOMOR_PESERTA", "NO_BPJS")),
+    Column("SEGMEN", ("SEGMEN_PESERTA", "JENIS_PESERTA", "JENIS_KEPESERTAAN")),
+    Column("KELAS", ("KELAS_RAWAT", "HAK_KELAS", "KLS")),
+    Column("STATUS", ("STATUS_PESERTA", "STATUS_KEPESERTAAN")),
+    Column("TMT", ("BERLAKU_DARI", "TGL_MULAI", "TANGGAL_MULAI", "MULAI_BERLAKU", "TMT_PESERTA", "VALID_FROM")),
+    Column("TGL_AKHIR", ("BERLAKU_SAMPAI", "TANGGAL_AKHIR", "AKHIR_BERLAKU", "TAT", "VALID_TO")),
+    Column("KODE_FASKES", ("KD_FASKES", "KODE_PPK", "KODE_FKTP", "FASKES_TK1", "KODE_FASKES_TK1")),
+)
+
+SEX = {"L": "L", "LK": "L", "LAKILAKI": "L", "LAKI": "L", "PRIA": "L", "1": "L", "M": "L", "MALE": "L",
+       "P": "P", "PR": "P", "PEREMPUAN": "P", "WANITA": "P", "2": "P", "F": "P", "FEMALE": "P"}  # fmt: skip
+PROGRAMME = {"JKN": "jkn", "BPJS": "jkn", "BPJSKESEHATAN": "jkn", "JKNKIS": "jkn", "KIS": "jkn",
+             "JAMKESDA": "jamkesda", "JAMKESDAKAB": "jamkesda"}  # fmt: skip
+SEGMENT = {"PBIAPBN": "pbi_apbn", "PBI": "pbi_apbn", "PBIJK": "pbi_apbn", "PBIJKN": "pbi_apbn",
+           "PBPUBPPEMDA": "pbpu_bp_pemda", "PBPUPEMDA": "pbpu_bp_pemda", "PBIAPBD": "pbpu_bp_pemda",
+           "PEMDA": "pbpu_bp_pemda", "BPPEMDA": "pbpu_bp_pemda", "PBPUBPPEMERINTAHDAERAH": "pbpu_bp_pemda",
+           "PPU": "ppu", "PEKERJAPENERIMAUPAH": "ppu",
+           "PBPU": "pbpu", "MANDIRI": "pbpu", "PEKERJABUKANPENERIMAUPAH": "pbpu",
+           "BP": "bp", "BUKANPEKERJA": "bp"}  # fmt: skip
+STATUS = {"AKTIF": "aktif", "A": "aktif", "ACTIVE": "aktif",
+          "NONAKTIF": "nonaktif", "TIDAKAKTIF": "nonaktif", "INACTIVE": "nonaktif",
+          "MENUNGGAK": "menunggak", "TUNGGAKAN": "menunggak", "NUNGGAK": "menunggak",
+          "DITANGGUHKAN": "ditangguhkan", "TANGGUH": "ditangguhkan",
+          "BERAKHIR": "berakhir", "KELUAR": "berakhir", "SELESAI": "berakhir"}  # fmt: skip
+CARE_CLASS = {"1": 1, "I": 1, "KELAS1": 1, "KELASI": 1, "2": 2, "II": 2, "KELAS2": 2, "KELASII": 2,
+              "3": 3, "III": 3, "KELAS3": 3, "KELASIII": 3}  # fmt: skip
+MEMBERSHIP_COLUMNS = ("PROGRAM", "NO_KARTU", "SEGMEN", "KELAS", "STATUS", "TMT", "TGL_AKHIR", "KODE_FASKES")
+
+# Order matters: it is the order of ``PersonRecord.values`` and of the columns written.
+PERSON_FIELDS = ("kk_number", "name", "sex", "birth_place", "birth_date", "address", "rt", "rw", "village_id", "phone")
+MEMBER_FIELDS = ("segment", "care_class", "status", "valid_from", "valid_to", "first_level_provider_code")
+
+
+@dataclass(slots=True)
+class PersonRecord:
+    row: int
+    nik: str
+    values: tuple[Any, ...]  # PERSON_FIELDS; "" / None = not given
+    programme: str = ""  # "" = no membership in this row
+    card_number: str = ""
+    member: tuple[Any, ...] = ()  # MEMBER_FIELDS
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _given(value: Any) -> bool:
+    return value is not None and value != ""
+
+
+class ParticipantImporter:
+    """Importer for ``ejamkesda.jobs.importing.runner.run_import``."""
+
+    columns: Sequence[Column] = COLUMNS
+
+    def __init__(
+        self,
+        *,
+        source: str = "",
+        actor: Any = None,
+        default_programme: str = "jkn",
+        source_date: dt.date | str | None = None,
+        today: dt.date | None = None,
+    ) -> None:
+        self.source = source[:100]
+        self.actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
+        self.default_programme = default_programme
+        self.today = today or timezone.localdate()
+        if isinstance(source_date, str):
+            source_date = dt.date.fromisoformat(source_date)
+        self.source_date = source_date or self.today
+        self.seen: set[int] = set()  # NIKs of accepted rows, to refuse a second row for one person
+        self.villages: frozenset[str] = frozenset()
+        self.has_membership_columns = False
+
+    # -- validation ---------------------------------------------------------------------
+    def start(self, header_map: HeaderMap) -> None:
+        from ejamkesda.regions.models import Region
+
+        if header_map.has("KODE_DESA"):
+            self.villages = frozenset(Region.objects.filter(level=4).values_list("code", flat=True))
+        self.has_membership_columns = any(header_map.has(key) for key in MEMBERSHIP_COLUMNS)
+
+    def clean_row(self, row_number: int, values: dict[str, Any]) -> PersonRecord:
+        errors: list[RowError] = []
+
+        def fail(column: str, reason: str) -> None:
+            errors.append(RowError(row_number, column, cell_text(values.get(column)), reason))
+
+        def field(column: str, parser: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return parser(values.get(column), *args, **kwargs)
+            except ValueError as error:
+                fail(column, str(error))
+                return None
+
+        raw_nik = values.get("NIK")
+        parsed = None
+        if isinstance(raw_nik, int | float) and not isinstance(raw_nik, bool):
+            fail("NIK", "NIK tersimpan sebagai angka di Excel (presisi hanya 15 digit); format kolom NIK sebagai Teks")
+        else:
+            try:
+                parsed = parse_nik(cell_text(raw_nik).lstrip("'"), today=self.today)
+            except InvalidNik as error:
+                fail("NIK", str(error))
+        name = field("NAMA", clean_text, max_length=150, label="NAMA")
+        if name == "":
+            fail("NAMA", "NAMA wajib diisi")
+        sex = field("JK", choice, SEX, label="jenis kelamin")
+        birth_date = field("TGL_LAHIR", parse_date)
+        if parsed is not None:
+            if sex and sex != parsed.sex:
+                fail("JK", f"jenis kelamin {sex} tidak sesuai NIK ({parsed.sex})")
+            if birth_date and birth_date != parsed.birth_date:
+                fail(
+                    "TGL_LAHIR", f"tanggal lahir {birth_date:%d-%m-%Y} tidak sesuai NIK ({parsed.birth_date:%d-%m-%Y})"
+                )
+        kk = field("NO_KK", digits, label="NO_KK", max_length=16, exact=16)
+        birth_place = field("TEMPAT_LAHIR", clean_text, max_length=100, label="TEMPAT_LAHIR")
+        address = field("ALAMAT", clean_text, max_length=300, label="ALAMAT")
+        rt = field("RT", digits, label="RT", max_length=3)
+        rw = field("RW", digits, label="RW", max_length=3)
+        village = self._village(values.get("KODE_DESA"), fail)
+        phone = self._phone(values.get("NO_HP"), fail)
+        record = None
+        if parsed is not None:
+            if parsed.nik and int(parsed.nik) in self.seen:
+                fail("NIK", "NIK ganda: NIK ini sudah ada di baris sebelumnya dalam berkas yang sama")
+            record = PersonRecord(
+                row=row_number,
+                nik=parsed.nik,
+                values=(
+                    kk or "",
+                    name or "",
+                    sex or parsed.sex,
+                    birth_place or "",
+                    birth_date or parsed.birth_date,
+                    address or "",
+                    rt.zfill(3) if rt else "",
+                    rw.zfill(3) if rw else "",
+                    village,
+                    phone or "",
+                ),
+            )
+        if self.has_membership_columns:
+            self._membership(values, record, field, fail)
+        if errors:
+            raise RowInvalid(errors)
+        assert record is not None
+        self.seen.add(int(record.nik))
+        return record
+
+    def _village(self, value: Any, fail: Any) -> str | None:
+        text = cell_text(value).replace(".", "").replace(" ", "")
+        if not text:
+            return None
+        if not text.isdigit() or len(text) != 10:
+            fail("KODE_DESA", "KODE_DESA harus 10 digit kode Kemendagri (mis. 6409012001 atau 64.09.01.2001)")
+            return None
+        code = f"{text[:2]}.{text[2:4]}.{text[4:6]}.{text[6:]}"
+        if code not in self.villages:
+            fail("KODE_DESA", f"KODE_DESA {code} tidak ada dalam data wilayah desa/kelurahan")
+            return None
+        return code
+
+    @staticmethod
+    def _phone(value: Any, fail: Any) -> str:
+        text = cell_text(value).lstrip("'")
+        if not text:
+            return ""
+        compact = text.replace(" ", "").replace("-", "")
+        if not (compact.lstrip("+").isdigit() and 6 <= len(compact) <= 20):
+            fail("NO_HP", "NO_HP hanya boleh berisi angka (boleh diawali +), 6–20 digit")
+            return ""
+        return compact
+
+    def _membership(self, values: dict[str, Any], record: PersonRecord | None, field: Any, fail: Any) -> None:
+        if not any(cell_text(values.get(key)) for key in MEMBERSHIP_COLUMNS):
+            return
+        programme = field("PROGRAM", choice, PROGRAMME, label="PROGRAM")
+        segment = field("SEGMEN", choice, SEGMENT, label="SEGMEN")
+        if not programme:
+            programme = "jkn" if segment else self.default_programme
+        if segment and programme != "jkn":
+            fail("SEGMEN", "SEGMEN hanya berlaku untuk program JKN")
+        card = field("NO_KARTU", digits, label="NO_KARTU", max_length=20)
+        care_class = field("KELAS", choice, CARE_CLASS, label="KELAS")
+        status = field("STATUS", choice, STATUS, label="STATUS")
+        if status == "":
+            fail("STATUS", "STATUS kepesertaan wajib diisi bila ada data kepesertaan")
+        valid_from = field("TMT", parse_date)
+        valid_to = field("TGL_AKHIR", parse_date)
+        if valid_from and valid_to and valid_to < valid_from:
+            fail("TGL_AKHIR", "tanggal akhir berlaku lebih awal dari TMT")
+        provider = field("KODE_FASKES", clean_text, max_length=20, label="KODE_FASKES")
+        if record is not None:
+            record.programme = programme or ""
+            record.card_number = card or ""
+            record.member = (segment or "", care_class, status or "", valid_from, valid_to, provider or "")
+
+    # -- writing --------------------------------------------------------------------------
+    def write_batch(self, records: list[PersonRecord]) -> BatchResult:
+        now = timezone.now()
+        result = BatchResult()
+        columns = ("id", "nik", *PERSON_FIELDS)
+        existing = {row[1]: row for row in select_in(Person, columns, "nik", [r.nik for r in records])}
+        creates: list[PersonRecord] = []
+        updates: list[tuple[Any, ...]] = []
+        history: dict[str, dict[str, Any]] = {}  # nik → changes
+        person_ids: dict[str, int] = {}
+        for record in records:
+            current = existing.get(record.nik)
+            if current is None:
+                creates.append(record)
+                history[record.nik] = {
+                    name: [None, _jsonable(value)]
+                    for name, value in zip(PERSON_FIELDS, record.values, strict=True)
+                    if _given(value)
+                }
+                continue
+            person_ids[record.nik] = current[0]
+            old = current[2:]
+            merged = tuple(new if _given(new) else was for new, was in zip(record.values, old, strict=True))
+            if merged != old:
+                history[record.nik] = {
+                    name: [_jsonable(was), _jsonable(new)]
+                    for name, was, new in zip(PERSON_FIELDS, old, merged, strict=True)
+                    if was != new
+                }
+                updates.append((*merged, name_key(merged[1]), now, current[0]))
+        if creates:
+            insert_rows(
+                Person,
+                ("nik", *PERSON_FIELDS, "name_key", "deceased", "created_at", "updated_at"),
+                [(r.nik, *r.values, name_key(r.values[1]), False, now, now) for r in creates],
+            )
+            for person_id, nik in select_in(Person, ("id", "nik"), "nik", [r.nik for r in creates]):
+                person_ids[nik] = person_id
+        if updates:
+            update_rows(Person, (*PERSON_FIELDS, "name_key", "updated_at"), updates)
+        membership_links = self._write_memberships(records, person_ids, existing, history, now)
+        touched = [r for r in records if r.nik in history]
+        if touched:
+            insert_rows(
+                ParticipantHistory,
+                ("person_id", "membership_id", "at", "actor_id", "source", "changes"),
+                [
+                    (
+                        person_ids[r.nik],
+                        membership_links.get(r.nik),
+                        now,
+                        self.actor_id,
+                        self.source,
+                        json.dumps(history[r.nik], ensure_ascii=False),
+                    )
+                    for r in touched
+                ],
+            )
+        result.created = len(creates)
+        result.updated = len(touched) - len(creates)
+        result.unchanged = len(records) - len(touched)
+        return result
+
+    def _write_memberships(
+        self,
+        records: list[PersonRecord],
+        person_ids: dict[str, int],
+        existing_people: dict[str, tuple[Any, ...]],
+        history: dict[str, dict[str, Any]],
+        now: dt.datetime,
+    ) -> dict[str, int]:
+        """Upsert the rows' memberships; returns nik → membership id for updated memberships."""
+        with_membership = [r for r in records if r.programme]
+        if not with_membership:
+            return {}
+        known_ids = [person_ids[r.nik] for r in with_membership if r.nik in existing_people]
+        current: dict[tuple[int, str, str], tuple[Any, ...]] = {}
+        if known_ids:
+            columns = ("id", "person_id", "programme", "card_number", *MEMBER_FIELDS)
+            for row in select_in(Membership, columns, "person_id", known_ids):
+                current.setdefault((row[1], row[2], row[3]), row)
+        creates: list[tuple[Any, ...]] = []
+        updates: list[tuple[Any, ...]] = []
+        links: dict[str, int] = {}
+        for record in with_membership:
+            person_id = person_ids[record.nik]
+            found = current.get((person_id, record.programme, record.card_number))
+            prefix = record.programme
+            if found is None:
+                values = record.member
+                status = values[2] or MembershipStatus.ACTIVE
+                values = (*values[:2], status, *values[3:])
+                creates.append(
+                    (person_id, record.programme, record.card_number, *values, self.source, self.source_date, now, now)
+                )
+                changes = history.setdefault(record.nik, {})
+                changes[f"{prefix}.card_number"] = [None, record.card_number]
+                for name, value in zip(MEMBER_FIELDS, values, strict=True):
+                    if _given(value):
+                        changes[f"{prefix}.{name}"] = [None, _jsonable(value)]
+                continue
+            old = found[4:]
+            merged = tuple(new if _given(new) else was for new, was in zip(record.member, old, strict=True))
+            if merged == old:
+                continue
+            changes = history.setdefault(record.nik, {})
+            for name, was, new in zip(MEMBER_FIELDS, old, merged, strict=True):
+                if was != new:
+                    changes[f"{prefix}.{name}"] = [_jsonable(was), _jsonable(new)]
+            updates.append((*merged, self.source, self.source_date, now, found[0]))
+            links[record.nik] = found[0]
+        if creates:
+            insert_rows(
+                Membership,
+                (
+                    "person_id",
+                    "programme",
+                    "card_number",
+                    *MEMBER_FIELDS,
+                    "source",
+                    "source_date",
+                    "created_at",
+                    "updated_at",
+                ),
+                creates,
+            )
+        if updates:
+            update_rows(Membership, (*MEMBER_FIELDS, "source", "source_date", "updated_at"), updates)
+        return links
