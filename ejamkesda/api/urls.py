@@ -1,5 +1,18 @@
+"""URLs of the API app (included at the site root): /api/v1/… and /fhir/…"""
+
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from ejamkesda.api import docs_views
+from ejamkesda.api.fhir.urls import urlpatterns as fhir_urlpatterns
+from ejamkesda.api.rest import api
+from ejamkesda.api.routes import router
+
+api.add_router("/", router)
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("api/v1/docs", docs_views.api_docs, name="api_docs"),
+    path("api/v1/", api.urls),
+    *fhir_urlpatterns,
+]

@@ -1,0 +1,17 @@
+"""Settings of the API app, from the environment (listed in docs/integrasi-api.md)."""
+
+from __future__ import annotations
+
+import os
+
+# Seconds a verified token stays in the per-process cache (revocation takes at most this long
+# to reach other server processes; the process that revokes forgets it at once).
+TOKEN_CACHE_SECONDS = float(os.environ.get("API_TOKEN_CACHE_SECONDS", "30"))
+# last_used_at is written at most once per this many seconds per token.
+TOKEN_LAST_USED_INTERVAL = float(os.environ.get("API_TOKEN_LAST_USED_SECONDS", "60"))
+# Every eligibility answer is a view of a person's data → audit log (DESIGN.md §6).
+AUDIT_ELIGIBILITY = os.environ.get("API_AUDIT_ELIGIBILITY", "1").strip().lower() in {"1", "true", "yes", "ya", "on"}
+# Days an Idempotency-Key is remembered.
+IDEMPOTENCY_DAYS = int(os.environ.get("API_IDEMPOTENCY_DAYS", "7"))
+# Base URL printed in FHIR resources (fullUrl); empty = relative references only.
+FHIR_BASE_URL = os.environ.get("FHIR_BASE_URL", "")

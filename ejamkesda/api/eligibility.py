@@ -1,0 +1,170 @@
+"""Eligibility: is this NIK covered on this date, by what, and who says so.
+
+Sources, in order (issue 6 §3; seed 002 point 23h/j — data exchange with BPJS):
+
+1. local data: the person's memberships — Jamkesda (``jamkesda_lokal``) and the latest
+   imported JKN data (``jkn_impor``). One indexed query (unique NIK → memberships).
+2. when the BPJS bridge is configured and the local data shows no active JKN membership,
+   a live VClaim look-up (``bpjs_langsung``). A BPJS outage never blocks the answer: the
+   local answer is returned with a warning.
+
+JKN is reported before Jamkesda when both are active (JKN pays first). The answer holds
+no name, address or birth date: a provider needs only whether and how the person is covered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from ejamkesda.bpjs import conf as bpjs_conf
+from ejamkesda.bpjs.client import BpjsClient, BpjsError, BpjsNotFound
+from ejamkesda.participants.models import MembershipStatus, Person, Programme, Segment
+
+logger = logging.getLogger(__name__)
+
+SOURCE_LOCAL_JAMKESDA = "jamkesda_lokal"
+SOURCE_IMPORTED_JKN = "jkn_impor"
+SOURCE_BPJS = "bpjs_langsung"
+SOURCE_NONE = "tidak_ada"
+
+
+@dataclass
+class Coverage:
+    programme: str
+    segment: str
+    care_class: int | None
+    status: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    source: str
+    source_date: dt.date | None
+
+
+@dataclass
+class EligibilityAnswer:
+    on: dt.date
+    found: bool
+    covered: bool
+    person_id: int | None = None
+    primary: Coverage | None = None
+    coverages: list[Coverage] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def source(self) -> str:
+        return self.primary.source if self.primary else SOURCE_NONE
+
+
+_FIELDS = (
+    "id",
+    "deceased_on",
+    "memberships__programme",
+    "memberships__segment",
+    "memberships__care_class",
+    "memberships__status",
+    "memberships__valid_from",
+    "memberships__valid_to",
+    "memberships__source_date",
+)
+
+
+def _active_on(row: dict[str, Any], on: dt.date) -> bool:
+    status = row["memberships__status"]
+    valid_from, valid_to = row["memberships__valid_from"], row["memberships__valid_to"]
+    if valid_from is not None and on < valid_from:
+        return False
+    if valid_to is not None and on > valid_to:
+        return False
+    if status == MembershipStatus.ACTIVE:
+        return True
+    # A membership that has since ended still covered the dates inside its period.
+    return status == MembershipStatus.ENDED and valid_to is not None
+
+
+def eligibility_check(*, nik: str, on: dt.date, use_bpjs: bool = True) -> EligibilityAnswer:
+    rows = list(Person.objects.filter(nik=nik).values(*_FIELDS))
+    if not rows:
+        answer = EligibilityAnswer(on=on, found=False, covered=False)
+    else:
+        answer = EligibilityAnswer(on=on, found=True, covered=False, person_id=rows[0]["id"])
+        deceased_on = rows[0]["deceased_on"]
+        if deceased_on is not None and deceased_on <= on:
+            answer.warnings.append("Peserta tercatat meninggal pada atau sebelum tanggal ini.")
+            return answer
+        active = [row for row in rows if row["memberships__programme"] and _active_on(row, on)]
+        # Latest imported data first within a programme.
+        active.sort(
+            key=lambda r: (
+                r["memberships__programme"] != Programme.JKN,
+                -(r["memberships__source_date"] or dt.date.min).toordinal(),
+            )
+        )
+        for row in active:
+            programme = row["memberships__programme"]
+            answer.coverages.append(
+                Coverage(
+                    programme=programme,
+                    segment=row["memberships__segment"] or "",
+                    care_class=row["memberships__care_class"],
+                    status=row["memberships__status"],
+                    valid_from=row["memberships__valid_from"],
+                    valid_to=row["memberships__valid_to"],
+                    source=SOURCE_IMPORTED_JKN if programme == Programme.JKN else SOURCE_LOCAL_JAMKESDA,
+                    source_date=row["memberships__source_date"],
+                )
+            )
+    has_jkn = any(c.programme == Programme.JKN for c in answer.coverages)
+    if use_bpjs and not has_jkn:
+        settings = bpjs_conf.load()
+        if settings.configured and settings.vclaim_url:
+            _ask_bpjs(answer, nik, on, settings)
+    if answer.coverages:
+        answer.covered = True
+        answer.primary = answer.coverages[0]
+    return answer
+
+
+def _ask_bpjs(answer: EligibilityAnswer, nik: str, on: dt.date, settings: bpjs_conf.BpjsSettings) -> None:
+    try:
+        participant = BpjsClient(settings).vclaim_by_nik(nik, on)
+    except BpjsNotFound:
+        return
+    except BpjsError as exc:
+        logger.warning("BPJS eligibility look-up failed: %s", exc)
+        answer.warnings.append(f"BPJS tidak dapat dihubungi; jawaban dari data lokal saja. {exc}")
+        return
+    if participant.active:
+        answer.found = True
+        # BPJS JKN is the first payer: put it before a local Jamkesda membership.
+        answer.coverages.insert(
+            0,
+            Coverage(
+                programme=Programme.JKN,
+                segment=segment_from_bpjs(participant.segment_text),
+                care_class=participant.care_class,
+                status=MembershipStatus.ACTIVE,
+                valid_from=participant.valid_from,
+                valid_to=participant.valid_to,
+                source=SOURCE_BPJS,
+                source_date=on,
+            ),
+        )
+
+
+def segment_from_bpjs(text: str) -> str:
+    """BPJS's jenisPeserta text → our segment code (DESIGN.md §3); unknown text is kept."""
+    upper = text.upper()
+    if "PBI" in upper and "APBD" not in upper:
+        return Segment.PBI_APBN
+    if "APBD" in upper or "PEMDA" in upper:
+        return Segment.PBPU_BP_PEMDA
+    if "BUKAN PENERIMA UPAH" in upper or "PBPU" in upper:
+        return Segment.PBPU
+    if "PENERIMA UPAH" in upper or "PPU" in upper or "PNS" in upper:
+        return Segment.PPU
+    if "BUKAN PEKERJA" in upper:
+        return Segment.BP
+    return text[:20]

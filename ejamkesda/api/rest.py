@@ -1,0 +1,104 @@
+"""The REST API object (django-ninja): authentication and errors in one place.
+
+OpenAPI: /api/v1/openapi.json; a browsable, script-free docs page: /api/v1/docs.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from ejamkesda.api.errors import ApiError, InvalidInput, NotFound, Unauthenticated
+from ejamkesda.api.tokens import token_authenticate
+
+logger = logging.getLogger(__name__)
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer ejk_…`` → the token's user (request.auth)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any | None:
+        return token_authenticate(token.strip())
+
+
+api = NinjaAPI(
+    title="e-Jamkesda API",
+    version="1",
+    description=(
+        "API untuk SIMRS/SIMPUS dan platform nasional: cek kepesertaan, data peserta (UPT), PPK, "
+        "SJP, rujukan, klaim. Autentikasi: header `Authorization: Bearer TOKEN`. Galat: JSON "
+        "`{code, message, details}`. NIK hanya di badan permintaan (POST), tidak pernah di URL. "
+        "Panduan: docs/integrasi-api.md."
+    ),
+    urls_namespace="api_v1",
+    auth=TokenAuth(),
+    docs_url=None,
+    openapi_url="/openapi.json",
+)
+
+# Responses every authenticated operation may give, documented in the OpenAPI schema.
+AUTH_ERRORS: dict[int, Any] = {}
+
+
+def _error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    return api.create_response(request, exc.body(), status=exc.status)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    return _error(request, exc)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    response = _error(request, Unauthenticated())
+    response["WWW-Authenticate"] = 'Bearer realm="e-jamkesda"'
+    return response
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    details: list[dict[str, Any]] = []
+    for error in exc.errors:
+        location = ".".join(str(part) for part in error.get("loc", ()) if part not in {"payload", "filters"})
+        details.append({"field": location, "message": str(error.get("msg", ""))[:200], "type": error.get("type")})
+    fields = ", ".join(str(d["field"]) for d in details[:5])
+    return _error(request, InvalidInput(f"Isian tidak valid: {fields}." if fields else None, details=details))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, NotFound())
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {
+        400: "permintaan_tidak_valid",
+        401: "tidak_terautentikasi",
+        403: "tidak_berwenang",
+        404: "tidak_ditemukan",
+        405: "metode_tidak_didukung",
+        429: "terlalu_banyak_permintaan",
+    }
+    return _error(
+        request, ApiError("Permintaan tidak dapat diproses.", code=codes.get(exc.status_code), status=exc.status_code)
+    )
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("API error on %s", request.path)
+    return _error(
+        request,
+        ApiError(
+            "Terjadi kesalahan di server. Silakan coba lagi atau hubungi UPT Jamkesda.",
+            code="kesalahan_server",
+            status=500,
+        ),
+    )
