@@ -1,0 +1,56 @@
+"""Reads of the enrolment app. Applications hold person-level data: UPT staff only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from ejamkesda.core.permissions import user_has_role
+from ejamkesda.core.roles import UPT_ROLES
+from ejamkesda.enrolment.models import Application, ApplicationStatus
+from ejamkesda.enrolment.tracking import tracking_code_normalise
+from ejamkesda.participants.models import Membership, MembershipStatus, Programme
+
+
+def active_memberships(*, nik: str, on: dt.date | None = None) -> list[Membership]:
+    """Active JKN or Jamkesda memberships of the person with ``nik`` on date ``on`` (today)."""
+    on = on or timezone.localdate()
+    return list(
+        Membership.objects.filter(
+            person__nik=nik,
+            programme__in=[Programme.JKN, Programme.JAMKESDA],
+            status=MembershipStatus.ACTIVE,
+        )
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .order_by("programme", "-valid_from")
+    )
+
+
+def applications_visible_to(user: Any) -> QuerySet[Application]:
+    if user_has_role(user, UPT_ROLES):
+        return Application.objects.all()
+    return Application.objects.none()
+
+
+def application_queue(*, user: Any, status: str = ApplicationStatus.SUBMITTED) -> QuerySet[Application]:
+    """Oldest first (the desk works first come, first served)."""
+    fields = ("id", "tracking_code", "name", "status", "submitted_at", "decided_at", "outcome")
+    return applications_visible_to(user).filter(status=status).only(*fields).order_by("submitted_at", "id")
+
+
+def application_counts(*, user: Any) -> dict[str, int]:
+    counts = {status.value: 0 for status in ApplicationStatus}
+    for row in applications_visible_to(user).values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def application_by_tracking_code(code: str) -> Application | None:
+    normalised = tracking_code_normalise(code)
+    if normalised is None:
+        return None
+    return Application.objects.filter(tracking_code=normalised).first()
