@@ -1,0 +1,143 @@
+"""Payment batches per provider and month (issue 4 §4).
+
+A batch gathers a provider's approved claims whose discharge date falls in the month and
+that are not yet in a batch; each claim moves approved → in payment (rules.claims
+transitions). When the payment order (surat perintah membayar) is issued, the batch is
+marked paid with its number and date and every claim moves to paid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from ejamkesda.audit.services import audit_record
+from ejamkesda.core.roles import Role
+from ejamkesda.providers.models import Provider
+from ejamkesda.rules.claims import ClaimState, check_transition
+from ejamkesda.services.models import Claim, ClaimEvent, PaymentBatch
+from ejamkesda.services.notify import notify_provider
+
+
+class PaymentError(ValueError):
+    pass
+
+
+def _month_range(year: int, month: int) -> tuple[dt.date, dt.date]:
+    if not 1 <= month <= 12:
+        raise PaymentError("Bulan harus 1–12.")
+    first = dt.date(year, month, 1)
+    next_first = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return first, next_first - dt.timedelta(days=1)
+
+
+def payment_batch_create(*, actor: Any, provider: Provider, year: int, month: int) -> PaymentBatch:
+    first, last = _month_range(year, month)
+    with transaction.atomic():
+        claims = list(
+            Claim.objects.select_for_update()
+            .filter(
+                provider=provider,
+                status__in=[ClaimState.APPROVED.value, ClaimState.ADJUSTED.value],
+                payment_batch__isnull=True,
+                discharge_date__gte=first,
+                discharge_date__lte=last,
+            )
+            .order_by("id")
+        )
+        if not claims:
+            raise PaymentError("Tidak ada klaim disetujui yang belum dibayar untuk PPK dan bulan ini.")
+        batch = PaymentBatch.objects.create(
+            provider=provider,
+            year=year,
+            month=month,
+            total=sum(claim.approved_total or 0 for claim in claims),
+            claim_count=len(claims),
+            created_by=actor,
+        )
+        events = []
+        for claim in claims:
+            check_transition(claim.status, ClaimState.IN_PAYMENT)
+            events.append(
+                ClaimEvent(
+                    claim=claim,
+                    actor=actor,
+                    from_status=claim.status,
+                    to_status=ClaimState.IN_PAYMENT.value,
+                    note=f"Batch pembayaran #{batch.pk}",
+                )
+            )
+            claim.status = ClaimState.IN_PAYMENT.value
+            claim.payment_batch = batch
+            claim.version += 1
+        Claim.objects.bulk_update(claims, ["status", "payment_batch", "version"], batch_size=500)
+        ClaimEvent.objects.bulk_create(events, batch_size=500)
+        audit_record(
+            action="payment_batch.create",
+            obj=batch,
+            actor=actor,
+            summary=f"Batch pembayaran {provider.code} {month:02d}/{year}: {len(claims)} klaim, Rp {batch.total}",
+            changes={"claims": [claim.pk for claim in claims][:1000], "total": batch.total},
+        )
+        notify_provider(
+            provider_id=provider.pk,
+            subject=f"Batch pembayaran {month:02d}/{year} dibuat",
+            body=f"{len(claims)} klaim (Rp {batch.total}) masuk proses pembayaran.",
+            link=reverse("services:payment_detail", args=[batch.pk]),
+            roles=(Role.PPK_OPERATOR, Role.TREASURER),
+        )
+    return batch
+
+
+def payment_batch_mark_paid(*, batch: PaymentBatch, actor: Any, order_number: str, order_date: dt.date) -> PaymentBatch:
+    order_number = (order_number or "").strip()
+    if not order_number:
+        raise PaymentError("Nomor surat perintah membayar wajib diisi.")
+    with transaction.atomic():
+        locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != PaymentBatch.Status.OPEN:
+            raise PaymentError("Batch ini sudah ditandai dibayar.")
+        now = timezone.now()
+        locked.status = PaymentBatch.Status.PAID
+        locked.order_number = order_number
+        locked.order_date = order_date
+        locked.paid_by = actor
+        locked.paid_at = now
+        locked.save()
+        claims = list(Claim.objects.select_for_update().filter(payment_batch=locked).order_by("id"))
+        events = []
+        for claim in claims:
+            check_transition(claim.status, ClaimState.PAID)
+            events.append(
+                ClaimEvent(
+                    claim=claim,
+                    actor=actor,
+                    from_status=claim.status,
+                    to_status=ClaimState.PAID.value,
+                    note=f"SPM {order_number} tanggal {order_date:%d-%m-%Y}",
+                )
+            )
+            claim.status = ClaimState.PAID.value
+            claim.paid_at = now
+            claim.version += 1
+        Claim.objects.bulk_update(claims, ["status", "paid_at", "version"], batch_size=500)
+        ClaimEvent.objects.bulk_create(events, batch_size=500)
+        audit_record(
+            action="payment_batch.paid",
+            obj=locked,
+            actor=actor,
+            summary=f"Batch #{locked.pk} dibayar, SPM {order_number}",
+            changes={"order_number": order_number, "order_date": order_date.isoformat(), "claims": len(claims)},
+        )
+        notify_provider(
+            provider_id=locked.provider_id,
+            subject=f"Pembayaran klaim {locked.month:02d}/{locked.year}",
+            body=f"Rp {locked.total} untuk {len(claims)} klaim dibayarkan (SPM {order_number}, {order_date:%d-%m-%Y}).",
+            link=reverse("services:payment_detail", args=[locked.pk]),
+            roles=(Role.PPK_OPERATOR, Role.TREASURER),
+        )
+    return locked

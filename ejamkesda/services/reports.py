@@ -1,0 +1,148 @@
+"""Claim reports (issue 4 §4): recap per provider and month, per service kind, top
+diagnoses, amounts claimed vs approved, ageing of pending claims; XLSX and PDF export.
+
+All figures are aggregated in the database over the claims the user may see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, ExtractMonth
+from django.utils import timezone
+from openpyxl import Workbook
+
+from ejamkesda.rules.claims import (
+    AGEING_BUCKETS,
+    APPROVED_STATES,
+    CLAIM_STATE_LABELS,
+    SERVICE_KIND_LABELS,
+    ClaimState,
+    ServiceKind,
+    ageing_bucket,
+)
+from ejamkesda.services import icd
+from ejamkesda.services.models import Claim
+from ejamkesda.services.pdf import table_pdf
+
+APPROVED = [state.value for state in APPROVED_STATES]
+
+
+@dataclass
+class Section:
+    title: str
+    header: Sequence[str]
+    rows: list[list[Any]]
+
+
+def _amounts() -> dict[str, Any]:
+    return {
+        "n": Count("id"),
+        "claimed": Coalesce(Sum("claimed_total"), 0),
+        "approved": Coalesce(Sum("approved_total", filter=Q(status__in=APPROVED)), 0),
+    }
+
+
+def claim_report(claims: QuerySet[Claim], *, year: int, month: int | None = None, today: dt.date) -> list[Section]:
+    scoped = claims.filter(discharge_date__year=year).order_by()
+    if month:
+        scoped = scoped.filter(discharge_date__month=month)
+    sections = []
+    recap = (
+        scoped.annotate(m=ExtractMonth("discharge_date"))
+        .values("provider__code", "provider__name", "m")
+        .annotate(**_amounts())
+        .order_by("provider__name", "m")
+    )
+    sections.append(
+        Section(
+            "Rekap per PPK dan bulan",
+            ["PPK", "Bulan", "Jumlah klaim", "Diajukan (Rp)", "Disetujui (Rp)"],
+            [
+                [
+                    f"{r['provider__name']} ({r['provider__code']})",
+                    f"{r['m']:02d}/{year}",
+                    r["n"],
+                    r["claimed"],
+                    r["approved"],
+                ]
+                for r in recap
+            ],
+        )
+    )
+    kinds = scoped.values("service_kind").annotate(**_amounts()).order_by("service_kind")
+    sections.append(
+        Section(
+            "Per jenis pelayanan",
+            ["Jenis pelayanan", "Jumlah klaim", "Diajukan (Rp)", "Disetujui (Rp)"],
+            [[SERVICE_KIND_LABELS[ServiceKind(r["service_kind"])], r["n"], r["claimed"], r["approved"]] for r in kinds],
+        )
+    )
+    top = scoped.values("primary_diagnosis").annotate(**_amounts()).order_by("-n", "primary_diagnosis")[:10]
+    sections.append(
+        Section(
+            "10 diagnosis terbanyak",
+            ["ICD-10", "Diagnosis", "Jumlah klaim", "Diajukan (Rp)", "Disetujui (Rp)"],
+            [
+                [r["primary_diagnosis"], icd.describe(r["primary_diagnosis"])[:60], r["n"], r["claimed"], r["approved"]]
+                for r in top
+            ],
+        )
+    )
+    by_status = dict(
+        (r["status"], r)
+        for r in scoped.values("status").annotate(n=Count("id"), claimed=Coalesce(Sum("claimed_total"), 0))
+    )
+    status_rows = [
+        [CLAIM_STATE_LABELS[state], by_status[state.value]["n"], by_status[state.value]["claimed"]]
+        for state in ClaimState
+        if state.value in by_status
+    ]
+    totals = scoped.aggregate(**_amounts())
+    status_rows.append(["Jumlah", totals["n"], totals["claimed"]])
+    sections.append(
+        Section(
+            f"Diajukan vs disetujui (disetujui: Rp {totals['approved']:,})".replace(",", "."),
+            ["Status", "Jumlah klaim", "Diajukan (Rp)"],
+            status_rows,
+        )
+    )
+    pending = claims.filter(status=ClaimState.SUBMITTED.value).order_by().values_list("submitted_at", flat=True)
+    buckets = {label: 0 for _low, _high, label in AGEING_BUCKETS}
+    for submitted_at in pending.iterator(chunk_size=2000):
+        buckets[ageing_bucket((today - timezone.localdate(submitted_at)).days)] += 1
+    sections.append(
+        Section("Umur klaim menunggu verifikasi", ["Umur", "Jumlah klaim"], [[k, v] for k, v in buckets.items()])
+    )
+    return sections
+
+
+def report_xlsx(title: str, sections: Sequence[Section]) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    for index, section in enumerate(sections, start=1):
+        sheet = workbook.create_sheet(title=f"{index}. {section.title}"[:31].replace("/", "-"))
+        sheet.append([title])
+        sheet.append([section.title])
+        sheet.append(list(section.header))
+        for row in section.rows:
+            sheet.append([_safe(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
+        return "'" + value
+    return value
+
+
+def report_pdf(title: str, sections: Sequence[Section]) -> bytes:
+    return table_pdf(title, [(section.title, section.header, section.rows) for section in sections])

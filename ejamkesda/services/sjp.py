@@ -1,0 +1,191 @@
+"""Writes for service guarantee letters (SJP), issue 4 §2.
+
+A PPK operator requests an SJP for a patient; the UPT verifier approves or rejects it
+(seed 000 Pasal 7 ayat 3: the special application is the UPT's). An approved SJP gets a
+number unique per year from a counter row locked with select_for_update, and a token
+for the public verification page that shows validity only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from ejamkesda.audit.services import audit_record
+from ejamkesda.participants.models import Person
+from ejamkesda.providers.models import Provider
+from ejamkesda.rules.claims import ServiceKind, sjp_number, within_emergency_window
+from ejamkesda.services import conf, icd
+from ejamkesda.services.models import Sjp, SjpCounter
+from ejamkesda.services.notify import notify_provider
+from ejamkesda.services.selectors import active_jamkesda_on, active_jkn_on
+
+
+class SjpError(ValueError):
+    """The request or decision cannot go ahead; the message is for the user (Bahasa Indonesia)."""
+
+
+class SjpConflict(SjpError):
+    """Someone else decided this SJP first."""
+
+
+def sjp_request(
+    *,
+    actor: Any,
+    person: Person,
+    service_kind: str,
+    diagnosis_code: str,
+    service_from: dt.date,
+    service_to: dt.date | None = None,
+    referring_provider: Provider | None = None,
+    emergency_at: dt.datetime | None = None,
+    notes: str = "",
+    now: dt.datetime | None = None,
+) -> Sjp:
+    """A PPK operator asks for an SJP for a patient of their provider."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if actor.provider_id is None:
+        raise SjpError("Pengguna tidak terikat pada PPK.")
+    kind = ServiceKind(service_kind)
+    code = icd.normalise(diagnosis_code)
+    if not icd.is_valid(code):
+        raise SjpError(f"Kode diagnosis {diagnosis_code} bukan kode ICD-10 yang sah.")
+    if service_to is not None and service_to < service_from:
+        raise SjpError("Tanggal selesai pelayanan tidak boleh sebelum tanggal mulai.")
+    after_the_fact = service_from < today
+    if kind == ServiceKind.EMERGENCY:
+        if emergency_at is None:
+            raise SjpError("Untuk gawat darurat, isi waktu mulai pelayanan gawat darurat.")
+        if timezone.localdate(emergency_at) != service_from:
+            raise SjpError("Waktu gawat darurat harus pada tanggal mulai pelayanan.")
+        if not within_emergency_window(emergency_at, now, conf.SJP_EMERGENCY_WINDOW_HOURS):
+            raise SjpError(
+                f"SJP gawat darurat hanya dapat diajukan paling lambat {conf.SJP_EMERGENCY_WINDOW_HOURS} jam "
+                "sesudah pelayanan dimulai."
+            )
+    elif after_the_fact:
+        raise SjpError("SJP selain gawat darurat harus diajukan sebelum atau pada hari pelayanan.")
+    if person.deceased and person.deceased_on and person.deceased_on < service_from:
+        raise SjpError("Penduduk tercatat meninggal sebelum tanggal pelayanan.")
+    # Active JKN on the service date: the patient must use JKN, not Jamkesda.
+    if active_jkn_on(person.pk, service_from) is not None:
+        raise SjpError("Pasien peserta JKN aktif pada tanggal pelayanan: gunakan JKN (BPJS Kesehatan), bukan SJP.")
+    membership = active_jamkesda_on(person.pk, service_from)
+    if membership is None:
+        raise SjpError("Pasien bukan peserta Jamkesda aktif pada tanggal pelayanan.")
+    with transaction.atomic():
+        sjp = Sjp.objects.create(
+            provider_id=actor.provider_id,
+            person=person,
+            service_kind=kind.value,
+            diagnosis_code=code,
+            referring_provider=referring_provider,
+            service_from=service_from,
+            service_to=service_to,
+            emergency_at=emergency_at if kind == ServiceKind.EMERGENCY else None,
+            after_the_fact=after_the_fact,
+            membership=membership,
+            notes=notes,
+            requested_by=actor,
+        )
+        audit_record(
+            action="sjp.request",
+            obj=sjp,
+            actor=actor,
+            summary=f"SJP diajukan ({kind.value}, {code})",
+            changes={"status": sjp.status, "person_id": person.pk},
+        )
+    return sjp
+
+
+def _next_number(year: int) -> str:
+    """Next SJP number of ``year``; must run inside a transaction (the counter row stays locked)."""
+    if not SjpCounter.objects.filter(year=year).exists():
+        try:
+            with transaction.atomic():
+                SjpCounter.objects.create(year=year, last=0)
+        except IntegrityError:
+            pass  # another transaction created it first
+    counter = SjpCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return sjp_number(year, counter.last)
+
+
+def _lock(sjp_id: int) -> Sjp:
+    return Sjp.objects.select_for_update().get(pk=sjp_id)
+
+
+def _decided_message(sjp: Sjp) -> str:
+    who = getattr(sjp.decided_by, "username", "")
+    return f"SJP ini sudah diputuskan ({sjp.get_status_display()}) oleh {who}."
+
+
+def sjp_approve(*, sjp: Sjp, actor: Any, valid_until: dt.date | None = None, note: str = "") -> Sjp:
+    with transaction.atomic():
+        locked = _lock(sjp.pk)
+        if locked.status != Sjp.Status.REQUESTED:
+            raise SjpConflict(_decided_message(locked))
+        now = timezone.now()
+        locked.number = _next_number(timezone.localdate(now).year)
+        locked.status = Sjp.Status.APPROVED
+        locked.decided_by = actor
+        locked.decided_at = now
+        locked.decision_reason = note
+        locked.valid_until = valid_until or locked.service_to or locked.service_from + dt.timedelta(days=30)
+        locked.save()
+        audit_record(
+            action="sjp.approve",
+            obj=locked,
+            actor=actor,
+            summary=f"SJP disetujui, nomor {locked.number}",
+            changes={"status": [Sjp.Status.REQUESTED, Sjp.Status.APPROVED], "number": locked.number, "note": note},
+        )
+        notify_provider(
+            provider_id=locked.provider_id,
+            subject=f"SJP {locked.number} disetujui",
+            body=f"SJP #{locked.pk} disetujui UPT Jamkesda dengan nomor {locked.number}.",
+            link=reverse("services:sjp_detail", args=[locked.pk]),
+        )
+    return locked
+
+
+def sjp_reject(*, sjp: Sjp, actor: Any, reason: str) -> Sjp:
+    reason = (reason or "").strip()
+    if not reason:
+        raise SjpError("Alasan penolakan wajib diisi.")
+    with transaction.atomic():
+        locked = _lock(sjp.pk)
+        if locked.status != Sjp.Status.REQUESTED:
+            raise SjpConflict(_decided_message(locked))
+        locked.status = Sjp.Status.REJECTED
+        locked.decided_by = actor
+        locked.decided_at = timezone.now()
+        locked.decision_reason = reason
+        locked.save()
+        audit_record(
+            action="sjp.reject",
+            obj=locked,
+            actor=actor,
+            summary="SJP ditolak",
+            changes={"status": [Sjp.Status.REQUESTED, Sjp.Status.REJECTED], "reason": reason},
+        )
+        notify_provider(
+            provider_id=locked.provider_id,
+            subject=f"SJP #{locked.pk} ditolak",
+            body=f"SJP #{locked.pk} ditolak UPT Jamkesda. Alasan: {reason}",
+            link=reverse("services:sjp_detail", args=[locked.pk]),
+        )
+    return locked
+
+
+def sjp_is_valid_on(sjp: Sjp, on: dt.date) -> bool:
+    """An approved letter covers dates from the service start up to its validity end."""
+    if sjp.status != Sjp.Status.APPROVED or sjp.valid_until is None:
+        return False
+    return sjp.service_from <= on <= sjp.valid_until

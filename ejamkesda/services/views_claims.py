@@ -1,0 +1,255 @@
+"""Claim pages: create for an SJP (PPK), verifier queue and decision (UPT), resubmission,
+attachments (permission-checked download), timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Min
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ejamkesda.audit.services import audit_record
+from ejamkesda.core.permissions import role_required
+from ejamkesda.core.roles import Role
+from ejamkesda.rules.claims import (
+    CLAIM_STATE_LABELS,
+    PENDING_VERIFICATION,
+    ClaimState,
+    ageing_bucket,
+    sla_status,
+)
+from ejamkesda.services import conf, icd
+from ejamkesda.services.claim_checks import ClaimConflict, ClaimError, claim_checks_for
+from ejamkesda.services.claim_decisions import (
+    LineAdjustment,
+    claim_approve,
+    claim_approve_adjusted,
+    claim_reject,
+    claim_resubmit,
+    claim_return,
+)
+from ejamkesda.services.claims import AttachmentInput, LineInput, claim_submit
+from ejamkesda.services.forms import ClaimDecisionForm, ClaimForm, LineFormSet, ResubmitForm
+from ejamkesda.services.models import ClaimAttachment, Sjp
+from ejamkesda.services.selectors import claims_visible_to, sjps_visible_to
+
+PAGE_SIZE = 25
+CLAIM_ROLES = (Role.PPK_OPERATOR, Role.TREASURER, Role.UPT_VERIFIER, Role.UPT_ADMIN)
+UPT = (Role.UPT_VERIFIER, Role.UPT_ADMIN)
+
+
+@role_required(*CLAIM_ROLES)
+def claim_list(request: HttpRequest) -> HttpResponse:
+    visible = claims_visible_to(request.user)
+    queryset = visible.only(
+        "id",
+        "status",
+        "service_kind",
+        "admission_date",
+        "discharge_date",
+        "claimed_total",
+        "approved_total",
+        "submitted_at",
+        "provider__name",
+        "provider__code",
+        "person__name",
+        "sjp__number",
+    )
+    status = request.GET.get("status", "")
+    if status in {state.value for state in ClaimState}:
+        queryset = queryset.filter(status=status)
+    if status in PENDING_VERIFICATION:
+        queryset = queryset.order_by("submitted_at", "id")  # the verifier's queue: oldest first
+    summary = {
+        row["status"]: row
+        for row in visible.order_by().values("status").annotate(n=Count("id"), oldest=Min("submitted_at"))
+    }
+    today = timezone.localdate()
+    statuses = []
+    for state in ClaimState:
+        row = summary.get(state.value, {})
+        oldest = row.get("oldest")
+        statuses.append(
+            {
+                "value": state.value,
+                "label": CLAIM_STATE_LABELS[state],
+                "count": row.get("n", 0),
+                "oldest_days": (today - timezone.localdate(oldest)).days if oldest else None,
+            }
+        )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = []
+    for claim in page:
+        days = (today - timezone.localdate(claim.submitted_at)).days
+        sla = sla_status(timezone.localdate(claim.submitted_at), today, conf.CLAIM_VERIFICATION_SLA_DAYS)
+        rows.append({"claim": claim, "age": ageing_bucket(days), "days": days, "sla": sla})
+    return render(
+        request,
+        "services/claim_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "statuses": statuses,
+            "query_string": f"status={status}" if status else "",
+            "sla_days": conf.CLAIM_VERIFICATION_SLA_DAYS,
+        },
+    )
+
+
+def _render_claim_form(request: HttpRequest, sjp: Sjp, form: ClaimForm, formset: Any, failed: Any = ()) -> HttpResponse:
+    return render(request, "services/claim_form.html", {"sjp": sjp, "form": form, "formset": formset, "failed": failed})
+
+
+@role_required(Role.PPK_OPERATOR)
+def claim_new(request: HttpRequest, sjp_pk: int) -> HttpResponse:
+    sjp = get_object_or_404(sjps_visible_to(request.user), pk=sjp_pk)
+    if request.method != "POST":
+        initial = {
+            "admission_date": sjp.service_from,
+            "discharge_date": sjp.service_to or sjp.service_from,
+            "primary_diagnosis": sjp.diagnosis_code,
+        }
+        return _render_claim_form(request, sjp, ClaimForm(initial=initial), LineFormSet(prefix="lines"))
+    form = ClaimForm(request.POST, request.FILES)
+    formset = LineFormSet(request.POST, prefix="lines")
+    if not (form.is_valid() and formset.is_valid()):
+        return _render_claim_form(request, sjp, form, formset)
+    data = form.cleaned_data
+    lines = [
+        LineInput(code=row["code"], quantity=row["quantity"])
+        for row in formset.cleaned_data
+        if row and row.get("code") and row.get("quantity")
+    ]
+    try:
+        claim, created = claim_submit(
+            actor=request.user,
+            sjp=sjp,
+            admission_date=data["admission_date"],
+            discharge_date=data["discharge_date"],
+            primary_diagnosis=data["primary_diagnosis"],
+            secondary_diagnoses=data["secondary_diagnoses"],
+            lines=lines,
+            attachments=[AttachmentInput(kind=kind, file=upload) for kind, upload in form.attachments()],
+            idempotency_key=data["idempotency_key"],
+            note=data["note"],
+        )
+    except ClaimError as exc:
+        form.add_error(None, str(exc))
+        return _render_claim_form(request, sjp, form, formset, exc.checks)
+    if created:
+        messages.success(request, _("Klaim diajukan."))
+    else:
+        messages.info(request, _("Klaim ini sudah diajukan sebelumnya; tidak dibuat dua kali."))
+    return redirect("services:claim_detail", pk=claim.pk)
+
+
+@role_required(*CLAIM_ROLES)
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(claims_visible_to(request.user).select_related("tariff_table", "sjp__provider"), pk=pk)
+    audit_record(action="claim.view", obj=claim, summary=f"Lihat klaim #{claim.pk}")
+    is_upt = request.user.is_superuser or request.user.role in UPT
+    lines = list(claim.lines.all())
+    context = {
+        "claim": claim,
+        "lines": lines,
+        "attachments": list(claim.attachments.all()),
+        "events": list(claim.events.select_related("actor")),
+        "primary_description": icd.describe(claim.primary_diagnosis),
+        "secondary": [(code, icd.describe(code)) for code in claim.secondary_diagnoses],
+        "checks": claim_checks_for(claim) if (is_upt or claim.status == ClaimState.RETURNED) else [],
+        "decision_form": ClaimDecisionForm(initial={"version": claim.version})
+        if is_upt and claim.status == ClaimState.SUBMITTED
+        else None,
+        "resubmit_form": ResubmitForm(initial={"version": claim.version})
+        if request.user.role == Role.PPK_OPERATOR and claim.status == ClaimState.RETURNED
+        else None,
+    }
+    return render(request, "services/claim_detail.html", context)
+
+
+@role_required(*UPT)
+@require_POST
+def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(claims_visible_to(request.user), pk=pk)
+    form = ClaimDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Keputusan tidak lengkap."))
+        return redirect("services:claim_detail", pk=claim.pk)
+    data = form.cleaned_data
+    common = {"claim": claim, "actor": request.user, "expected_version": data["version"]}
+    try:
+        action = data["action"]
+        if action == "approve":
+            claim_approve(**common, note=data["note"])
+            messages.success(request, _("Klaim disetujui."))
+        elif action == "adjust":
+            adjustments = []
+            for line in claim.lines.all():
+                raw = (request.POST.get(f"approved_{line.pk}") or "").strip()
+                if raw == "":
+                    continue
+                try:
+                    amount = int(raw.replace(".", ""))
+                except ValueError:
+                    raise ClaimError(_("Baris %(code)s: jumlah disetujui harus angka.") % {"code": line.code}) from None
+                adjustments.append(
+                    LineAdjustment(
+                        line_id=line.pk, approved_amount=amount, reason=request.POST.get(f"reason_{line.pk}", "")
+                    )
+                )
+            claim_approve_adjusted(**common, adjustments=adjustments, note=data["note"])
+            messages.success(request, _("Klaim disetujui dengan penyesuaian."))
+        elif action == "return":
+            claim_return(**common, note=data["note"])
+            messages.success(request, _("Klaim dikembalikan ke PPK untuk perbaikan."))
+        else:
+            claim_reject(**common, reason_code=data["reason_code"], note=data["note"])
+            messages.success(request, _("Klaim ditolak."))
+    except ClaimConflict as exc:
+        messages.warning(request, str(exc))
+    except ClaimError as exc:
+        messages.error(request, str(exc))
+    return redirect("services:claim_detail", pk=claim.pk)
+
+
+@role_required(Role.PPK_OPERATOR)
+@require_POST
+def claim_resubmit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(claims_visible_to(request.user), pk=pk)
+    form = ResubmitForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Formulir perbaikan tidak lengkap."))
+        return redirect("services:claim_detail", pk=claim.pk)
+    try:
+        claim_resubmit(
+            claim=claim,
+            actor=request.user,
+            note=form.cleaned_data["note"],
+            attachments=[AttachmentInput(kind=kind, file=upload) for kind, upload in form.attachments()],
+            expected_version=form.cleaned_data["version"],
+        )
+        messages.success(request, _("Klaim diajukan ulang."))
+    except ClaimError as exc:
+        details = "; ".join(f"{check.label}: {check.message}" for check in exc.checks)
+        messages.error(request, f"{exc} {details}".strip())
+    return redirect("services:claim_detail", pk=claim.pk)
+
+
+@role_required(*CLAIM_ROLES)
+def claim_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    claim = get_object_or_404(claims_visible_to(request.user), pk=pk)
+    attachment = get_object_or_404(ClaimAttachment, pk=attachment_pk, claim=claim)
+    audit_record(action="claim.attachment_view", obj=claim, summary=f"Unduh lampiran {attachment.kind}")
+    return FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=attachment.original_name,
+    )
