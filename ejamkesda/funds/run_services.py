@@ -1,0 +1,306 @@
+"""Distribution runs of jasa pelayanan: draft → verified → approved (locked) → paid.
+
+A run fixes provider, months, profile version, formula and pool, and stores every person's
+variables, explanations, share, tax and net. An approved run is never changed: running it
+again creates a new version (``run_rerun``) whose differences are shown by ``run_diff``.
+Kapuas Hulu pays an annual pool by the monthly attendance of the previous year (seed 003
+Pasal 20), so a run covers a range of months: attendance is summed over the range and
+years of service are taken at its last day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+
+from ejamkesda.audit.services import audit_record
+from ejamkesda.core.permissions import user_has_role
+from ejamkesda.core.roles import Role
+from ejamkesda.funds.models import (
+    Attendance,
+    DistributionRun,
+    FundPool,
+    RegulationProfile,
+    RunLine,
+    RunStatus,
+    StaffMember,
+)
+from ejamkesda.funds.services import month_end, month_start, profile_parsed
+from ejamkesda.providers.models import Provider
+from ejamkesda.rules.formula import FormulaError
+from ejamkesda.rules.jaspel import Calculation, CalculationError, StaffInput, calculate, points_repr
+
+# Who may move a run to each state. A treasurer prepares and verifies; Dinas Kesehatan
+# (UPT admin) approves and thereby locks; the treasurer records the payment.
+TRANSITIONS: dict[str, tuple[tuple[str, ...], tuple[Role, ...]]] = {
+    RunStatus.VERIFIED: ((RunStatus.DRAFT,), (Role.TREASURER, Role.UPT_ADMIN, Role.UPT_VERIFIER)),
+    RunStatus.APPROVED: ((RunStatus.VERIFIED,), (Role.UPT_ADMIN,)),
+    RunStatus.PAID: ((RunStatus.APPROVED,), (Role.TREASURER, Role.UPT_ADMIN)),
+}
+
+
+def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    months = []
+    current = month_start(first)
+    while current <= last:
+        months.append(current)
+        current = month_end(current) + dt.timedelta(days=1)
+    return months
+
+
+def pool_available(*, provider: Provider, period_from: dt.date, period_to: dt.date, source: str, pool_code: str) -> int:
+    """Sum of the pool ``pool_code`` of the provider's receipts in the months (and source)."""
+    pools = FundPool.objects.filter(
+        receipt__provider=provider,
+        receipt__period__gte=month_start(period_from),
+        receipt__period__lte=month_start(period_to),
+        code=pool_code,
+    )
+    if source:
+        pools = pools.filter(receipt__source=source)
+    return int(pools.aggregate(total=Sum("amount"))["total"] or 0)
+
+
+def _inputs(provider: Provider, period_from: dt.date, period_to: dt.date) -> tuple[list[StaffMember], list[StaffInput]]:
+    staff = list(StaffMember.objects.filter(provider=provider, active=True).order_by("name", "id"))
+    totals: dict[int, dict[str, Any]] = defaultdict(lambda: {"p": 0, "e": 0, "m": 0, "skp": []})
+    for row in Attendance.objects.filter(
+        staff__in=staff, period__gte=month_start(period_from), period__lte=month_start(period_to)
+    ):
+        item = totals[row.staff_id]
+        item["p"] += row.days_present
+        item["e"] += row.days_excused
+        item["m"] += row.minutes_late
+        if row.skp is not None:
+            item["skp"].append(row.skp)
+    inputs = []
+    for member in staff:
+        item = totals[member.pk]
+        skps = item["skp"]
+        inputs.append(
+            StaffInput(
+                id=str(member.pk),
+                nama=member.name,
+                jenis_tenaga=member.jenis_tenaga,
+                pendidikan=member.education,
+                mulai_kerja=member.started_on,
+                rangkap=member.role_list,
+                status=member.status,
+                golongan=member.golongan,
+                hari_hadir=item["p"],
+                hari_izin=item["e"],
+                menit_terlambat=item["m"],
+                # Over several months the SKP is the average of the months that have one.
+                skp=(sum(skps) / len(skps)) if skps else None,
+                program_jkn=member.program_jkn,
+            )
+        )
+    return staff, inputs
+
+
+def _compute(run: DistributionRun) -> Calculation:
+    parsed = profile_parsed(run.profile)
+    staff, inputs = _inputs(run.provider, run.period_from, run.period_to)
+    if not inputs:
+        raise ValidationError("Roster PPK ini kosong: tambahkan pegawai terlebih dahulu.")
+    try:
+        result = calculate(
+            profile=parsed, staff=inputs, period_end=month_end(run.period_to), pool=run.pool_amount, formula=run.formula
+        )
+    except (CalculationError, FormulaError) as exc:
+        raise ValidationError(str(exc)) from exc
+    by_id = {str(member.pk): member for member in staff}
+    run.total_points = str(points_repr(result.total_points))
+    run.save(update_fields=["total_points"])
+    RunLine.objects.filter(run=run).delete()
+    RunLine.objects.bulk_create(
+        RunLine(
+            run=run,
+            staff=by_id[row.staff.id],
+            position=index,
+            name=row.staff.nama,
+            employee_no=by_id[row.staff.id].employee_no,
+            bank_name=by_id[row.staff.id].bank_name,
+            bank_account=by_id[row.staff.id].bank_account,
+            points=str(points_repr(row.points)),
+            variables=row.variables,
+            explanations={**row.explanations, "pajak": row.tax_explanation},
+            share=row.share,
+            tax_rate=str(row.tax_rate),
+            tax=row.tax,
+            net=row.net,
+        )
+        for index, row in enumerate(result.results, start=1)
+    )
+    return result
+
+
+@transaction.atomic
+def run_create(
+    *,
+    provider: Provider,
+    period_from: dt.date,
+    period_to: dt.date,
+    profile: RegulationProfile,
+    actor: Any,
+    source: str = "",
+    pool_amount: int | None = None,
+    formula: str = "",
+    previous: DistributionRun | None = None,
+) -> DistributionRun:
+    """A draft run: the pool (given, or summed from the receipts' pools) shared by points."""
+    period_from, period_to = month_start(period_from), month_start(period_to)
+    if period_to < period_from:
+        raise ValidationError("Bulan akhir tidak boleh sebelum bulan awal.")
+    parsed = profile_parsed(profile)
+    if month_end(period_to) < parsed.effective_from:
+        raise ValidationError(f"Profil {profile} baru berlaku mulai {parsed.effective_from:%d-%m-%Y}.")
+    if pool_amount is None:
+        pool_amount = pool_available(
+            provider=provider, period_from=period_from, period_to=period_to, source=source, pool_code=parsed.jaspel_pool
+        )
+    if pool_amount <= 0:
+        raise ValidationError("Dana jasa pelayanan untuk periode ini nol: catat penerimaan dana atau isi jumlah dana.")
+    version = 1
+    if previous is not None:
+        version = (DistributionRun.objects.filter(provider=provider).filter(
+            period_from=previous.period_from, period_to=previous.period_to, source=previous.source
+        ).aggregate(v=Max("version"))["v"] or 0) + 1  # fmt: skip
+    run = DistributionRun.objects.create(
+        provider=provider,
+        period_from=period_from,
+        period_to=period_to,
+        profile=profile,
+        formula=formula or parsed.formula.text,
+        source=source,
+        pool_amount=pool_amount,
+        version=version,
+        previous=previous,
+        created_by=actor,
+    )
+    _compute(run)
+    audit_record(
+        action="funds.run_create",
+        obj=run,
+        actor=actor,
+        summary=f"Pembagian jasa pelayanan {run.period_label} v{version}: Rp {pool_amount}, profil {profile}",
+    )
+    return run
+
+
+@transaction.atomic
+def run_recalculate(*, run: DistributionRun, actor: Any) -> DistributionRun:
+    """Recompute a run that is not approved yet (after attendance or roster corrections)."""
+    run = DistributionRun.objects.select_for_update().get(pk=run.pk)
+    if run.locked:
+        raise ValidationError("Pembagian yang sudah disetujui terkunci; gunakan 'jalankan ulang' (versi baru).")
+    run.status = RunStatus.DRAFT
+    run.verified_by, run.verified_at = None, None
+    run.save(update_fields=["status", "verified_by", "verified_at"])
+    _compute(run)
+    audit_record(action="funds.run_recalculate", obj=run, actor=actor, summary=f"Hitung ulang {run}")
+    return run
+
+
+@transaction.atomic
+def run_transition(*, run: DistributionRun, to: str, actor: Any) -> DistributionRun:
+    """Move a run to ``to``; two concurrent actors → exactly one wins (row lock)."""
+    allowed_from, roles = TRANSITIONS[to]
+    if not user_has_role(actor, roles):
+        raise PermissionDenied
+    run = DistributionRun.objects.select_for_update().get(pk=run.pk)
+    if run.status not in allowed_from:
+        raise ValidationError(f"Status sekarang '{run.get_status_display()}': langkah ini tidak dapat dilakukan.")
+    now = timezone.now()
+    run.status = to
+    stamp = {RunStatus.VERIFIED: "verified", RunStatus.APPROVED: "approved", RunStatus.PAID: "paid"}[to]  # type: ignore[index]
+    setattr(run, f"{stamp}_by", actor)
+    setattr(run, f"{stamp}_at", now)
+    run.save(update_fields=["status", f"{stamp}_by", f"{stamp}_at"])
+    audit_record(action=f"funds.run_{stamp}", obj=run, actor=actor, summary=f"{run}: {run.get_status_display()}")
+    return run
+
+
+def run_verify(*, run: DistributionRun, actor: Any) -> DistributionRun:
+    return run_transition(run=run, to=RunStatus.VERIFIED, actor=actor)
+
+
+def run_approve(*, run: DistributionRun, actor: Any) -> DistributionRun:
+    return run_transition(run=run, to=RunStatus.APPROVED, actor=actor)
+
+
+def run_mark_paid(*, run: DistributionRun, actor: Any) -> DistributionRun:
+    return run_transition(run=run, to=RunStatus.PAID, actor=actor)
+
+
+def run_rerun(
+    *, run: DistributionRun, actor: Any, profile: RegulationProfile | None = None, pool_amount: int | None = None
+) -> DistributionRun:
+    """A new draft version of an approved run; the approved one stays as it was."""
+    if not run.locked:
+        raise ValidationError("Hanya pembagian yang sudah disetujui yang dijalankan ulang; draf cukup dihitung ulang.")
+    if profile is None:
+        profile = RegulationProfile.objects.filter(code=run.profile.code).order_by("-version").first() or run.profile
+    formula = run.formula if profile.pk == run.profile_id else ""
+    return run_create(
+        provider=run.provider,
+        period_from=run.period_from,
+        period_to=run.period_to,
+        profile=profile,
+        actor=actor,
+        source=run.source,
+        pool_amount=run.pool_amount if pool_amount is None else pool_amount,
+        formula=formula,
+        previous=run,
+    )
+
+
+@dataclass
+class DiffRow:
+    name: str
+    before: int | None
+    after: int | None
+    reasons: list[str]
+
+    @property
+    def delta(self) -> int:
+        return (self.after or 0) - (self.before or 0)
+
+
+def run_diff(run: DistributionRun) -> list[DiffRow]:
+    """Who gets what and why, compared with the version this run replaces."""
+    if run.previous_id is None:
+        return []
+    old = {line.staff_id: line for line in RunLine.objects.filter(run_id=run.previous_id)}
+    new = {line.staff_id: line for line in RunLine.objects.filter(run=run)}
+    rows: list[DiffRow] = []
+    for staff_id in list(new) + [key for key in old if key not in new]:
+        before, after = old.get(staff_id), new.get(staff_id)
+        reasons: list[str] = []
+        if before is None:
+            reasons.append("baru dalam roster")
+        elif after is None:
+            reasons.append("tidak lagi dalam roster")
+        else:
+            for key, value in after.variables.items():
+                if before.variables.get(key) != value:
+                    reasons.append(f"{key}: {before.variables.get(key)} → {value}")
+            if before.points != after.points and not reasons:
+                reasons.append(f"poin: {before.points} → {after.points}")
+        if before is None or after is None or before.share != after.share or reasons:
+            rows.append(
+                DiffRow(
+                    name=(after or before).name,  # type: ignore[union-attr]
+                    before=before.share if before else None,
+                    after=after.share if after else None,
+                    reasons=reasons or ["total poin atau dana berubah"],
+                )
+            )
+    return rows

@@ -1,0 +1,59 @@
+"""Reads for funds, scoped by role: a treasurer sees only their provider; Dinas Kesehatan
+(UPT admin/verifier) and leadership (viewer) see every provider. Another provider's object
+is simply not in the queryset, so object views answer 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from ejamkesda.core.roles import Role
+from ejamkesda.funds.models import DistributionRun, FundReceipt, RegulationProfile, StaffMember
+from ejamkesda.providers.models import Provider
+
+FUNDS_READ_ROLES = (Role.TREASURER, Role.UPT_ADMIN, Role.UPT_VERIFIER, Role.VIEWER)
+FUNDS_WRITE_ROLES = (Role.TREASURER, Role.UPT_ADMIN)
+WIDE_ROLES = frozenset({Role.UPT_ADMIN, Role.UPT_VERIFIER, Role.VIEWER})
+
+
+def _sees_all(user: Any) -> bool:
+    return bool(user.is_superuser or user.role in WIDE_ROLES)
+
+
+def _scope(queryset: QuerySet[Any], user: Any, field: str = "provider") -> QuerySet[Any]:
+    if _sees_all(user):
+        return queryset
+    if user.role == Role.TREASURER and user.provider_id:
+        return queryset.filter(**{f"{field}_id": user.provider_id})
+    return queryset.none()
+
+
+def providers_for_funds(user: Any) -> QuerySet[Provider]:
+    if _sees_all(user):
+        return Provider.objects.filter(active=True)
+    return Provider.objects.filter(pk=getattr(user, "provider_id", None) or 0)
+
+
+def staff_visible_to(user: Any) -> QuerySet[StaffMember]:
+    return _scope(StaffMember.objects.select_related("provider"), user)
+
+
+def receipts_visible_to(user: Any) -> QuerySet[FundReceipt]:
+    return _scope(FundReceipt.objects.select_related("provider", "profile").prefetch_related("pools"), user)
+
+
+def runs_visible_to(user: Any) -> QuerySet[DistributionRun]:
+    return _scope(DistributionRun.objects.select_related("provider", "profile"), user)
+
+
+def latest_profiles() -> list[RegulationProfile]:
+    """The newest version of each stored profile."""
+    seen: set[str] = set()
+    latest = []
+    for profile in RegulationProfile.objects.order_by("code", "-version"):
+        if profile.code not in seen:
+            seen.add(profile.code)
+            latest.append(profile)
+    return latest

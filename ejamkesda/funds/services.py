@@ -1,0 +1,239 @@
+"""Writes for funds: regulation profiles, staff roster, attendance, fund receipts.
+
+Distribution runs are in ``run_services.py``. Every function is keyword-only, atomic, and
+writes the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from ejamkesda.audit.services import audit_record
+from ejamkesda.funds.models import Attendance, FundPool, FundReceipt, RegulationProfile, StaffHistory, StaffMember
+from ejamkesda.providers.models import Provider
+from ejamkesda.rules.jaspel import split_revenue
+from ejamkesda.rules.profile import Profile, ProfileError, parse_profile, profile_text, shipped_profile_ids
+
+STAFF_FIELDS = (
+    "employee_no",
+    "name",
+    "jenis_tenaga",
+    "education",
+    "started_on",
+    "roles",
+    "status",
+    "golongan",
+    "program_jkn",
+    "bank_name",
+    "bank_account",
+    "active",
+)
+
+
+def month_start(value: dt.date) -> dt.date:
+    return value.replace(day=1)
+
+
+def month_end(value: dt.date) -> dt.date:
+    following = dt.date(value.year + (value.month == 12), value.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+# --- regulation profiles ---------------------------------------------------------------------
+
+
+def profile_parsed(profile: RegulationProfile) -> Profile:
+    return parse_profile(profile.text, source=f"{profile.code} v{profile.version}")
+
+
+def profiles_ensure_shipped() -> None:
+    """Store each shipped profile file as version 1 the first time it is needed."""
+    for code in shipped_profile_ids():
+        if not RegulationProfile.objects.filter(code=code).exists():
+            text = profile_text(code)
+            parsed = parse_profile(text, source=f"{code}.toml")
+            RegulationProfile.objects.get_or_create(
+                code=code, version=1, defaults={"title": parsed.title, "text": text, "based_on": code}
+            )
+
+
+@transaction.atomic
+def profile_save(*, text: str, actor: Any, note: str = "", based_on: str = "") -> RegulationProfile:
+    """Validate a profile's TOML and store it as the next version of its ``id``."""
+    try:
+        parsed = parse_profile(text)
+    except ProfileError as exc:
+        raise ValidationError(exc.errors) from exc
+    if not parsed.id.replace("-", "").replace("_", "").isalnum():
+        raise ValidationError("ID profil hanya boleh huruf, angka, - dan _.")
+    # Lock the code's rows so two editors cannot create the same version number.
+    list(RegulationProfile.objects.select_for_update().filter(code=parsed.id).values_list("id", flat=True))
+    latest = RegulationProfile.objects.filter(code=parsed.id).aggregate(v=Max("version"))["v"] or 0
+    profile = RegulationProfile.objects.create(
+        code=parsed.id,
+        version=latest + 1,
+        title=parsed.title,
+        text=text,
+        based_on=based_on,
+        note=note,
+        created_by=actor,
+    )
+    audit_record(action="funds.profile_save", obj=profile, actor=actor, summary=f"Profil {profile}")
+    return profile
+
+
+# --- staff roster -----------------------------------------------------------------------------
+
+
+def _staff_snapshot(staff: StaffMember) -> dict[str, Any]:
+    return {field: str(getattr(staff, field)) for field in STAFF_FIELDS}
+
+
+@transaction.atomic
+def staff_save(
+    *, provider: Provider, data: dict[str, Any], actor: Any, staff: StaffMember | None = None
+) -> StaffMember:
+    """Create or change a staff record; the before/after values go to its history."""
+    before = _staff_snapshot(staff) if staff is not None else {}
+    if staff is None:
+        staff = StaffMember(provider=provider)
+    else:
+        staff = StaffMember.objects.select_for_update().get(pk=staff.pk)
+    for field in STAFF_FIELDS:
+        if field in data:
+            setattr(staff, field, data[field])
+    roles = [part.strip().lower() for part in staff.roles.split(";") if part.strip()]
+    unknown = [role for role in roles if role not in ("kepala", "ktu", "bendahara")]
+    if unknown:
+        raise ValidationError({"roles": f"Rangkap tidak dikenal: {', '.join(unknown)} (pilih kepala, ktu, bendahara)."})
+    staff.roles = ";".join(roles)
+    staff.full_clean()
+    staff.save()
+    after = _staff_snapshot(staff)
+    changes = {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
+    if changes:
+        StaffHistory.objects.create(staff=staff, changed_by=actor, changes=changes)
+        audit_record(
+            action="funds.staff_save", obj=staff, actor=actor, summary=f"Pegawai {staff.employee_no}", changes=changes
+        )
+    return staff
+
+
+# --- attendance -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_save(
+    *, provider: Provider, period: dt.date, rows: list[dict[str, Any]], actor: Any, source: str = "isian"
+) -> int:
+    """Upsert a month's attendance rows (``employee_no`` + values). Re-running creates no duplicates.
+
+    Every row is validated before anything is written; a bad row raises ``ValidationError``
+    naming the row and column, and nothing is saved.
+    """
+    period = month_start(period)
+    staff_by_no = {s.employee_no: s for s in StaffMember.objects.filter(provider=provider)}
+    prepared: list[tuple[StaffMember, dict[str, Any]]] = []
+    errors: list[str] = []
+    for row in rows:
+        number = row.get("row", "?")
+        staff = staff_by_no.get(str(row.get("employee_no", "")).strip())
+        if staff is None:
+            errors.append(
+                f"Baris {number}, kolom 'id': pegawai '{row.get('employee_no', '')}' tidak ada di roster PPK ini."
+            )
+            continue
+        values: dict[str, Any] = {}
+        for column, field in (
+            ("hari_hadir", "days_present"),
+            ("hari_izin", "days_excused"),
+            ("menit_terlambat", "minutes_late"),
+        ):
+            raw = str(row.get(column) if row.get(column) is not None else "").strip()
+            if raw.endswith(".0"):
+                raw = raw[:-2]
+            if raw == "":
+                raw = "0"
+            if not raw.isdigit() or (field != "minutes_late" and int(raw) > 31):
+                errors.append(
+                    f"Baris {number}, kolom '{column}': '{raw}' harus bilangan bulat 0 atau lebih "
+                    "(hari paling banyak 31)."
+                )
+                continue
+            values[field] = int(raw)
+        raw_skp = str(row.get("skp") if row.get("skp") is not None else "").strip().replace(",", ".")
+        if raw_skp:
+            try:
+                skp = Decimal(raw_skp)
+                if not skp.is_finite() or skp < 0 or skp > 1000:
+                    raise ValueError
+                values["skp"] = skp.quantize(Decimal("0.01"))
+            except (ArithmeticError, ValueError):
+                errors.append(f"Baris {number}, kolom 'skp': '{raw_skp}' bukan persen yang sah.")
+        else:
+            values["skp"] = None
+        if values.get("days_present", 0) + values.get("days_excused", 0) > 31:
+            errors.append(f"Baris {number}, kolom 'hari_izin': hadir + izin melebihi 31 hari.")
+        prepared.append((staff, values))
+    if errors:
+        raise ValidationError(errors)
+    for staff, values in prepared:
+        Attendance.objects.update_or_create(staff=staff, period=period, defaults={**values, "source": source})
+    audit_record(
+        action="funds.attendance_save",
+        obj=provider,
+        actor=actor,
+        summary=f"Kehadiran {period:%m/%Y}: {len(prepared)} pegawai ({source})",
+    )
+    return len(prepared)
+
+
+# --- fund receipts ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def receipt_record(
+    *,
+    provider: Provider,
+    period: dt.date,
+    source: str,
+    amount: int,
+    profile: RegulationProfile,
+    received_on: dt.date,
+    actor: Any,
+    reference: str = "",
+    service_kind: str = "",
+) -> FundReceipt:
+    """Record a receipt and split it into pools by the profile, exact to the rupiah."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise ValidationError({"amount": "Jumlah harus bilangan bulat rupiah lebih dari 0."})
+    parsed = profile_parsed(profile)
+    receipt = FundReceipt.objects.create(
+        provider=provider,
+        period=month_start(period),
+        source=source,
+        service_kind=service_kind,
+        amount=amount,
+        profile=profile,
+        reference=reference,
+        received_on=received_on,
+        created_by=actor,
+    )
+    percents = {line.code: line.percent for line in parsed.split}
+    FundPool.objects.bulk_create(
+        FundPool(receipt=receipt, code=code, name=name, percent=f"{float(percents[code]):g}", amount=value)
+        for code, name, value in split_revenue(parsed, amount)
+    )
+    audit_record(
+        action="funds.receipt_record",
+        obj=receipt,
+        actor=actor,
+        summary=f"Penerimaan {receipt.get_source_display()} {period:%m/%Y} Rp {amount}",
+    )
+    return receipt
