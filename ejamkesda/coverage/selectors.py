@@ -137,3 +137,42 @@ def inactive_members(period: CoveragePeriod, village_code: str = "") -> QuerySet
 
 def follow_up_map(scope: str, niks: list[str]) -> dict[str, FollowUp]:
     return {item.nik: item for item in FollowUp.objects.filter(scope=scope, nik__in=niks)}
+
+
+def previous_period(period: CoveragePeriod) -> CoveragePeriod | None:
+    return CoveragePeriod.objects.filter(month__lt=period.month).order_by("-month").first()
+
+
+def pbi_members(period: CoveragePeriod, village_code: str) -> QuerySet[MembershipRecord]:
+    """Seed 002 KEDUA angka 6 huruf d: PBI members of a village with full name and address."""
+    from ejamkesda.coverage.conf import PBI_SEGMENTS
+
+    person = PopulationRecord.objects.filter(snapshot_id=period.population_id, nik=OuterRef("resident_nik"))
+    return (
+        MembershipRecord.objects.filter(
+            snapshot_id=period.membership_id, village_code=village_code, segment__in=PBI_SEGMENTS
+        )
+        .annotate(
+            address=Subquery(person.values("address")[:1]),
+            rt=Subquery(person.values("rt")[:1]),
+            rw=Subquery(person.values("rw")[:1]),
+            full_name=Subquery(person.values("name")[:1]),
+        )
+        .order_by("name", "id")
+    )
+
+
+def pbi_changes(
+    period: CoveragePeriod, village_code: str
+) -> tuple[list[MembershipRecord], list[MembershipRecord], CoveragePeriod | None]:
+    """(added, removed, previous period) of a village's PBI list against the previous month."""
+    before = previous_period(period)
+    current = list(pbi_members(period, village_code))
+    if before is None:
+        return [], [], None
+    previous = list(pbi_members(before, village_code))
+    current_keys = {record.resident_nik for record in current}
+    previous_keys = {record.resident_nik for record in previous}
+    added = [record for record in current if record.resident_nik not in previous_keys]
+    removed = [record for record in previous if record.resident_nik not in current_keys]
+    return added, removed, before

@@ -1,0 +1,139 @@
+"""Uploads of dated snapshots (UPT admin) and of sector lists (the agency's own operators)."""
+
+from __future__ import annotations
+
+import pathlib
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from ejamkesda.audit.services import audit_record
+from ejamkesda.core.permissions import role_required
+from ejamkesda.core.roles import Role
+from ejamkesda.coverage import selectors
+from ejamkesda.coverage.models import SectorList, SectorStat, Snapshot, SnapshotKind
+from ejamkesda.coverage.services.snapshots import snapshot_open
+from ejamkesda.coverage.tasks import import_snapshot_file
+from ejamkesda.coverage.views.common import INTERNAL_ROLES
+from ejamkesda.coverage.views.forms import ComputeForm, SectorListForm, SectorUploadForm, UploadForm
+from ejamkesda.rules.coverage import coverage
+
+ALLOWED_SUFFIXES = {".csv", ".xlsx"}
+
+
+def _store(upload: UploadedFile) -> pathlib.Path:
+    suffix = pathlib.Path(upload.name or "").suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise ValidationError(_("Berkas harus CSV atau XLSX."))
+    folder = pathlib.Path(settings.MEDIA_ROOT) / "coverage" / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}{suffix}"
+    with path.open("wb") as target:
+        for chunk in upload.chunks():
+            target.write(chunk)
+    return path
+
+
+@role_required(Role.UPT_ADMIN)
+def imports(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            path = _store(form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            snapshot = snapshot_open(
+                kind=form.cleaned_data["kind"],
+                as_of=form.cleaned_data["as_of"],
+                actor=request.user,
+                source_name=form.cleaned_data["file"].name,
+            )
+            import_snapshot_file.enqueue(snapshot.pk, str(path))
+            messages.success(request, _("Berkas diterima dan sedang diimpor."))
+            return redirect("coverage:snapshot", pk=snapshot.pk)
+    snapshots = Snapshot.objects.filter(sector_list__isnull=True).order_by("-as_of", "-id")[:50]
+    return render(
+        request, "coverage/imports.html", {"form": form, "snapshots": snapshots, "compute_form": ComputeForm()}
+    )
+
+
+@role_required(*INTERNAL_ROLES)
+def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(Snapshot.objects.select_related("sector_list__agency"), pk=pk)
+    if found.sector_list_id:
+        selectors.sector_list_for(request.user, found.sector_list_id)  # 404 for another agency
+    elif request.user.role not in (Role.UPT_ADMIN, Role.UPT_VERIFIER) and not request.user.is_superuser:  # type: ignore[union-attr]
+        raise Http404
+    return render(request, "coverage/snapshot.html", {"snapshot": found})
+
+
+@role_required(*INTERNAL_ROLES)
+def sector_lists(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = SectorListForm(request.POST or None) if user.role == Role.OPD_OPERATOR else None  # type: ignore[union-attr]
+    if form is not None and request.method == "POST" and form.is_valid():
+        sector_list = form.save(commit=False)
+        sector_list.agency = user.agency  # type: ignore[union-attr]
+        if SectorList.objects.filter(agency=sector_list.agency, name=sector_list.name).exists():
+            form.add_error("name", _("Nama daftar ini sudah ada."))
+        else:
+            sector_list.save()
+            audit_record(action="create", obj=sector_list, summary=f"Daftar sektor baru: {sector_list.name}")
+            return redirect("coverage:sector_list", pk=sector_list.pk)
+    lists = selectors.sector_lists_visible_to(user)
+    period = selectors.latest_period()
+    stats = {s.sector_list_id: s for s in SectorStat.objects.filter(period=period)} if period else {}
+    rows = []
+    for item in lists:
+        stat = stats.get(item.pk)
+        rows.append(
+            {
+                "list": item,
+                "stat": stat,
+                "figures": coverage(stat.listed, stat.registered, stat.active) if stat else None,
+            }
+        )
+    return render(request, "coverage/sector_lists.html", {"rows": rows, "form": form, "period": period})
+
+
+@role_required(*INTERNAL_ROLES)
+def sector_list(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.sector_list_for(request.user, pk)
+    can_upload = request.user.role == Role.OPD_OPERATOR or request.user.role == Role.UPT_ADMIN  # type: ignore[union-attr]
+    form = SectorUploadForm(request.POST or None, request.FILES or None) if can_upload else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            path = _store(form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            snap = snapshot_open(
+                kind=SnapshotKind.SECTOR,
+                as_of=form.cleaned_data["as_of"],
+                sector_list=item,
+                actor=request.user,
+                source_name=form.cleaned_data["file"].name,
+            )
+            import_snapshot_file.enqueue(snap.pk, str(path))
+            messages.success(request, _("Berkas diterima dan sedang diimpor."))
+            return redirect("coverage:snapshot", pk=snap.pk)
+    snapshots = Snapshot.objects.filter(sector_list=item).order_by("-as_of", "-id")[:24]
+    history = SectorStat.objects.filter(sector_list=item).select_related("period").order_by("period__month")
+    return render(
+        request,
+        "coverage/sector_list.html",
+        {
+            "item": item,
+            "form": form,
+            "snapshots": snapshots,
+            "history": [{"stat": s, "figures": coverage(s.listed, s.registered, s.active)} for s in history],
+            "can_see_people": request.user.role != Role.VIEWER,  # type: ignore[union-attr]
+        },
+    )

@@ -1,0 +1,120 @@
+"""Forms of the coverage pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ejamkesda.coverage.models import FollowUpStatus, PbiProposal, Sector, SectorList, SnapshotKind
+
+
+class MonthField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "month"})
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+
+    def to_python(self, value: Any) -> dt.date | None:
+        result = super().to_python(value)
+        return result.replace(day=1) if result else None
+
+
+class ComputeForm(forms.Form):
+    month = MonthField(label=_("Bulan"))
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Jenis data"),
+        choices=[(k, label) for k, label in SnapshotKind.choices if k != SnapshotKind.SECTOR],
+    )
+    as_of = forms.DateField(label=_("Tanggal data"), widget=forms.DateInput(attrs={"type": "date"}))
+    file = forms.FileField(label=_("Berkas CSV atau XLSX"))
+
+
+class SectorUploadForm(forms.Form):
+    as_of = forms.DateField(label=_("Tanggal data"), widget=forms.DateInput(attrs={"type": "date"}))
+    file = forms.FileField(label=_("Berkas CSV atau XLSX"), help_text=_("Kolom: nik, nama, tgl_lahir, unit, kode_desa"))
+
+
+class SectorListForm(forms.ModelForm):
+    class Meta:
+        model = SectorList
+        fields = ["name", "sector", "instruction_point"]
+
+    sector = forms.ChoiceField(label=_("Sektor"), choices=Sector.choices)
+
+
+class FollowUpForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status tindak lanjut"), choices=FollowUpStatus.choices)
+    note = forms.CharField(label=_("Catatan"), max_length=300, required=False)
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label=_("Nama"), required=False, max_length=100)
+    rt = forms.CharField(label=_("RT"), required=False, max_length=3)
+    rw = forms.CharField(label=_("RW"), required=False, max_length=3)
+    status = forms.ChoiceField(
+        label=_("Status JKN"),
+        required=False,
+        choices=[
+            ("", _("Semua")),
+            ("none", _("Belum terdaftar")),
+            ("nonaktif", _("Tidak aktif")),
+            ("menunggak", _("Menunggak")),
+            ("ditangguhkan", _("Ditangguhkan")),
+            ("berakhir", _("Berakhir")),
+        ],
+    )
+    follow = forms.ChoiceField(
+        label=_("Tindak lanjut"), required=False, choices=[("", _("Semua")), *FollowUpStatus.choices]
+    )
+
+
+class ProposalDecisionForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("Ubah menjadi"), choices=PbiProposal.Status.choices)
+    reason = forms.CharField(label=_("Alasan"), max_length=300)
+
+
+class BudgetForm(forms.Form):
+    count = forms.IntegerField(label=_("Jumlah jiwa"), min_value=0)
+    start = MonthField(label=_("Mulai bulan"))
+    months = forms.IntegerField(label=_("Jumlah bulan"), min_value=1, max_value=60, initial=12)
+
+
+class RateForm(forms.Form):
+    effective_from = forms.DateField(label=_("Berlaku mulai"), widget=forms.DateInput(attrs={"type": "date"}))
+    monthly_rupiah = forms.IntegerField(label=_("Iuran per orang per bulan (Rp)"), min_value=0)
+    source = forms.CharField(label=_("Dasar hukum"), max_length=200, required=False)
+
+
+class BillForm(forms.Form):
+    month = MonthField(label=_("Bulan tagihan"))
+    billed_amount = forms.IntegerField(label=_("Jumlah tagihan (Rp)"), min_value=0)
+    file = forms.FileField(label=_("Daftar peserta yang ditagih (CSV/XLSX, kolom no_kartu)"))
+    note = forms.CharField(label=_("Catatan"), max_length=300, required=False)
+
+
+class PaymentForm(forms.Form):
+    paid_on = forms.DateField(label=_("Tanggal bayar"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.IntegerField(label=_("Jumlah (Rp)"), min_value=1)
+    reference = forms.CharField(label=_("Nomor bukti/SP2D"), max_length=100, required=False)
+
+
+class ProgressForm(forms.Form):
+    percent = forms.IntegerField(label=_("Capaian (%)"), min_value=0, max_value=100)
+    note = forms.CharField(label=_("Uraian kemajuan"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(label=_("Bukti (PDF/gambar)"), required=False)
+
+
+class TaskEditForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("OPD penanggung jawab"), queryset=None, required=False)
+    indicator = forms.CharField(label=_("Indikator"), max_length=300, required=False)
+    text = forms.CharField(label=_("Tugas"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from ejamkesda.accounts.models import Agency
+
+        self.fields["agency"].queryset = Agency.objects.filter(active=True)  # type: ignore[attr-defined]
