@@ -5,3 +5,12 @@ document.addEventListener("change", function (event) {
     target.form.submit();
   }
 });
+
+// The main menu is a <details> so it folds away on phones without JavaScript; on wide
+// screens it starts open.
+document.addEventListener("DOMContentLoaded", function () {
+  var menu = document.getElementById("menu-utama");
+  if (menu && window.matchMedia("(min-width: 48rem)").matches) {
+    menu.open = true;
+  }
+});
