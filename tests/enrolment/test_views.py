@@ -223,7 +223,7 @@ def test_desk_counts_oldest_first_paginated(client, login, django_assert_max_num
         response = client.get(reverse("enrolment:desk"))
     page = response.content.decode()
     assert response.context["tabs"][0][2] == 30 and response.context["tabs"][2][2] == 1
-    assert list(response.context["page"])[0].pk == apps[-1].pk  # oldest first
+    assert response.context["page"].object_list[0].pk == apps[-1].pk  # oldest first
     assert len(response.context["page"]) == 25
     assert "Halaman 1 dari 2" in page
     assert len(client.get(reverse("enrolment:desk"), {"page": 2}).context["page"]) == 5
