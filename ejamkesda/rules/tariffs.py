@@ -21,6 +21,9 @@ class InvalidAmount(ValueError):
 
 _THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+(,0+)?$")
 _THOUSANDS_COMMA = re.compile(r"^\d{1,3}(,\d{3})+(\.0+)?$")
+_PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+# Larger than any tariff could be (a thousand trillion rupiah): a typo, not a price.
+MAX_AMOUNT = 10**15
 
 
 def parse_rupiah(value: object) -> int:
@@ -44,6 +47,8 @@ def parse_rupiah(value: object) -> int:
             text = text.split(".")[0].replace(",", "")
         else:
             text = text.replace(",", ".")
+        if not _PLAIN_NUMBER.match(text):
+            raise InvalidAmount(f"tarif '{value}' bukan angka rupiah")
         try:
             amount = Decimal(text)
         except InvalidOperation:
@@ -52,6 +57,8 @@ def parse_rupiah(value: object) -> int:
         raise InvalidAmount("tarif bukan angka")
     if amount < 0:
         raise InvalidAmount("tarif tidak boleh negatif")
+    if amount > MAX_AMOUNT:
+        raise InvalidAmount(f"tarif {value} terlalu besar")
     if amount != amount.to_integral_value():
         raise InvalidAmount(f"tarif {value} harus rupiah bulat")
     return int(amount)
