@@ -80,7 +80,7 @@ class SlipData:
 
 
 def _slip_page(canvas: Canvas, slip: SlipData) -> None:
-    width, height = A4
+    _width, height = A4
     x = 20 * mm
     y = height - 20 * mm
     canvas.setFont("Helvetica-Bold", 13)
@@ -133,7 +133,9 @@ def _slip_page(canvas: Canvas, slip: SlipData) -> None:
     canvas.drawString(x, y, "(.................................)")
     canvas.drawString(x + 100 * mm, y, f"({slip.name})"[:45])
     canvas.setFont("Helvetica", 7)
-    canvas.drawString(x, 12 * mm, "Pajak mengikuti profil regulasi dan harus dikonfirmasi dengan bagian keuangan daerah.")
+    canvas.drawString(
+        x, 12 * mm, "Pajak mengikuti profil regulasi dan harus dikonfirmasi dengan bagian keuangan daerah."
+    )
 
 
 def render_slips(slips: Iterable[SlipData]) -> bytes:
@@ -153,7 +155,7 @@ def render_recap(*, title: str, subtitle: list[str], rows: list[dict[str, Any]],
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=landscape(A4))
     canvas.setTitle(title)
-    width, height = landscape(A4)
+    _width, height = landscape(A4)
     columns = [
         ("No", 12, "l"),
         ("Nama", 62, "l"),

@@ -1,0 +1,195 @@
+"""Files in and out of funds: attendance template and import reading, recap XLSX, bank CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+from ejamkesda.funds.models import DistributionRun, StaffMember
+
+ATTENDANCE_COLUMNS = ("id", "nama", "hari_hadir", "hari_izin", "menit_terlambat", "skp")
+# Header aliases for common attendance-machine exports (case-insensitive).
+ALIASES = {
+    "nip": "id",
+    "no. id": "id",
+    "no id": "id",
+    "id pegawai": "id",
+    "name": "nama",
+    "hadir": "hari_hadir",
+    "jumlah hadir": "hari_hadir",
+    "izin": "hari_izin",
+    "sakit/tugas": "hari_izin",
+    "terlambat (menit)": "menit_terlambat",
+    "terlambat": "menit_terlambat",
+    "skp (%)": "skp",
+}
+MAX_ROWS = 5000
+
+
+def attendance_template_xlsx(staff: list[StaffMember]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "kehadiran"
+    sheet.append(list(ATTENDANCE_COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for member in staff:
+        sheet.append([member.employee_no, member.name, None, None, None, None])
+    notes = workbook.create_sheet("petunjuk")
+    for line in (
+        "Isi satu baris per pegawai untuk satu bulan.",
+        "hari_hadir: hari hadir; hari_izin: sakit dengan surat dokter atau tugas luar (tidak mengurangi).",
+        "menit_terlambat: akumulasi menit terlambat datang/pulang sebelum waktunya; tiap 420 menit (7 jam) = -1 poin.",
+        "skp: capaian SKP bulanan dalam persen (Tanah Datar), boleh kosong.",
+    ):
+        notes.append([line])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _normalise(header: list[Any]) -> list[str]:
+    names = []
+    for value in header:
+        name = str(value or "").strip().lower()
+        names.append(ALIASES.get(name, name))
+    return names
+
+
+def read_attendance_file(content: bytes, filename: str) -> list[dict[str, Any]]:
+    """Rows as dicts keyed by template column names, each with its line number in ``row``."""
+    if filename.lower().endswith(".xlsx"):
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            raise ValidationError("Berkas XLSX tidak dapat dibaca.") from exc
+        sheet = workbook.worksheets[0]
+        table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    elif filename.lower().endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError("Berkas CSV harus UTF-8.") from exc
+        sample = text[:2048]
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        table = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    else:
+        raise ValidationError("Hanya berkas .csv atau .xlsx.")
+    if not table:
+        raise ValidationError("Berkas kosong.")
+    header = _normalise(table[0])
+    if "id" not in header:
+        raise ValidationError("Baris 1: kolom 'id' (ID/NIP pegawai) tidak ditemukan.")
+    if len(table) - 1 > MAX_ROWS:
+        raise ValidationError(f"Paling banyak {MAX_ROWS} baris per unggahan.")
+    rows = []
+    for number, values in enumerate(table[1:], start=2):
+        if not any(str(v or "").strip() for v in values):
+            continue
+        record = {name: values[index] if index < len(values) else None for index, name in enumerate(header)}
+        identifier = record.get("id")
+        if isinstance(identifier, float) and identifier.is_integer():
+            identifier = int(identifier)
+        rows.append(
+            {
+                "row": number,
+                "employee_no": str(identifier if identifier is not None else "").strip(),
+                **{key: record.get(key) for key in ("hari_hadir", "hari_izin", "menit_terlambat", "skp")},
+            }
+        )
+    return rows
+
+
+def recap_rows(run: DistributionRun) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": line.name,
+            "employee_no": line.employee_no,
+            "points": line.points,
+            "variables": line.variables,
+            "share": line.share,
+            "tax_rate": line.tax_rate,
+            "tax": line.tax,
+            "net": line.net,
+            "bank_name": line.bank_name,
+            "bank_account": line.bank_account,
+        }
+        for line in run.lines.order_by("position")
+    ]
+
+
+def recap_xlsx(run: DistributionRun) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "rekap"
+    sheet.append([f"Rekap jasa pelayanan {run.provider.name} periode {run.period_label} (versi {run.version})"])
+    sheet.append(
+        [f"Profil {run.profile} — rumus {run.formula}; dana Rp {run.pool_amount}; total poin {run.total_points}"]
+    )
+    sheet.append([])
+    variables = ["jenis", "rangkap", "kehadiran", "status", "masa_kerja", "kinerja", "program_jkn"]
+    header = ["No", "Nama", "ID/NIP", *variables, "Poin", "Jasa pelayanan", "Tarif PPh 21 (%)", "PPh 21", "Bersih"]
+    sheet.append(header)
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+    rows = recap_rows(run)
+    for number, row in enumerate(rows, start=1):
+        sheet.append(
+            [
+                number,
+                row["name"],
+                row["employee_no"],
+                *[row["variables"].get(name, 0) for name in variables],
+                row["points"],
+                row["share"],
+                row["tax_rate"],
+                row["tax"],
+                row["net"],
+            ]
+        )
+    sheet.append(
+        ["", "Jumlah", "", *[""] * len(variables), "", *[sum(r[k] for r in rows) for k in ("share",)], "",
+         sum(r["tax"] for r in rows), sum(r["net"] for r in rows)]
+    )  # fmt: skip
+    sheet.append([])
+    sheet.append(["", "Mengetahui, Kepala/Direktur", "", "", "", "", "", "", "", "Bendahara"])
+    sheet.append([])
+    sheet.append(
+        ["", "(.................................)", "", "", "", "", "", "", "", "(.................................)"]
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv_safe(value: str) -> str:
+    # Spreadsheet formula injection: a cell starting with = + - @ is neutralised.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def bank_transfer_csv(run: DistributionRun) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["no", "nama", "id_pegawai", "bank", "nomor_rekening", "jumlah", "keterangan"])
+    for number, line in enumerate(run.lines.order_by("position"), start=1):
+        if line.net <= 0:
+            continue
+        writer.writerow(
+            [
+                number,
+                _csv_safe(line.name),
+                _csv_safe(line.employee_no),
+                _csv_safe(line.bank_name),
+                _csv_safe(line.bank_account),
+                line.net,
+                f"Jaspel {run.period_label}",
+            ]
+        )
+    return buffer.getvalue()
