@@ -23,7 +23,9 @@ TODAY = dt.date(2026, 6, 1)
 @pytest.mark.django_db
 def test_prefers_active_jkn_then_jamkesda_and_ignores_invalid_dates():
     person = PersonFactory()
-    MembershipFactory(person=person, programme=Programme.JKN, status=MembershipStatus.ACTIVE, valid_to=dt.date(2025, 12, 31))
+    MembershipFactory(
+        person=person, programme=Programme.JKN, status=MembershipStatus.ACTIVE, valid_to=dt.date(2025, 12, 31)
+    )
     jamkesda = MembershipFactory(person=person, programme=Programme.JAMKESDA, status=MembershipStatus.ACTIVE)
     MembershipFactory(person=person, programme=Programme.JKN, status=MembershipStatus.INACTIVE)
     assert membership_current(person, on=TODAY) == jamkesda

@@ -122,8 +122,11 @@ def test_admin_creates_a_provider_and_it_is_audited(client, login):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"agreement_number": "PKS/1", "agreement_from": "2026-05-01", "agreement_to": "2026-04-30"}, "agreement_to",
-         "tidak boleh sebelum"),
+        (
+            {"agreement_number": "PKS/1", "agreement_from": "2026-05-01", "agreement_to": "2026-04-30"},
+            "agreement_to",
+            "tidak boleh sebelum",
+        ),
         ({"agreement_from": "2026-05-01"}, "agreement_number", "nomor perjanjian"),
         ({"level": "FKRTL"}, "level", "Puskesmas selalu"),
         ({"code": ""}, "code", ""),
@@ -174,7 +177,9 @@ def test_changing_the_village_moves_the_district():
     admin = user_with_role(Role.UPT_ADMIN)
     first = village("64.09.01.2001")
     second = village("64.09.03.2002", "Babulu Darat")
-    provider = services.provider_create(actor=admin, code="X1", name="Klinik", kind="klinik", level="FKTP", village=first)
+    provider = services.provider_create(
+        actor=admin, code="X1", name="Klinik", kind="klinik", level="FKTP", village=first
+    )
     assert provider.district_id == "64.09.01"
     provider = services.provider_update(provider=provider, actor=admin, village=second)
     assert provider.district_id == "64.09.03"
@@ -209,7 +214,10 @@ def test_concurrent_edits_do_not_lose_an_update():
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=edit, kwargs={"name": "Nama Baru"}), threading.Thread(target=edit, kwargs={"phone": "2"})]
+    threads = [
+        threading.Thread(target=edit, kwargs={"name": "Nama Baru"}),
+        threading.Thread(target=edit, kwargs={"phone": "2"}),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
