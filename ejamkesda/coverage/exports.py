@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
@@ -19,7 +21,7 @@ def xlsx_response(filename: str, title: str, header: Sequence[str], rows: Iterab
     sheet.append([f"Dicetak {timezone.localtime():%d-%m-%Y %H:%M}"])
     sheet.append(list(header))
     for row in rows:
-        sheet.append(["" if value is None else value for value in row])
+        sheet.append([_cell(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(
@@ -73,6 +75,14 @@ def pdf_response(
     response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
     return response
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str | int | float | Decimal | dt.date):
+        return value
+    return str(value)  # lazy translations and anything else
 
 
 def _escape(value: Any) -> str:

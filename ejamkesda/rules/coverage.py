@@ -16,7 +16,7 @@ deployment chooses ``"active"``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Literal
 
 HUNDRED = Decimal(100)
@@ -84,7 +84,7 @@ def coverage(population: int, registered: int, active: int, targets: Targets = D
     needed = 0
     if population:
         # Smallest n with (basis + n) / population >= target.
-        required = -(-(targets.uhc_percent * population) // HUNDRED)  # ceiling
+        required = (targets.uhc_percent * population / HUNDRED).to_integral_value(rounding=ROUND_CEILING)
         needed = max(int(required) - basis, 0)
     return CoverageFigures(
         population=population,

@@ -22,12 +22,14 @@ from ejamkesda.coverage.models import (
     PremiumRate,
 )
 from ejamkesda.participants.models import MembershipStatus, Segment
-from ejamkesda.rules.premium import DEFAULT_RATES, Budget, Rate, month_start, premium_budget, rate_on, reconcile
+from ejamkesda.rules.premium import DEFAULT_RATES, Budget, NoRate, Rate, month_start, premium_budget, rate_on, reconcile
 
 
 def current_rates() -> list[Rate]:
-    rows = [Rate(r.effective_from, r.monthly_rupiah, r.source) for r in PremiumRate.objects.all()]
-    return rows or list(DEFAULT_RATES)
+    """The shipped national rates, overridden or extended by the rates entered in the app."""
+    entered = {r.effective_from: Rate(r.effective_from, r.monthly_rupiah, r.source) for r in PremiumRate.objects.all()}
+    merged = {rate.effective_from: rate for rate in DEFAULT_RATES} | entered
+    return sorted(merged.values(), key=lambda rate: rate.effective_from, reverse=True)
 
 
 def pemda_members(period: CoveragePeriod) -> Any:
@@ -67,7 +69,10 @@ def premium_bill_reconcile(
         raise ValidationError(_("Jumlah tagihan tidak boleh negatif."))
     billed = [card.strip() for card in card_numbers if card and card.strip()]
     system = list(pemda_members(period).values_list("card_number", flat=True))
-    rate = rate_on(month, current_rates()).monthly_rupiah
+    try:
+        rate = rate_on(month, current_rates()).monthly_rupiah
+    except NoRate as error:
+        raise ValidationError(str(error)) from None
     result = reconcile(billed_ids=billed, system_ids=system, billed_amount=billed_amount, rate=rate)
     with transaction.atomic():
         bill = PremiumBill.objects.select_for_update().filter(month=month).first()
