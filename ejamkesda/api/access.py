@@ -69,3 +69,22 @@ def get_for(queryset: QuerySet[Any], pk: Any) -> Model:
         raise NotFound() from None
     except queryset.model.DoesNotExist:
         raise NotFound() from None
+
+
+# --- provider objects (issue 4): the services app's own scoped selectors ----------------
+def sjps_for(user: Any) -> QuerySet[Any]:
+    from ejamkesda.services.selectors import sjps_visible_to
+
+    return sjps_visible_to(user)
+
+
+def referrals_for(user: Any) -> QuerySet[Any]:
+    from ejamkesda.services.selectors import referrals_visible_to
+
+    return referrals_visible_to(user)
+
+
+def claims_for(user: Any) -> QuerySet[Any]:
+    from ejamkesda.services.selectors import claims_visible_to
+
+    return claims_visible_to(user)

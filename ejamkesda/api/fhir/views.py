@@ -28,6 +28,14 @@ from ejamkesda.participants.models import Membership, MembershipStatus, Person
 from ejamkesda.rules.nik import InvalidNik, parse_nik
 
 logger = logging.getLogger(__name__)
+
+
+class FhirInvalid(InvalidInput):
+    """FHIR answers a malformed request or search parameter with 400 (not 422)."""
+
+    status = 400
+
+
 FHIR_JSON = "application/fhir+json"
 ISSUE_CODES = {
     400: "invalid",
@@ -90,20 +98,20 @@ def _json_body(request: HttpRequest) -> dict[str, Any]:
     try:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
-        raise InvalidInput("Badan permintaan bukan JSON FHIR yang sah.") from None
+        raise FhirInvalid("Badan permintaan bukan JSON FHIR yang sah.") from None
     if not isinstance(data, dict):
-        raise InvalidInput("Badan permintaan harus satu resource FHIR (objek JSON).")
+        raise FhirInvalid("Badan permintaan harus satu resource FHIR (objek JSON).")
     return data
 
 
 def _nik_from_token(value: str) -> str:
     system, sep, nik = value.partition("|")
     if not sep or system != R.NIK_SYSTEM:
-        raise InvalidInput(f"identifier harus berbentuk {R.NIK_SYSTEM}|NIK.")
+        raise FhirInvalid(f"identifier harus berbentuk {R.NIK_SYSTEM}|NIK.")
     try:
         return parse_nik(nik).nik
     except InvalidNik as exc:
-        raise InvalidInput(f"NIK tidak valid: {exc}.") from None
+        raise FhirInvalid(f"NIK tidak valid: {exc}.") from None
 
 
 # --- metadata -----------------------------------------------------------------------------
@@ -127,13 +135,12 @@ def patient_search(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if request.method == "GET":
         if "identifier" in request.GET:
-            raise InvalidInput(
+            raise FhirInvalid(
                 "Pencarian Patient dengan NIK lewat GET ditolak karena NIK tidak boleh muncul di URL "
                 "(tercatat di log server dan proxy). Gunakan POST /fhir/Patient/_search dengan badan "
                 "application/x-www-form-urlencoded: identifier=https://fhir.kemkes.go.id/id/nik|NIK.",
-                status=400,
             )
-        raise InvalidInput(
+        raise FhirInvalid(
             "Pencarian Patient hanya didukung dengan parameter identifier (NIK) melalui POST /fhir/Patient/_search.",
             status=400,
         )
@@ -145,7 +152,7 @@ def _patient_search_post(request: HttpRequest, user: Any) -> HttpResponse:
     params = QueryDict(request.body) if request.content_type != "application/json" else QueryDict("")
     value = params.get("identifier") or ""
     if not value:
-        raise InvalidInput("Parameter identifier wajib diisi: https://fhir.kemkes.go.id/id/nik|NIK.")
+        raise FhirInvalid("Parameter identifier wajib diisi: https://fhir.kemkes.go.id/id/nik|NIK.")
     nik = _nik_from_token(value)
     person = Person.objects.filter(nik=nik).first()
     found = [person] if person is not None else []
@@ -163,7 +170,7 @@ def coverage_search(request: HttpRequest) -> HttpResponse:
     params = request.GET if request.method == "GET" else QueryDict(request.body)
     beneficiary = (params.get("beneficiary") or params.get("patient") or "").removeprefix("Patient/")
     if not beneficiary:
-        raise InvalidInput("Parameter beneficiary (Patient/[id]) wajib diisi.")
+        raise FhirInvalid("Parameter beneficiary (Patient/[id]) wajib diisi.")
     person = access.get_for(access.persons_for(user), beneficiary)
     assert isinstance(person, Person)
     memberships = Membership.objects.filter(person=person).order_by("-valid_from", "-id")
@@ -173,7 +180,7 @@ def coverage_search(request: HttpRequest) -> HttpResponse:
     elif status == "cancelled":
         memberships = memberships.exclude(status=MembershipStatus.ACTIVE)
     elif status:
-        raise InvalidInput("status harus active atau cancelled.")
+        raise FhirInvalid("status harus active atau cancelled.")
     audit_record(action="view", obj=person, summary="Coverage dicari melalui FHIR", actor=user)
     return fhir_response(R.bundle([R.coverage(m) for m in memberships], base=conf.FHIR_BASE_URL))
 
@@ -198,7 +205,7 @@ def organization_search(request: HttpRequest) -> HttpResponse:
 def _patient_nik(request_resource: dict[str, Any], user: Any) -> str:
     ref = request_resource.get("patient") or {}
     if not isinstance(ref, dict):
-        raise InvalidInput("patient harus Reference.")
+        raise FhirInvalid("patient harus Reference.")
     identifier = ref.get("identifier")
     reference = str(ref.get("reference") or "")
     if isinstance(identifier, dict) and identifier.get("system") == R.NIK_SYSTEM:
@@ -213,7 +220,7 @@ def _patient_nik(request_resource: dict[str, Any], user: Any) -> str:
         person = access.get_for(access.persons_for(user), reference.removeprefix("Patient/"))
         assert isinstance(person, Person)
         return person.nik
-    raise InvalidInput(
+    raise FhirInvalid(
         f"patient harus berisi identifier NIK ({R.NIK_SYSTEM}), Patient/[id], "
         "atau rujukan ke Patient yang di-contained dengan NIK."
     )
@@ -226,7 +233,7 @@ def _serviced_date(resource: dict[str, Any]) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError:
-        raise InvalidInput("servicedDate harus tanggal YYYY-MM-DD.") from None
+        raise FhirInvalid("servicedDate harus tanggal YYYY-MM-DD.") from None
 
 
 @fhir_view(("POST",))
@@ -235,7 +242,7 @@ def coverage_eligibility_request(request: HttpRequest) -> HttpResponse:
     access.require_role(user, access.ELIGIBILITY_ROLES)
     resource = _json_body(request)
     if resource.get("resourceType") != "CoverageEligibilityRequest":
-        raise InvalidInput("resourceType harus CoverageEligibilityRequest.")
+        raise FhirInvalid("resourceType harus CoverageEligibilityRequest.")
     nik = _patient_nik(resource, user)
     on = _serviced_date(resource)
     answer = eligibility_check(nik=nik, on=on)
