@@ -44,7 +44,7 @@ typecheck: setup
 	$(PY) -m mypy
 
 pytest: setup
-	EJAMKESDA_ENV=test $(PY) -m pytest
+	EJAMKESDA_ENV=test $(PY) -m pytest -n 2
 
 test: lint typecheck pytest
 
