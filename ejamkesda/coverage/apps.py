@@ -1,20 +1,25 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 
 
 class CoverageConfig(AppConfig):
     name = "ejamkesda.coverage"
     label = "coverage"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = _("Cakupan UHC")
+    verbose_name = gettext_lazy("Cakupan UHC")
 
     def ready(self) -> None:
         from ejamkesda.core.navigation import register_menu, register_public_menu
         from ejamkesda.core.roles import Role
 
-        upt = {Role.UPT_ADMIN, Role.UPT_VERIFIER}
+        def _(text: str) -> str:
+            return cast(str, gettext_lazy(text))  # translated when the menu is drawn
+
+        upt: set[str] = {Role.UPT_ADMIN, Role.UPT_VERIFIER}
         register_menu(_("Cakupan UHC"), "coverage:dashboard", upt | {Role.VIEWER, Role.OPD_OPERATOR})
         register_menu(_("Daftar sektor"), "coverage:sector_lists", upt | {Role.VIEWER, Role.OPD_OPERATOR})
         register_menu(_("PBI"), "coverage:pbi_index", upt)

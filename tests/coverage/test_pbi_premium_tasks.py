@@ -123,7 +123,7 @@ def test_pbi_proposal_withdrawn_when_person_becomes_active():
 
 
 def test_proposal_pages(client, login):
-    _september, october = two_months()
+    two_months()
     welfare = SnapshotFactory(kind=SnapshotKind.WELFARE, as_of=dt.date(2026, 10, 1))
     WelfareRecordFactory(snapshot=welfare, nik=nik(2), decile=1)
     login(Role.UPT_ADMIN)

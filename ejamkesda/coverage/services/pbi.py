@@ -28,7 +28,7 @@ from ejamkesda.coverage.models import (
 from ejamkesda.participants.models import MembershipStatus
 
 # Allowed moves of a proposal; every move needs a reason (angka 6 huruf a: perubahan data).
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     PbiProposal.Status.PROPOSED: {PbiProposal.Status.SUBMITTED, PbiProposal.Status.REMOVED},
     PbiProposal.Status.SUBMITTED: {PbiProposal.Status.ACCEPTED, PbiProposal.Status.REMOVED},
     PbiProposal.Status.ACCEPTED: {PbiProposal.Status.REMOVED},

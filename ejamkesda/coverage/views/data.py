@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pathlib
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -66,21 +67,22 @@ def imports(request: HttpRequest) -> HttpResponse:
 
 @role_required(*INTERNAL_ROLES)
 def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
     found = get_object_or_404(Snapshot.objects.select_related("sector_list__agency"), pk=pk)
     if found.sector_list_id:
-        selectors.sector_list_for(request.user, found.sector_list_id)  # 404 for another agency
-    elif request.user.role not in (Role.UPT_ADMIN, Role.UPT_VERIFIER) and not request.user.is_superuser:  # type: ignore[union-attr]
+        selectors.sector_list_for(user, found.sector_list_id)  # 404 for another agency
+    elif user.role not in (Role.UPT_ADMIN, Role.UPT_VERIFIER) and not user.is_superuser:
         raise Http404
     return render(request, "coverage/snapshot.html", {"snapshot": found})
 
 
 @role_required(*INTERNAL_ROLES)
 def sector_lists(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    form = SectorListForm(request.POST or None) if user.role == Role.OPD_OPERATOR else None  # type: ignore[union-attr]
+    user: Any = request.user
+    form = SectorListForm(request.POST or None) if user.role == Role.OPD_OPERATOR else None
     if form is not None and request.method == "POST" and form.is_valid():
         sector_list = form.save(commit=False)
-        sector_list.agency = user.agency  # type: ignore[union-attr]
+        sector_list.agency = user.agency
         if SectorList.objects.filter(agency=sector_list.agency, name=sector_list.name).exists():
             form.add_error("name", _("Nama daftar ini sudah ada."))
         else:
@@ -105,8 +107,9 @@ def sector_lists(request: HttpRequest) -> HttpResponse:
 
 @role_required(*INTERNAL_ROLES)
 def sector_list(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.sector_list_for(request.user, pk)
-    can_upload = request.user.role == Role.OPD_OPERATOR or request.user.role == Role.UPT_ADMIN  # type: ignore[union-attr]
+    user: Any = request.user
+    item = selectors.sector_list_for(user, pk)
+    can_upload = user.role in (Role.OPD_OPERATOR, Role.UPT_ADMIN)
     form = SectorUploadForm(request.POST or None, request.FILES or None) if can_upload else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
@@ -134,6 +137,6 @@ def sector_list(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "snapshots": snapshots,
             "history": [{"stat": s, "figures": coverage(s.listed, s.registered, s.active)} for s in history],
-            "can_see_people": request.user.role != Role.VIEWER,  # type: ignore[union-attr]
+            "can_see_people": user.role != Role.VIEWER,
         },
     )

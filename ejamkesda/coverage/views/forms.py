@@ -109,7 +109,9 @@ class ProgressForm(forms.Form):
 
 
 class TaskEditForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("OPD penanggung jawab"), queryset=None, required=False)
+    agency: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("OPD penanggung jawab"), queryset=None, required=False
+    )
     indicator = forms.CharField(label=_("Indikator"), max_length=300, required=False)
     text = forms.CharField(label=_("Tugas"), widget=forms.Textarea(attrs={"rows": 3}))
 

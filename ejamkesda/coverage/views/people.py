@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Model, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -134,10 +134,10 @@ def village_residents(request: HttpRequest, code: str) -> HttpResponse:
     queryset = _with_follow_up(selectors.residents_without_active_jkn(period, code), VILLAGE_SCOPE)
     columns = [_("Nama"), _("NIK"), _("Nomor KK"), _("Alamat"), _("RT"), _("RW"), _("Status JKN")]
 
-    def row(item: PopulationRecord) -> list[Any]:
-        return [item.name, item.nik, item.kk_number, item.address, item.rt, item.rw, status_label(item.jkn_status)]  # type: ignore[attr-defined]
+    def row(item: Any) -> list[Any]:
+        return [item.name, item.nik, item.kk_number, item.address, item.rt, item.rw, status_label(item.jkn_status)]
 
-    def pdf_row(item: PopulationRecord) -> list[Any]:
+    def pdf_row(item: Any) -> list[Any]:
         return [
             item.name,
             mask_nik(item.nik),
@@ -146,7 +146,7 @@ def village_residents(request: HttpRequest, code: str) -> HttpResponse:
             item.rt,
             item.rw,
             status_label(item.jkn_status),
-        ]  # type: ignore[attr-defined]
+        ]
 
     return _render_list(
         request,
@@ -172,7 +172,7 @@ def inactive(request: HttpRequest) -> HttpResponse:
     queryset = _with_follow_up(selectors.inactive_members(period, village), INACTIVE_SCOPE)
     columns = [_("Nama"), _("Nomor kartu"), _("Segmen"), _("Status JKN"), _("Kode desa")]
 
-    def row(item: MembershipRecord) -> list[Any]:
+    def row(item: Any) -> list[Any]:
         return [
             item.name,
             item.card_number,
@@ -200,8 +200,9 @@ def inactive(request: HttpRequest) -> HttpResponse:
 @role_required(*INTERNAL_ROLES)
 def sector_people(request: HttpRequest, pk: int) -> HttpResponse:
     """Angka 3–19 and 22: people on an agency's list without active JKN (OPD sees only its own)."""
-    sector_list = selectors.sector_list_for(request.user, pk)
-    if request.user.role == Role.VIEWER:  # type: ignore[union-attr]
+    user: Any = request.user
+    sector_list = selectors.sector_list_for(user, pk)
+    if user.role == Role.VIEWER:
         raise Http404
     period = _period(request)
     queryset = _with_follow_up(
@@ -209,11 +210,11 @@ def sector_people(request: HttpRequest, pk: int) -> HttpResponse:
     )
     columns = [_("Nama"), _("NIK"), _("Unit/tempat kerja"), _("Status JKN")]
 
-    def row(item: SectorEntry) -> list[Any]:
-        return [item.name, item.nik, item.unit, status_label(item.jkn_status)]  # type: ignore[attr-defined]
+    def row(item: Any) -> list[Any]:
+        return [item.name, item.nik, item.unit, status_label(item.jkn_status)]
 
-    def pdf_row(item: SectorEntry) -> list[Any]:
-        return [item.name, mask_nik(item.nik), item.unit, status_label(item.jkn_status)]  # type: ignore[attr-defined]
+    def pdf_row(item: Any) -> list[Any]:
+        return [item.name, mask_nik(item.nik), item.unit, status_label(item.jkn_status)]
 
     return _render_list(
         request,
@@ -231,23 +232,23 @@ def sector_people(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _resolve(request: HttpRequest, kind: str, pk: int) -> tuple[Model, str, Any]:
-    user = request.user
+def _resolve(request: HttpRequest, kind: str, pk: int) -> tuple[Any, str, Any]:
+    user: Any = request.user
     if kind == "daftar":
         entry = SectorEntry.objects.select_related("snapshot__sector_list__agency").filter(pk=pk).first()
-        if entry is None or entry.snapshot.sector_list is None:
+        if entry is None or entry.snapshot.sector_list_id is None:
             raise Http404
         sector_list = selectors.sector_list_for(user, entry.snapshot.sector_list_id)
-        if user.role == Role.VIEWER:  # type: ignore[union-attr]
+        if user.role == Role.VIEWER:
             raise Http404
         return entry, agency_scope(sector_list.agency), sector_list.agency
     if not selectors.is_upt(user):
         raise Http404
     if kind == "desa":
-        record = PopulationRecord.objects.filter(pk=pk).first()
+        record: Any = PopulationRecord.objects.filter(pk=pk).first()
         scope = VILLAGE_SCOPE
     elif kind == "nonaktif":
-        record = MembershipRecord.objects.filter(pk=pk).exclude(nik="").first()  # type: ignore[assignment]
+        record = MembershipRecord.objects.filter(pk=pk).exclude(nik="").first()
         scope = INACTIVE_SCOPE
     else:
         raise Http404
@@ -264,13 +265,13 @@ def follow_up(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if form.is_valid():
         followup_record(
             scope=scope,
-            nik=record.nik,  # type: ignore[attr-defined]
+            nik=record.nik,
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
             actor=request.user,
             agency=agency,
         )
-        messages.success(request, _("Status tindak lanjut %(name)s disimpan.") % {"name": record.name})  # type: ignore[attr-defined]
+        messages.success(request, _("Status tindak lanjut %(name)s disimpan.") % {"name": record.name})
     else:
         messages.error(request, _("Status tindak lanjut tidak sah."))
     target = request.POST.get("next", "")

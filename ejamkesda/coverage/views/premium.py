@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -39,7 +40,7 @@ def premium(request: HttpRequest) -> HttpResponse:
     period = selectors.latest_period()
     count = pemda_members(period).values("resident_nik").distinct().count() if period else 0
     today = dt.date.today()
-    initial = {"count": count, "start": add_months(today.replace(day=1), 1), "months": 12}
+    initial: dict[str, Any] = {"count": count, "start": add_months(today.replace(day=1), 1), "months": 12}
     form = BudgetForm(request.GET or None, initial=initial)
     budget = None
     error = ""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,19 +20,19 @@ from ejamkesda.coverage.views.common import INTERNAL_ROLES
 from ejamkesda.coverage.views.forms import ProgressForm, TaskEditForm
 
 
-def _tasks_for(user: object) -> object:
+def _tasks_for(user: Any) -> QuerySet[InstructionTask]:
     tasks = InstructionTask.objects.filter(active=True).select_related("agency")
-    if getattr(user, "role", "") == Role.OPD_OPERATOR:
-        return tasks.filter(agency_id=getattr(user, "agency_id", None))
+    if user.role == Role.OPD_OPERATOR:
+        return tasks.filter(agency_id=user.agency_id)
     return tasks
 
 
 @role_required(*INTERNAL_ROLES)
 def task_list(request: HttpRequest) -> HttpResponse:
     tasks = _tasks_for(request.user)
-    summary = tasks.aggregate(average=Avg("progress_percent"), total=Count("id"))  # type: ignore[attr-defined]
+    summary = tasks.aggregate(average=Avg("progress_percent"), total=Count("id"))
     by_agency = (
-        tasks.values("agency__name")  # type: ignore[attr-defined]
+        tasks.values("agency__name")
         .annotate(average=Avg("progress_percent"), total=Count("id"))
         .order_by("agency__name")
     )
@@ -43,12 +45,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*INTERNAL_ROLES)
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(_tasks_for(request.user), pk=pk)  # type: ignore[arg-type]
-    user = request.user
-    can_report = user.role == Role.UPT_ADMIN or (  # type: ignore[union-attr]
-        user.role == Role.OPD_OPERATOR and task.agency_id == user.agency_id  # type: ignore[union-attr]
-    )
-    can_edit = user.role == Role.UPT_ADMIN or user.is_superuser  # type: ignore[union-attr]
+    user: Any = request.user
+    task = get_object_or_404(_tasks_for(user), pk=pk)
+    can_report = user.role == Role.UPT_ADMIN or (user.role == Role.OPD_OPERATOR and task.agency_id == user.agency_id)
+    can_edit = user.role == Role.UPT_ADMIN or user.is_superuser
     form = ProgressForm(request.POST or None, request.FILES or None) if can_report else None
     edit_form = (
         TaskEditForm(initial={"agency": task.agency_id, "indicator": task.indicator, "text": task.text})
