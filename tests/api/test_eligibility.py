@@ -53,8 +53,7 @@ def test_imported_jkn_is_preferred_and_latest_import_wins(client, upt_token):
 
 
 def test_not_covered_on_date_outside_period(client, upt_token):
-    m = MembershipFactory(valid_from=dt.date(2024, 1, 1), valid_to=dt.date(2024, 12, 31),
-                          status=MembershipStatus.ENDED)
+    m = MembershipFactory(valid_from=dt.date(2024, 1, 1), valid_to=dt.date(2024, 12, 31), status=MembershipStatus.ENDED)
     assert check(client, upt_token, m.person.nik, "2024-06-01").json()["covered"] is True
     later = check(client, upt_token, m.person.nik, "2025-01-01").json()
     assert later["covered"] is False
@@ -88,8 +87,17 @@ def test_default_date_is_today(client, upt_token):
     assert data["covered"] is True
 
 
-@pytest.mark.parametrize("nik", ["640901070385000", "64090107038500011", "64090107038A0001", "6409013203850001",
-                                 "6409010703850000", "0009010703850001"])
+@pytest.mark.parametrize(
+    "nik",
+    [
+        "640901070385000",
+        "64090107038500011",
+        "64090107038A0001",
+        "6409013203850001",
+        "6409010703850000",
+        "0009010703850001",
+    ],
+)
 def test_invalid_nik_is_422_with_code(client, upt_token, nik):
     response = check(client, upt_token, nik)
     assert response.status_code == 422
@@ -112,8 +120,7 @@ def test_roles_without_person_access_are_forbidden(client):
 
 
 def test_anonymous_is_refused(client):
-    response = client.post("/api/v1/eligibility", data=json.dumps({"nik": make_nik()}),
-                           content_type="application/json")
+    response = client.post("/api/v1/eligibility", data=json.dumps({"nik": make_nik()}), content_type="application/json")
     assert response.status_code == 401
 
 
@@ -134,10 +141,17 @@ def test_check_is_audited_without_nik(client, upt_token, caplog):
 # --- live BPJS --------------------------------------------------------------------------
 @pytest.fixture
 def fake_bpjs(monkeypatch):
-    state = FakeBpjsState(participants=[
-        FakeParticipant(card_number="0001234567890", nik=make_nik(serial=777), name="SITI", segment_text="PBI (APBN)",
-                        care_class=3),
-    ])
+    state = FakeBpjsState(
+        participants=[
+            FakeParticipant(
+                card_number="0001234567890",
+                nik=make_nik(serial=777),
+                name="SITI",
+                segment_text="PBI (APBN)",
+                care_class=3,
+            ),
+        ]
+    )
     with FakeBpjsServer(state) as server:
         monkeypatch.setenv("BPJS_CONS_ID", state.cons_id)
         monkeypatch.setenv("BPJS_SECRET", state.secret)

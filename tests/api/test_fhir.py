@@ -57,8 +57,9 @@ def test_patient_read_unknown_is_operation_outcome(client, upt):
 
 def test_patient_search_by_nik_via_post(client, upt):
     person = PersonFactory()
-    response = client.post("/fhir/Patient/_search", data=f"identifier={NIK_SYSTEM}|{person.nik}",
-                           content_type=FORM, **bearer(upt))
+    response = client.post(
+        "/fhir/Patient/_search", data=f"identifier={NIK_SYSTEM}|{person.nik}", content_type=FORM, **bearer(upt)
+    )
     assert response.status_code == 200
     bundle = Bundle.model_validate(response.json())
     assert bundle.total == 1
@@ -84,8 +85,9 @@ def test_patient_search_wrong_system_or_bad_nik(client, upt):
 def test_ppk_search_by_nik_gets_minimal_patient(client):
     _, token = ppk_user_and_token()
     person = PersonFactory(address="Jl. Rahasia 9", phone="0812")
-    response = client.post("/fhir/Patient/_search", data=f"identifier={NIK_SYSTEM}|{person.nik}",
-                           content_type=FORM, **bearer(token))
+    response = client.post(
+        "/fhir/Patient/_search", data=f"identifier={NIK_SYSTEM}|{person.nik}", content_type=FORM, **bearer(token)
+    )
     resource = response.json()["entry"][0]["resource"]
     Patient.model_validate(resource)
     assert "address" not in resource and "telecom" not in resource
@@ -95,16 +97,16 @@ def test_coverage_search_by_beneficiary_and_status(client, upt):
     person = PersonFactory()
     MembershipFactory(person=person, card_number="0001112223334")
     MembershipFactory(person=person, programme=Programme.JAMKESDA, segment="", status=MembershipStatus.ENDED)
-    response = client.get("/fhir/Coverage", {"beneficiary": f"Patient/{person.pk}", "status": "active"},
-                          **bearer(upt))
+    response = client.get("/fhir/Coverage", {"beneficiary": f"Patient/{person.pk}", "status": "active"}, **bearer(upt))
     assert response.status_code == 200
     bundle = Bundle.model_validate(response.json())
     assert bundle.total == 1
     coverage = Coverage.model_validate(response.json()["entry"][0]["resource"])
     assert coverage.status == "active"
     assert coverage.subscriberId == "0001112223334"
-    both = client.post("/fhir/Coverage/_search", data=f"beneficiary=Patient/{person.pk}", content_type=FORM,
-                       **bearer(upt))
+    both = client.post(
+        "/fhir/Coverage/_search", data=f"beneficiary=Patient/{person.pk}", content_type=FORM, **bearer(upt)
+    )
     assert Bundle.model_validate(both.json()).total == 2
 
 
@@ -118,16 +120,18 @@ def test_organization_read_and_search(client, upt):
 
 
 def _eligibility_request(nik: str, day: dt.date) -> CoverageEligibilityRequest:
-    return CoverageEligibilityRequest.model_validate({
-        "resourceType": "CoverageEligibilityRequest",
-        "identifier": [{"system": "https://simrs.example/cer", "value": "REQ-1"}],
-        "status": "active",
-        "purpose": ["validation"],
-        "patient": {"identifier": {"system": NIK_SYSTEM, "value": nik}},
-        "servicedDate": day.isoformat(),
-        "created": "2025-06-01T08:00:00+07:00",
-        "insurer": {"display": "UPT Jamkesda"},
-    })
+    return CoverageEligibilityRequest.model_validate(
+        {
+            "resourceType": "CoverageEligibilityRequest",
+            "identifier": [{"system": "https://simrs.example/cer", "value": "REQ-1"}],
+            "status": "active",
+            "purpose": ["validation"],
+            "patient": {"identifier": {"system": NIK_SYSTEM, "value": nik}},
+            "servicedDate": day.isoformat(),
+            "created": "2025-06-01T08:00:00+07:00",
+            "insurer": {"display": "UPT Jamkesda"},
+        }
+    )
 
 
 def test_eligibility_round_trip(client):
@@ -135,8 +139,12 @@ def test_eligibility_round_trip(client):
     person = person_registered_at(provider, serial=321, care_class=2)
     _, token = ppk_user_and_token(provider)
     request = _eligibility_request(person.nik, dt.date(2025, 6, 1))
-    response = client.post("/fhir/CoverageEligibilityRequest", data=request.model_dump_json(),
-                           content_type="application/fhir+json", **bearer(token))
+    response = client.post(
+        "/fhir/CoverageEligibilityRequest",
+        data=request.model_dump_json(),
+        content_type="application/fhir+json",
+        **bearer(token),
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/fhir+json"
     answer = CoverageEligibilityResponse.model_validate(response.json())
@@ -149,8 +157,12 @@ def test_eligibility_round_trip(client):
 
 def test_eligibility_not_covered(client, upt):
     request = _eligibility_request(make_nik(serial=4242), dt.date(2025, 6, 1))
-    response = client.post("/fhir/CoverageEligibilityRequest", data=request.model_dump_json(),
-                           content_type="application/fhir+json", **bearer(upt))
+    response = client.post(
+        "/fhir/CoverageEligibilityRequest",
+        data=request.model_dump_json(),
+        content_type="application/fhir+json",
+        **bearer(upt),
+    )
     answer = CoverageEligibilityResponse.model_validate(response.json())
     assert not answer.insurance
     assert "tidak ditemukan" in answer.disposition
@@ -160,30 +172,47 @@ def test_eligibility_with_contained_patient(client, upt):
     m = MembershipFactory()
     body = {
         "resourceType": "CoverageEligibilityRequest",
-        "contained": [{"resourceType": "Patient", "id": "p1",
-                       "identifier": [{"system": NIK_SYSTEM, "value": m.person.nik}]}],
-        "status": "active", "purpose": ["validation"], "patient": {"reference": "#p1"},
-        "created": "2025-06-01", "insurer": {"display": "UPT"},
+        "contained": [
+            {"resourceType": "Patient", "id": "p1", "identifier": [{"system": NIK_SYSTEM, "value": m.person.nik}]}
+        ],
+        "status": "active",
+        "purpose": ["validation"],
+        "patient": {"reference": "#p1"},
+        "created": "2025-06-01",
+        "insurer": {"display": "UPT"},
     }
     CoverageEligibilityRequest.model_validate(body)
-    response = client.post("/fhir/CoverageEligibilityRequest", data=json.dumps(body),
-                           content_type="application/fhir+json", **bearer(upt))
+    response = client.post(
+        "/fhir/CoverageEligibilityRequest", data=json.dumps(body), content_type="application/fhir+json", **bearer(upt)
+    )
     assert CoverageEligibilityResponse.model_validate(response.json()).insurance[0].inforce
 
 
-@pytest.mark.parametrize("body", ["not json", "[]", json.dumps({"resourceType": "Patient"}),
-                                  json.dumps({"resourceType": "CoverageEligibilityRequest", "patient": {}})])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        "[]",
+        json.dumps({"resourceType": "Patient"}),
+        json.dumps({"resourceType": "CoverageEligibilityRequest", "patient": {}}),
+    ],
+)
 def test_eligibility_bad_input_is_operation_outcome(client, upt, body):
-    response = client.post("/fhir/CoverageEligibilityRequest", data=body, content_type="application/fhir+json",
-                           **bearer(upt))
+    response = client.post(
+        "/fhir/CoverageEligibilityRequest", data=body, content_type="application/fhir+json", **bearer(upt)
+    )
     assert response.status_code == 400
     OperationOutcome.model_validate(response.json())
 
 
 def test_fhir_requires_token(client):
-    for method, url in [("get", "/fhir/Patient/1"), ("get", "/fhir/Coverage?beneficiary=Patient/1"),
-                        ("get", "/fhir/Organization/1"), ("post", "/fhir/CoverageEligibilityRequest"),
-                        ("post", "/fhir/Patient/_search")]:
+    for method, url in [
+        ("get", "/fhir/Patient/1"),
+        ("get", "/fhir/Coverage?beneficiary=Patient/1"),
+        ("get", "/fhir/Organization/1"),
+        ("post", "/fhir/CoverageEligibilityRequest"),
+        ("post", "/fhir/Patient/_search"),
+    ]:
         response = getattr(client, method)(url)
         assert response.status_code == 401, url
         assert OperationOutcome.model_validate(response.json()).issue[0].code == "login"

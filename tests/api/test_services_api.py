@@ -33,8 +33,12 @@ def operator():
 
 
 def sjp_body(person, **kw):
-    body = {"nik": person.nik, "service_kind": "rawat_jalan", "diagnosis_code": "A09",
-            "service_from": timezone.localdate().isoformat()}
+    body = {
+        "nik": person.nik,
+        "service_kind": "rawat_jalan",
+        "diagnosis_code": "A09",
+        "service_from": timezone.localdate().isoformat(),
+    }
     body.update(kw)
     return body
 
@@ -123,8 +127,9 @@ def _claim_body(sjp, **kw):
         "discharge_date": sjp.service_from.isoformat(),
         "primary_diagnosis": "A09",
         "lines": [{"code": "RJ01", "quantity": 2}, {"code": "LAB01", "quantity": 1}],
-        "attachments": [{"kind": "rincian_biaya", "filename": "rincian.pdf",
-                         "content_base64": base64.b64encode(PDF).decode()}],
+        "attachments": [
+            {"kind": "rincian_biaya", "filename": "rincian.pdf", "content_base64": base64.b64encode(PDF).decode()}
+        ],
     }
     body.update(kw)
     return body
@@ -163,8 +168,12 @@ def test_claim_checks_failures_are_listed(client, operator):
 def test_claim_attachment_must_be_pdf_or_image(client, operator):
     tariff_table()
     sjp = approved_sjp(operator=operator)
-    body = _claim_body(sjp, attachments=[{"kind": "rincian_biaya", "filename": "x.pdf",
-                                          "content_base64": base64.b64encode(b"MZ not a pdf").decode()}])
+    body = _claim_body(
+        sjp,
+        attachments=[
+            {"kind": "rincian_biaya", "filename": "x.pdf", "content_base64": base64.b64encode(b"MZ not a pdf").decode()}
+        ],
+    )
     response = post(client, "/api/v1/claims", body, token_for(operator))
     assert response.status_code == 422
     bad = _claim_body(sjp, attachments=[{"kind": "rincian_biaya", "filename": "x.pdf", "content_base64": "@@@@"}])

@@ -224,7 +224,8 @@ def capability_statement() -> dict[str, Any]:
                         ["create"],
                         operations="POST → CoverageEligibilityResponse (tidak disimpan).",
                     ),
-                    res("Claim", ["create"], operations="POST → ClaimResponse bila modul klaim tersedia."),
+                    res("Claim", ["create"], operations="POST → ClaimResponse; preAuthRef = nomor SJP."),
+                    res("ClaimResponse", ["read"], operations="Status klaim terkini."),
                 ],
             }
         ],

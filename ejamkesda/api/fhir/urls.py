@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from ejamkesda.api.fhir import views
+from ejamkesda.api.fhir import claims, views
 
 urlpatterns: list[URLPattern] = [
     path("fhir/metadata", views.metadata, name="fhir_metadata"),
@@ -13,5 +13,7 @@ urlpatterns: list[URLPattern] = [
     path("fhir/Coverage/_search", views.coverage_search, name="fhir_coverage_search_post"),
     path("fhir/Organization", views.organization_search, name="fhir_organization_search"),
     path("fhir/Organization/<str:pk>", views.organization_read, name="fhir_organization_read"),
+    path("fhir/Claim", claims.claim_create, name="fhir_claim"),
+    path("fhir/ClaimResponse/<str:pk>", claims.claim_response_read, name="fhir_claim_response"),
     path("fhir/CoverageEligibilityRequest", views.coverage_eligibility_request, name="fhir_eligibility"),
 ]
