@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from ejamkesda.audit.services import audit_record
 from ejamkesda.complaints.forms import AssignForm, ComplaintForm, RespondForm, TrackForm
@@ -31,14 +30,14 @@ from ejamkesda.complaints.services import (
 )
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
-from ejamkesda.enrolment.views import _form_rate, _track_rate, serve_private_file
+from ejamkesda.enrolment.web import form_rate, public_ratelimit, serve_private_file, track_rate
 
 PAGE_SIZE = 25
 SESSION_KEY = "complaint_filed"
 UPT = (Role.UPT_VERIFIER, Role.UPT_ADMIN)
 
 
-@ratelimit(key="ip", rate=_form_rate, method="POST", block=True)
+@public_ratelimit(form_rate)
 def file(request: HttpRequest) -> HttpResponse:
     form = ComplaintForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -68,7 +67,7 @@ def filed(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/filed.html", {"complaint": complaint})
 
 
-@ratelimit(key="ip", rate=_track_rate, method="POST", block=True)
+@public_ratelimit(track_rate)
 def track(request: HttpRequest) -> HttpResponse:
     """The complainant sees status and answer with the code (POST; no personal data shown)."""
     form = TrackForm(request.POST or None)

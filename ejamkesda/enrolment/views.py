@@ -8,12 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required
@@ -37,18 +36,11 @@ from ejamkesda.enrolment.services import (
     application_submit,
     default_validity,
 )
+from ejamkesda.enrolment.web import form_rate, public_ratelimit, serve_private_file, track_rate
 from ejamkesda.rules.nik import mask_name
 
 PAGE_SIZE = 25
 SESSION_KEY = "enrolment_submitted"
-
-
-def _form_rate(group: str, request: HttpRequest) -> str:
-    return conf.form_rate()
-
-
-def _track_rate(group: str, request: HttpRequest) -> str:
-    return conf.track_rate()
 
 
 def _apply_error(form: ApplicationForm, error: ValidationError) -> None:
@@ -63,7 +55,7 @@ def _apply_error(form: ApplicationForm, error: ValidationError) -> None:
 # --- public ---------------------------------------------------------------------------
 
 
-@ratelimit(key="ip", rate=_form_rate, method="POST", block=True)
+@public_ratelimit(form_rate)
 def apply(request: HttpRequest) -> HttpResponse:
     """The application form. The membership check runs first: an active member is told at once."""
     form = ApplicationForm(request.POST or None, request.FILES or None)
@@ -100,7 +92,7 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@ratelimit(key="ip", rate=_form_rate, method="POST", block=True)
+@public_ratelimit(form_rate)
 def precheck(request: HttpRequest) -> HttpResponse:
     """Check membership before filling in the whole form (POST: the NIK never goes in a URL)."""
     form = PrecheckForm(request.POST)
@@ -117,7 +109,7 @@ def submitted(request: HttpRequest) -> HttpResponse:
     return render(request, "enrolment/submitted.html", {"application": application})
 
 
-@ratelimit(key="ip", rate=_track_rate, method="POST", block=True)
+@public_ratelimit(track_rate)
 def track(request: HttpRequest) -> HttpResponse:
     """Status by tracking code (POST). Shows only what the applicant needs, no NIK."""
     form = TrackForm(request.POST or None)
@@ -234,17 +226,3 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     return serve_private_file(request, doc, doc.file, doc.content_type, doc.original_name)
-
-
-def serve_private_file(request: HttpRequest, obj: Any, field_file: Any, content_type: str, name: str) -> Any:
-    """Stream a private upload: audit-logged, sandboxed, never sniffed, never cached."""
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    audit_record(action="view", obj=obj, summary=f"unduh berkas {name}")
-    response = FileResponse(handle, content_type=content_type, as_attachment=False, filename=name)
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("url_name", ["enrolment:apply", "enrolment:precheck", "complaints:file"])
+def test_public_forms_are_rate_limited(client, monkeypatch, url_name):
+    monkeypatch.setenv("PUBLIC_FORM_RATE", "2/h")
+    statuses = [client.post(reverse(url_name), {}).status_code for _ in range(3)]
+    assert statuses[:2] != [429, 429] and statuses[2] == 429
+
+
+@pytest.mark.parametrize("url_name", ["enrolment:track", "complaints:track"])
+def test_tracking_is_rate_limited(client, monkeypatch, url_name):
+    monkeypatch.setenv("PUBLIC_TRACK_RATE", "3/h")
+    statuses = [client.post(reverse(url_name), {"code": "AAAAA-AAAAA"}).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
