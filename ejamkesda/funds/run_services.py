@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
+from ejamkesda.audit.models import AuditLog
 from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import user_has_role
 from ejamkesda.core.roles import Role
@@ -187,7 +188,7 @@ def run_create(
     )
     _compute(run)
     audit_record(
-        action="funds.run_create",
+        action=AuditLog.Action.CREATE,
         obj=run,
         actor=actor,
         summary=f"Pembagian jasa pelayanan {run.period_label} v{version}: Rp {pool_amount}, profil {profile}",
@@ -205,7 +206,7 @@ def run_recalculate(*, run: DistributionRun, actor: Any) -> DistributionRun:
     run.verified_by, run.verified_at = None, None
     run.save(update_fields=["status", "verified_by", "verified_at"])
     _compute(run)
-    audit_record(action="funds.run_recalculate", obj=run, actor=actor, summary=f"Hitung ulang {run}")
+    audit_record(action=AuditLog.Action.UPDATE, obj=run, actor=actor, summary=f"Hitung ulang {run}")
     return run
 
 
@@ -224,7 +225,7 @@ def run_transition(*, run: DistributionRun, to: str, actor: Any) -> Distribution
     setattr(run, f"{stamp}_by", actor)
     setattr(run, f"{stamp}_at", now)
     run.save(update_fields=["status", f"{stamp}_by", f"{stamp}_at"])
-    audit_record(action=f"funds.run_{stamp}", obj=run, actor=actor, summary=f"{run}: {run.get_status_display()}")
+    audit_record(action=AuditLog.Action.TRANSITION, obj=run, actor=actor, summary=f"{run}: {run.get_status_display()}")
     return run
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ejamkesda.audit.models import AuditLog
 from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required, user_has_role
 from ejamkesda.core.roles import Role
@@ -71,7 +72,7 @@ def _run(request: HttpRequest, pk: int) -> DistributionRun:
 @role_required(*FUNDS_READ_ROLES)
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
-    audit_record(action="funds.run_view", obj=run, summary=f"Lihat pembagian {run}")
+    audit_record(action=AuditLog.Action.VIEW, obj=run, summary=f"Lihat pembagian {run}")
     parsed = services.profile_parsed(run.profile)
     lines = list(run.lines.order_by("position"))
     user = request.user
@@ -158,7 +159,7 @@ def run_slips(request: HttpRequest, pk: int, line_pk: int | None = None) -> Http
         services.profile_parsed(run.profile).formula_needs_check
         and run.formula == services.profile_parsed(run.profile).formula.text
     )
-    audit_record(action="funds.slips_view", obj=run, summary=f"Slip {run} ({lines.count()} orang)")
+    audit_record(action=AuditLog.Action.EXPORT, obj=run, summary=f"Slip {run} ({lines.count()} orang)")
     return _pdf(render_slips(_slip(run, line, needs_check) for line in lines), f"slip-jaspel-{run.pk}.pdf")
 
 
@@ -171,14 +172,14 @@ def run_recap_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         f"{run.provider.name} — periode {run.period_label}, versi {run.version}, status {run.get_status_display()}",
         f"Profil {run.profile.title} ({run.profile}); rumus {run.formula}; total poin {run.total_points}",
     ]
-    audit_record(action="funds.recap_view", obj=run, summary=f"Rekap PDF {run}")
+    audit_record(action=AuditLog.Action.EXPORT, obj=run, summary=f"Rekap PDF {run}")
     return _pdf(render_recap(title="REKAP JASA PELAYANAN", subtitle=subtitle, rows=rows, totals=totals), "rekap.pdf")
 
 
 @role_required(*FUNDS_READ_ROLES)
 def run_recap_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
-    audit_record(action="funds.recap_view", obj=run, summary=f"Rekap XLSX {run}")
+    audit_record(action=AuditLog.Action.EXPORT, obj=run, summary=f"Rekap XLSX {run}")
     response = HttpResponse(
         recap_xlsx(run), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -192,7 +193,7 @@ def run_bank_csv(request: HttpRequest, pk: int) -> HttpResponse:
     if not run.locked:
         messages.error(request, _("Berkas transfer bank hanya untuk pembagian yang sudah disetujui."))
         return redirect("funds:run_detail", pk=run.pk)
-    audit_record(action="funds.bank_csv", obj=run, summary=f"CSV transfer bank {run}")
+    audit_record(action=AuditLog.Action.EXPORT, obj=run, summary=f"CSV transfer bank {run}")
     response = HttpResponse(bank_transfer_csv(run), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="transfer-jaspel-{run.pk}.csv"'
     return response

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from ejamkesda.audit.models import AuditLog
 from ejamkesda.audit.services import audit_record
 from ejamkesda.funds.models import Attendance, FundPool, FundReceipt, RegulationProfile, StaffHistory, StaffMember
 from ejamkesda.providers.models import Provider
@@ -84,7 +85,7 @@ def profile_save(*, text: str, actor: Any, note: str = "", based_on: str = "") -
         note=note,
         created_by=actor,
     )
-    audit_record(action="funds.profile_save", obj=profile, actor=actor, summary=f"Profil {profile}")
+    audit_record(action=AuditLog.Action.CREATE, obj=profile, actor=actor, summary=f"Profil {profile}")
     return profile
 
 
@@ -120,7 +121,11 @@ def staff_save(
     if changes:
         StaffHistory.objects.create(staff=staff, changed_by=actor, changes=changes)
         audit_record(
-            action="funds.staff_save", obj=staff, actor=actor, summary=f"Pegawai {staff.employee_no}", changes=changes
+            action=AuditLog.Action.CREATE if not before else AuditLog.Action.UPDATE,
+            obj=staff,
+            actor=actor,
+            summary=f"Pegawai {staff.employee_no}",
+            changes=changes,
         )
     return staff
 
@@ -186,7 +191,7 @@ def attendance_save(
     for staff, values in prepared:
         Attendance.objects.update_or_create(staff=staff, period=period, defaults={**values, "source": source})
     audit_record(
-        action="funds.attendance_save",
+        action=AuditLog.Action.UPDATE,
         obj=provider,
         actor=actor,
         summary=f"Kehadiran {period:%m/%Y}: {len(prepared)} pegawai ({source})",
@@ -231,7 +236,7 @@ def receipt_record(
         for code, name, value in split_revenue(parsed, amount)
     )
     audit_record(
-        action="funds.receipt_record",
+        action=AuditLog.Action.CREATE,
         obj=receipt,
         actor=actor,
         summary=f"Penerimaan {receipt.get_source_display()} {period:%m/%Y} Rp {amount}",

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from ejamkesda.audit.models import AuditLog
 from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required, user_has_role
 from ejamkesda.core.roles import Role
@@ -64,7 +65,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @role_required(*FUNDS_READ_ROLES)
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     staff = get_object_or_404(staff_visible_to(request.user), pk=pk)
-    audit_record(action="funds.staff_view", obj=staff, summary=f"Lihat pegawai {staff.employee_no}")
+    audit_record(action=AuditLog.Action.VIEW, obj=staff, summary=f"Lihat pegawai {staff.employee_no}")
     return render(
         request,
         "funds/staff_detail.html",

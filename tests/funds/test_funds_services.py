@@ -125,7 +125,7 @@ def test_run_over_a_range_of_months_sums_attendance_and_pools():
     assert lines[0].variables["kinerja"] == 5  # average SKP 85% → 70–90 band
     assert sum(line.share for line in lines) == 6_000_000
     assert lines[1].tax_rate == "5"
-    assert AuditLog.objects.filter(action="funds.run_create").exists()
+    assert AuditLog.objects.filter(action="create", object_type="funds.DistributionRun", object_id=str(run.pk)).exists()
 
 
 def test_run_state_machine_roles_and_lock_and_rerun_diff():

@@ -101,7 +101,9 @@ def test_run_detail_shows_explanations_and_audits_the_view(client, login, world)
     run = world["own"]["run"]
     page = client.get(reverse("funds:run_detail", args=[run.pk])).content.decode()
     assert "harus dicek" in page and "kehadiran" in page and "hadir 20" in page
-    assert AuditLog.objects.filter(action="funds.run_view", actor=user, object_id=str(run.pk)).exists()
+    assert AuditLog.objects.filter(
+        action="view", actor=user, object_type="funds.DistributionRun", object_id=str(run.pk)
+    ).exists()
 
 
 def test_full_workflow_through_the_web(client, login, world):
