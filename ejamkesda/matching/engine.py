@@ -1,0 +1,208 @@
+"""The matching engine (pemadanan, Instruksi Bupati Tegal 379/2022 — seed 002 — on matching
+agency data with BPJS membership; issue 5 §2).
+
+Pipeline: prepare (normalise) → exact NIK pairs → candidate pairs by blocking for the right
+records not settled by their NIK → comparison levels → Fellegi–Sunter model (u on random
+pairs, m and λ by EM) → score 0–1 of every pair → the best left record of each right record.
+Pairs scoring at least ``threshold`` are accepted; those between ``review_threshold`` and
+``threshold`` go to review.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from .blocking import candidate_pairs, nik_pairs
+from .features import FEATURE_NAMES, NIK_EXACT, NIK_TYPO, compare, reasons_expr
+from .io import conform
+from .model import FSModel, estimate_u, fit
+from .prepare import nik_matrix, prepare
+
+DEFAULT_THRESHOLD = 0.9
+DEFAULT_REVIEW_THRESHOLD = 0.5
+RANDOM_PAIRS = 200_000
+STATUS_ACCEPTED = "diterima"
+STATUS_REVIEW = "tinjau"
+METHOD_NIK = "nik"
+METHOD_NIK_TYPO = "nik_salah_ketik"
+METHOD_PROBABILISTIC = "probabilistik"
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+@dataclass
+class MatchResult:
+    matches: pl.DataFrame  # right_id, left_id, score, method, reasons, status (one row per right record)
+    model: FSModel
+    stats: dict[str, float] = field(default_factory=dict)
+    scored: pl.DataFrame | None = None  # every scored candidate pair (li, ri, levels…, score)
+
+
+def _score(frame: pl.DataFrame, model: FSModel) -> pl.DataFrame:
+    return frame.with_columns(score=(1.0 / (1.0 + (-model.weight_expr()).exp())).cast(pl.Float64))
+
+
+def score_pairs(
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+    *,
+    same_list: bool = False,
+    progress: Progress = _quiet,
+    seed: int = 0,
+) -> tuple[pl.DataFrame, FSModel, dict[str, float]]:
+    """Score the candidate pairs of two *prepared* frames. Returns (pairs, model, stats)."""
+    stats: dict[str, float] = {}
+    digits = (nik_matrix(left["nik16"]), nik_matrix(right["nik16"]))
+
+    t = time.perf_counter()
+    p1 = nik_pairs(left, right)
+    if same_list:
+        p1 = p1.filter(pl.col("li") != pl.col("ri"))
+    c1 = compare(left, right, p1["li"].to_numpy(), p1["ri"].to_numpy(), digits)
+    settled = c1.filter((pl.col("nik") == NIK_EXACT) & (pl.col("nama") >= 3) & pl.col("tgl_lahir").is_in([-1, 3, 4]))[
+        "ri"
+    ].unique()
+    stats["pairs_nik"] = c1.height
+    stats["settled_by_nik"] = len(settled)
+    progress(
+        f"NIK sama: {c1.height:,} pasangan, {len(settled):,} baris kanan selesai ({time.perf_counter() - t:.1f} dtk)"
+    )
+
+    t = time.perf_counter()
+    rest = right.filter(~pl.col("idx").is_in(settled.implode()))
+    p2 = candidate_pairs(left, rest)
+    if same_list:
+        p2 = p2.filter(pl.col("li") != pl.col("ri"))
+    p2 = p2.join(p1, on=["li", "ri"], how="anti")
+    c2 = compare(left, right, p2["li"].to_numpy(), p2["ri"].to_numpy(), digits)
+    stats["pairs_blocking"] = c2.height
+    progress(
+        f"Blocking: {rest.height:,} baris kanan tanpa NIK yang cocok → {c2.height:,} pasangan kandidat "
+        f"({time.perf_counter() - t:.1f} dtk)"
+    )
+
+    t = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    n_random = min(RANDOM_PAIRS, left.height * right.height)
+    rl = rng.integers(0, left.height, n_random, dtype=np.uint32) if left.height else np.zeros(0, np.uint32)
+    rr = rng.integers(0, right.height, n_random, dtype=np.uint32) if right.height else np.zeros(0, np.uint32)
+    if same_list:
+        keep = rl != rr
+        rl, rr = rl[keep], rr[keep]
+    u = estimate_u(compare(left, right, rl, rr, digits))
+    candidates = pl.concat([c1, c2])
+    model = fit(candidates, u)
+    progress(
+        f"Model Fellegi–Sunter: λ={model.prior:.4f}, {model.iterations} iterasi EM ({time.perf_counter() - t:.1f} dtk)"
+    )
+    return _score(candidates, model), model, stats
+
+
+def _method_expr() -> pl.Expr:
+    return (
+        pl.when(pl.col("nik") == NIK_EXACT)
+        .then(pl.lit(METHOD_NIK))
+        .when(pl.col("nik") == NIK_TYPO)
+        .then(pl.lit(METHOD_NIK_TYPO))
+        .otherwise(pl.lit(METHOD_PROBABILISTIC))
+    )
+
+
+def best_matches(
+    scored: pl.DataFrame,
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+    *,
+    threshold: float,
+    review_threshold: float,
+) -> pl.DataFrame:
+    """The best left record of each right record, if it scores at least ``review_threshold``."""
+    ranked = (
+        scored.filter(pl.col("score") >= review_threshold)
+        .sort(["ri", "score", "li"], descending=[False, True, False])
+        .with_columns(
+            rank=pl.int_range(pl.len()).over("ri"),
+            contenders=(pl.col("score") >= pl.col("score").max().over("ri") - 0.05).sum().over("ri"),
+        )
+        .filter(pl.col("rank") == 0)
+    )
+    ambiguous = pl.when(pl.col("contenders") > 1).then(
+        pl.format("ambigu: {} kandidat dengan skor hampir sama", pl.col("contenders"))
+    )
+    out = ranked.with_columns(
+        method=_method_expr(),
+        reasons=pl.concat_str([reasons_expr(), ambiguous], separator="; ", ignore_nulls=True),
+        status=pl.when(pl.col("score") >= threshold).then(pl.lit(STATUS_ACCEPTED)).otherwise(pl.lit(STATUS_REVIEW)),
+    )
+    out = out.join(right.select(pl.col("idx").alias("ri"), pl.col("id").alias("right_id")), on="ri", how="left")
+    out = out.join(left.select(pl.col("idx").alias("li"), pl.col("id").alias("left_id")), on="li", how="left")
+    return out.sort("ri").select(
+        "right_id", "left_id", pl.col("score").round(4), "method", "reasons", "status", *FEATURE_NAMES
+    )
+
+
+def run_matching(
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    review_threshold: float | None = None,
+    progress: Progress = _quiet,
+    keep_pairs: bool = False,
+) -> MatchResult:
+    """Match contract frames ``right`` against ``left``; see :func:`match_frames`."""
+    review = DEFAULT_REVIEW_THRESHOLD if review_threshold is None else review_threshold
+    review = min(review, threshold)
+    t0 = time.perf_counter()
+    lp = prepare(conform(left, name="left"))
+    rp = prepare(conform(right, name="right"))
+    progress(f"Normalisasi: {lp.height:,} × {rp.height:,} baris ({time.perf_counter() - t0:.1f} dtk)")
+    scored, model, stats = score_pairs(lp, rp, progress=progress)
+    matches = best_matches(scored, lp, rp, threshold=threshold, review_threshold=review)
+    stats["seconds"] = time.perf_counter() - t0
+    stats["accepted"] = int((matches["status"] == STATUS_ACCEPTED).sum())
+    stats["review"] = int((matches["status"] == STATUS_REVIEW).sum())
+    stats["right_rows"] = rp.height
+    stats["left_rows"] = lp.height
+    # several right records whose best match is the same left record: probably duplicates
+    accepted = matches.filter(pl.col("status") == STATUS_ACCEPTED)
+    stats["right_sharing_left"] = int(accepted.height - accepted["left_id"].n_unique()) if accepted.height else 0
+    return MatchResult(matches=matches, model=model, stats=stats, scored=scored if keep_pairs else None)
+
+
+def match_frames(
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    review_threshold: float | None = None,
+    progress: Progress = _quiet,
+) -> pl.DataFrame:
+    """For each row of ``right`` whose best match in ``left`` scores ≥ ``review_threshold``:
+    ``right_id, left_id, score (0–1), method, reasons, status`` ("diterima" when score ≥
+    ``threshold``, else "tinjau" = review queue) and the level of each feature. Both frames
+    follow the CSV contract (:data:`ejamkesda.matching.io.COLUMNS`)."""
+    return run_matching(left, right, threshold=threshold, review_threshold=review_threshold, progress=progress).matches
+
+
+def find_duplicates(
+    frame: pl.DataFrame, *, threshold: float = DEFAULT_THRESHOLD, progress: Progress = _quiet
+) -> pl.DataFrame:
+    """Pairs of rows of one list that are probably the same person: ``id_a, id_b, score, reasons``."""
+    prepared = prepare(conform(frame, name="data"))
+    scored, _, _ = score_pairs(prepared, prepared, same_list=True, progress=progress)
+    pairs = scored.filter((pl.col("score") >= threshold) & (pl.col("li") < pl.col("ri")))
+    ids = prepared.select("idx", "id")
+    pairs = pairs.join(ids.rename({"idx": "li", "id": "id_a"}), on="li").join(
+        ids.rename({"idx": "ri", "id": "id_b"}), on="ri"
+    )
+    return pairs.sort("li", "ri").select("id_a", "id_b", pl.col("score").round(4), reasons_expr().alias("reasons"))

@@ -1,0 +1,197 @@
+"""Comparison features of candidate pairs: one small integer level per attribute.
+
+Level -1 means "no evidence" (a value is missing on one side, or — for the NIK — the
+difference lies only in the serial, see below) and weighs nothing in the model.
+
+NIK evidence (issue 5 §2, DESIGN.md §4 NIK structure):
+
+* ``exact`` — the same 16 digits;
+* ``typo`` — one mistyped digit or two swapped neighbouring digits in the region/birth-date
+  part (digits 1–12), or one digit missing/extra: a clerical error, evidence of the same
+  person;
+* ``serial`` — only the serial (digits 13–16) differs: two people born on the same day in the
+  same district get NIKs that differ exactly there, so this is *not* evidence of the same
+  person (twins!) — it is treated as no evidence at all, neither for nor against;
+* ``different`` — anything else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+MISSING = -1
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    levels: tuple[str, ...]  # label of level 0, 1, … (Bahasa Indonesia, used in the reasons)
+    neutral: tuple[int, ...] = ()  # levels that carry no evidence (besides MISSING)
+
+
+FEATURES = (
+    Feature("nik", ("beda", "serial beda", "salah ketik", "sama"), neutral=(1,)),
+    Feature("nama", ("beda", "agak mirip", "mirip", "sangat mirip", "sama")),
+    Feature("jk", ("beda", "sama")),
+    Feature("tgl_lahir", ("beda", "tahun sama", "satu unsur beda", "hari-bulan tertukar", "sama")),
+    Feature("tempat_lahir", ("beda", "mirip", "sama")),
+    Feature("desa", ("beda", "kecamatan sama", "sama")),
+    Feature("alamat", ("beda", "mirip", "sama")),
+)
+FEATURE_NAMES = tuple(f.name for f in FEATURES)
+NIK_EXACT, NIK_TYPO, NIK_SERIAL, NIK_DIFFERENT = 3, 2, 1, 0
+
+
+def _similarity(left: pl.Series, right: pl.Series) -> np.ndarray:
+    """Jaro-Winkler similarity (0–1) of two aligned string Series; 1 where equal."""
+    n = len(left)
+    sim = np.ones(n, dtype=np.float32)
+    differ = (left != right).fill_null(False).to_numpy()
+    if differ.any():
+        sim[differ] = process.cpdist(
+            left.filter(differ).to_list(),
+            right.filter(differ).to_list(),
+            scorer=JaroWinkler.normalized_similarity,
+            workers=-1,
+        )
+    return sim
+
+
+def _token_subset(left: pl.Series, right: pl.Series) -> np.ndarray:
+    """True where all words of the shorter name appear in the longer one (M. YUSUF ⊂ …)."""
+    frame = pl.DataFrame({"a": left.str.split(" "), "b": right.str.split(" ")})
+    inter = frame.select(pl.col("a").list.set_intersection(pl.col("b")).list.len().alias("n"))["n"]
+    shorter = frame.select(pl.min_horizontal(pl.col("a").list.len(), pl.col("b").list.len()).alias("s"))["s"]
+    return ((inter == shorter) & (shorter >= 1)).fill_null(False).to_numpy()
+
+
+def nik_levels(
+    left_digits: np.ndarray, right_digits: np.ndarray, left_nik: pl.Series, right_nik: pl.Series
+) -> np.ndarray:
+    """NIK level of each pair (see module doc). ``*_digits``: (P, 16) uint8, rows aligned."""
+    n = len(left_nik)
+    level = np.full(n, MISSING, dtype=np.int8)
+    present = (left_nik.is_not_null() & right_nik.is_not_null()).to_numpy()
+    equal = (left_nik == right_nik).fill_null(False).to_numpy()
+    level[present] = NIK_DIFFERENT
+    level[equal] = NIK_EXACT
+    both16 = present & ~equal & (left_nik.str.len_bytes() == 16).fill_null(False).to_numpy()
+    both16 &= (right_nik.str.len_bytes() == 16).fill_null(False).to_numpy()
+    rows = np.flatnonzero(both16)
+    if len(rows):
+        a, b = left_digits[rows], right_digits[rows]
+        diff = a != b
+        count = diff.sum(axis=1)
+        head = diff[:, :12].any(axis=1)
+        serial_only = ~head
+        first = diff.argmax(axis=1)
+        typo = head & (count == 1)
+        # two swapped neighbours: positions p and p+1 differ and hold each other's digit
+        p = np.minimum(first, 14)
+        ar = np.arange(len(rows))
+        swapped = (count == 2) & diff[ar, p + 1] & (a[ar, p] == b[ar, p + 1]) & (a[ar, p + 1] == b[ar, p]) & (p < 12)
+        sub = np.full(len(rows), NIK_DIFFERENT, dtype=np.int8)
+        sub[serial_only] = NIK_SERIAL
+        sub[typo | swapped] = NIK_TYPO
+        level[rows] = sub
+    # other lengths (a digit missing or extra): one edit apart is a typo
+    other = np.flatnonzero(present & ~equal & ~both16)
+    if len(other):
+        dist = process.cpdist(
+            left_nik.gather(other).to_list(), right_nik.gather(other).to_list(), scorer=Levenshtein.distance, workers=-1
+        )
+        level[other[dist <= 1]] = NIK_TYPO
+    return level
+
+
+def dob_levels(ld: pl.Series, rd: pl.Series, r_swap: pl.Series) -> np.ndarray:
+    frame = pl.DataFrame({"l": ld, "r": rd, "s": r_swap})
+    l, r = pl.col("l"), pl.col("r")
+    same = [(l.dt.year() == r.dt.year()), (l.dt.month() == r.dt.month()), (l.dt.day() == r.dt.day())]
+    two_of_three = pl.sum_horizontal([s.cast(pl.Int8) for s in same]) >= 2
+    expr = (
+        pl.when(l.is_null() | r.is_null())
+        .then(MISSING)
+        .when(l == r)
+        .then(4)
+        .when(l == pl.col("s"))
+        .then(3)
+        .when(two_of_three)
+        .then(2)
+        .when(same[0])
+        .then(1)
+        .otherwise(0)
+    )
+    return frame.select(expr.cast(pl.Int8).alias("x"))["x"].to_numpy()
+
+
+def _three_levels(sim: np.ndarray, present: np.ndarray, equal: np.ndarray, near: float) -> np.ndarray:
+    level = np.where(equal, 2, np.where(sim >= near, 1, 0)).astype(np.int8)
+    level[~present] = MISSING
+    return level
+
+
+def compare(left: pl.DataFrame, right: pl.DataFrame, li: np.ndarray, ri: np.ndarray, nik_digits) -> pl.DataFrame:
+    """Levels of every feature for the pairs (li[k], ri[k]); also the name similarity."""
+    cols = ["nik", "name", "compact", "sex", "dob", "place", "desa", "district", "alamat", "rt", "rw"]
+    lp = left.select(cols)[pl.Series(li)] if len(li) else left.select(cols).clear()
+    rp = right.select([*cols, "dob_swap"])[pl.Series(ri)] if len(ri) else right.select([*cols, "dob_swap"]).clear()
+    out: dict[str, np.ndarray] = {}
+    ld, rd = nik_digits
+    out["nik"] = nik_levels(ld[0][li], rd[0][ri], lp["nik"], rp["nik"])
+
+    sim = _similarity(lp["compact"], rp["compact"])
+    subset = _token_subset(lp["name"], rp["name"])
+    present = (lp["compact"].is_not_null() & rp["compact"].is_not_null()).to_numpy()
+    name = np.select([sim >= 0.9999, sim >= 0.94, (sim >= 0.86) | subset, sim >= 0.75], [4, 3, 2, 1], 0).astype(np.int8)
+    name[~present] = MISSING
+    out["nama"] = name
+
+    sex_present = (lp["sex"].is_not_null() & rp["sex"].is_not_null()).to_numpy()
+    sex = (lp["sex"] == rp["sex"]).fill_null(False).to_numpy().astype(np.int8)
+    sex[~sex_present] = MISSING
+    out["jk"] = sex
+    out["tgl_lahir"] = dob_levels(lp["dob"], rp["dob"], rp["dob_swap"])
+
+    place_present = (lp["place"].is_not_null() & rp["place"].is_not_null()).to_numpy()
+    out["tempat_lahir"] = _three_levels(
+        _similarity(lp["place"].fill_null(""), rp["place"].fill_null("")),
+        place_present,
+        (lp["place"] == rp["place"]).fill_null(False).to_numpy(),
+        0.88,
+    )
+    desa_present = (lp["desa"].is_not_null() & rp["desa"].is_not_null()).to_numpy()
+    desa = np.where(
+        (lp["desa"] == rp["desa"]).fill_null(False).to_numpy(),
+        2,
+        np.where((lp["district"] == rp["district"]).fill_null(False).to_numpy(), 1, 0),
+    ).astype(np.int8)
+    desa[~desa_present] = MISSING
+    out["desa"] = desa
+
+    addr_present = (lp["alamat"].is_not_null() & rp["alamat"].is_not_null()).to_numpy()
+    same_rt = ((lp["rt"] == rp["rt"]) & (lp["rw"] == rp["rw"])).fill_null(True).to_numpy()
+    addr_sim = _similarity(lp["alamat"].fill_null(""), rp["alamat"].fill_null(""))
+    addr = np.where((addr_sim >= 0.97) & same_rt, 2, np.where(addr_sim >= 0.85, 1, 0)).astype(np.int8)
+    addr[~addr_present] = MISSING
+    out["alamat"] = addr
+
+    frame = pl.DataFrame({k: pl.Series(v, dtype=pl.Int8) for k, v in out.items()})
+    return frame.with_columns(
+        li=pl.Series(li, dtype=pl.UInt32), ri=pl.Series(ri, dtype=pl.UInt32), name_sim=pl.Series(sim, dtype=pl.Float32)
+    )
+
+
+def reasons_expr(columns: dict[str, str] | None = None) -> pl.Expr:
+    """Human-readable reasons, e.g. ``nik: sama; nama: mirip; tgl_lahir: hari-bulan tertukar``."""
+    parts = []
+    for feature in FEATURES:
+        mapping = {i: f"{feature.name}: {label}" for i, label in enumerate(feature.levels)}
+        mapping[MISSING] = f"{feature.name}: kosong"
+        parts.append(pl.col(feature.name).replace_strict(mapping, return_dtype=pl.String, default=None))
+    return pl.concat_str(parts, separator="; ", ignore_nulls=True)
