@@ -17,8 +17,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from ejamkesda.audit.services import audit_record
 from ejamkesda.rules.claims import REJECT_REASONS, ClaimState, InvalidTransition, check_transition
+from ejamkesda.services.auditing import audit_event
 from ejamkesda.services.claim_checks import ClaimConflict, ClaimError, claim_checks_for
 from ejamkesda.services.claims import AttachmentInput, LineInput, _price, _save_attachments, attachment_validate
 from ejamkesda.services.models import Claim, ClaimEvent, ClaimLine
@@ -63,8 +63,8 @@ def _move(
         setattr(locked, name, value)
     locked.save()
     ClaimEvent.objects.create(claim=locked, actor=actor, from_status=previous, to_status=target.value, note=note)
-    audit_record(
-        action=audit_action,
+    audit_event(
+        event=audit_action,
         obj=locked,
         actor=actor,
         summary=f"Klaim #{locked.pk}: {previous} → {target.value}",

@@ -15,7 +15,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ejamkesda.audit.services import audit_record
 from ejamkesda.rules.claims import (
     ATTACHMENT_KINDS,
     line_amount,
@@ -23,6 +22,7 @@ from ejamkesda.rules.claims import (
 )
 from ejamkesda.rules.tariffs import normalise_code
 from ejamkesda.services import conf, icd
+from ejamkesda.services.auditing import audit_event
 from ejamkesda.services.claim_checks import ClaimError, claim_checks
 from ejamkesda.services.models import Claim, ClaimAttachment, ClaimEvent, ClaimLine, Sjp, TariffTable
 from ejamkesda.services.tariffs import tariff_prices, tariff_table_on
@@ -218,8 +218,8 @@ def claim_submit(
             )
             _save_attachments(claim, attachments, actor)
             ClaimEvent.objects.create(claim=claim, actor=actor, to_status=claim.status, note=note)
-            audit_record(
-                action="claim.submit",
+            audit_event(
+                event="claim.submit",
                 obj=claim,
                 actor=actor,
                 summary=f"Klaim diajukan untuk {sjp}: Rp {claim.claimed_total}",

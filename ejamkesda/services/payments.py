@@ -15,10 +15,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from ejamkesda.audit.services import audit_record
 from ejamkesda.core.roles import Role
 from ejamkesda.providers.models import Provider
 from ejamkesda.rules.claims import ClaimState, check_transition
+from ejamkesda.services.auditing import audit_event
 from ejamkesda.services.models import Claim, ClaimEvent, PaymentBatch
 from ejamkesda.services.notify import notify_provider
 
@@ -76,8 +76,8 @@ def payment_batch_create(*, actor: Any, provider: Provider, year: int, month: in
             claim.version += 1
         Claim.objects.bulk_update(claims, ["status", "payment_batch", "version"], batch_size=500)
         ClaimEvent.objects.bulk_create(events, batch_size=500)
-        audit_record(
-            action="payment_batch.create",
+        audit_event(
+            event="payment_batch.create",
             obj=batch,
             actor=actor,
             summary=f"Batch pembayaran {provider.code} {month:02d}/{year}: {len(claims)} klaim, Rp {batch.total}",
@@ -126,8 +126,8 @@ def payment_batch_mark_paid(*, batch: PaymentBatch, actor: Any, order_number: st
             claim.version += 1
         Claim.objects.bulk_update(claims, ["status", "paid_at", "version"], batch_size=500)
         ClaimEvent.objects.bulk_create(events, batch_size=500)
-        audit_record(
-            action="payment_batch.paid",
+        audit_event(
+            event="payment_batch.paid",
             obj=locked,
             actor=actor,
             summary=f"Batch #{locked.pk} dibayar, SPM {order_number}",

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from ejamkesda.audit.services import audit_record
 from ejamkesda.participants.models import Person
 from ejamkesda.providers.models import Provider
 from ejamkesda.services import icd
+from ejamkesda.services.auditing import audit_event
 from ejamkesda.services.models import Referral, Sjp
 from ejamkesda.services.notify import notify_provider
 
@@ -50,8 +50,8 @@ def referral_create(
             sjp=sjp,
             created_by=actor,
         )
-        audit_record(
-            action="referral.create",
+        audit_event(
+            event="referral.create",
             obj=referral,
             actor=actor,
             summary=f"Rujukan ke {to_provider.code} ({code})",
@@ -79,8 +79,8 @@ def _respond(*, referral: Referral, actor: Any, status: str, note: str) -> Refer
         locked.responded_at = timezone.now()
         locked.response_note = note
         locked.save()
-        audit_record(
-            action=f"referral.{status}",
+        audit_event(
+            event=f"referral.{status}",
             obj=locked,
             actor=actor,
             summary=f"Rujukan #{locked.pk}: {previous} → {status}",

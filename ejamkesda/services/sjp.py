@@ -15,11 +15,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from ejamkesda.audit.services import audit_record
 from ejamkesda.participants.models import Person
 from ejamkesda.providers.models import Provider
 from ejamkesda.rules.claims import ServiceKind, sjp_number, within_emergency_window
 from ejamkesda.services import conf, icd
+from ejamkesda.services.auditing import audit_event
 from ejamkesda.services.models import Sjp, SjpCounter
 from ejamkesda.services.notify import notify_provider
 from ejamkesda.services.selectors import active_jamkesda_on, active_jkn_on
@@ -93,8 +93,8 @@ def sjp_request(
             notes=notes,
             requested_by=actor,
         )
-        audit_record(
-            action="sjp.request",
+        audit_event(
+            event="sjp.request",
             obj=sjp,
             actor=actor,
             summary=f"SJP diajukan ({kind.value}, {code})",
@@ -139,8 +139,8 @@ def sjp_approve(*, sjp: Sjp, actor: Any, valid_until: dt.date | None = None, not
         locked.decision_reason = note
         locked.valid_until = valid_until or locked.service_to or locked.service_from + dt.timedelta(days=30)
         locked.save()
-        audit_record(
-            action="sjp.approve",
+        audit_event(
+            event="sjp.approve",
             obj=locked,
             actor=actor,
             summary=f"SJP disetujui, nomor {locked.number}",
@@ -168,8 +168,8 @@ def sjp_reject(*, sjp: Sjp, actor: Any, reason: str) -> Sjp:
         locked.decided_at = timezone.now()
         locked.decision_reason = reason
         locked.save()
-        audit_record(
-            action="sjp.reject",
+        audit_event(
+            event="sjp.reject",
             obj=locked,
             actor=actor,
             summary="SJP ditolak",

@@ -9,8 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
-from ejamkesda.audit.services import audit_record
 from ejamkesda.rules.tariffs import TableVersion, normalise_code, parse_tariff_rows, table_in_force
+from ejamkesda.services.auditing import audit_event
 from ejamkesda.services.models import TariffItem, TariffTable
 
 
@@ -49,8 +49,8 @@ def tariff_table_import(
             [TariffItem(table=table, code=row.code, description=row.description, price=row.price) for row in parsed],
             batch_size=1000,
         )
-        audit_record(
-            action="tariff.import",
+        audit_event(
+            event="tariff.import",
             obj=table,
             actor=actor,
             summary=f"Tabel tarif {name} berlaku {effective_from:%d-%m-%Y} versi {table.version}: {len(parsed)} kode",

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
 from ejamkesda.rules.claims import (
@@ -25,6 +24,7 @@ from ejamkesda.rules.claims import (
     sla_status,
 )
 from ejamkesda.services import conf, icd
+from ejamkesda.services.auditing import audit_event
 from ejamkesda.services.claim_checks import ClaimConflict, ClaimError, claim_checks_for
 from ejamkesda.services.claim_decisions import (
     LineAdjustment,
@@ -153,7 +153,7 @@ def claim_new(request: HttpRequest, sjp_pk: int) -> HttpResponse:
 @role_required(*CLAIM_ROLES)
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(claims_visible_to(request.user).select_related("tariff_table", "sjp__provider"), pk=pk)
-    audit_record(action="claim.view", obj=claim, summary=f"Lihat klaim #{claim.pk}")
+    audit_event(event="claim.view", obj=claim, summary=f"Lihat klaim #{claim.pk}")
     is_upt = request.user.is_superuser or request.user.role in UPT
     lines = list(claim.lines.all())
     context = {
@@ -246,7 +246,7 @@ def claim_resubmit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def claim_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     claim = get_object_or_404(claims_visible_to(request.user), pk=pk)
     attachment = get_object_or_404(ClaimAttachment, pk=attachment_pk, claim=claim)
-    audit_record(action="claim.attachment_view", obj=claim, summary=f"Unduh lampiran {attachment.kind}")
+    audit_event(event="claim.attachment_view", obj=claim, summary=f"Unduh lampiran {attachment.kind}")
     return FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,

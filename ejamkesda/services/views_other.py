@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
 from ejamkesda.participants.models import Person
 from ejamkesda.services import conf, icd
+from ejamkesda.services.auditing import audit_event
 from ejamkesda.services.forms import (
     PaymentBatchForm,
     PaymentPaidForm,
@@ -105,7 +105,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
 @role_required(*REFERRAL_ROLES)
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_object_or_404(referrals_visible_to(request.user), pk=pk)
-    audit_record(action="referral.view", obj=referral, summary=f"Lihat rujukan #{referral.pk}")
+    audit_event(event="referral.view", obj=referral, summary=f"Lihat rujukan #{referral.pk}")
     can_respond = referral.status == Referral.Status.SENT and referral.to_provider_id == getattr(
         request.user, "provider_id", None
     )

@@ -6,9 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
+from ejamkesda.services.auditing import audit_event
 from ejamkesda.services.reports import claim_report, report_pdf, report_xlsx
 from ejamkesda.services.selectors import claims_visible_to
 
@@ -32,7 +32,7 @@ def claim_reports(request: HttpRequest) -> HttpResponse:
     title = f"Laporan klaim Jamkesda {f'{month:02d}/' if month else ''}{year}"
     export = request.GET.get("format")
     if export in {"xlsx", "pdf"}:
-        audit_record(action="claim_report.export", summary=f"{title} ({export})")
+        audit_event(event="claim_report.export", summary=f"{title} ({export})")
         filename = f"laporan-klaim-{year}{f'-{month:02d}' if month else ''}.{export}"
         if export == "xlsx":
             response = HttpResponse(

@@ -14,11 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
 from ejamkesda.participants.models import Person
 from ejamkesda.services import icd
+from ejamkesda.services.auditing import audit_event
 from ejamkesda.services.forms import SjpDecisionForm, SjpRequestForm
 from ejamkesda.services.models import Sjp
 from ejamkesda.services.pdf import sjp_letter_pdf
@@ -32,17 +32,22 @@ UPT = (Role.UPT_VERIFIER, Role.UPT_ADMIN)
 
 @role_required(*SJP_ROLES)
 def sjp_list(request: HttpRequest) -> HttpResponse:
-    queryset = sjps_visible_to(request.user).only(
-        "id",
-        "number",
-        "status",
-        "service_kind",
-        "diagnosis_code",
-        "service_from",
-        "requested_at",
-        "provider__name",
-        "provider__code",
-        "person__name",
+    queryset = (
+        sjps_visible_to(request.user)
+        .select_related(None)
+        .select_related("provider", "person")
+        .only(
+            "id",
+            "number",
+            "status",
+            "service_kind",
+            "diagnosis_code",
+            "service_from",
+            "requested_at",
+            "provider__name",
+            "provider__code",
+            "person__name",
+        )
     )
     status = request.GET.get("status", "")
     if status in Sjp.Status.values:
@@ -102,7 +107,7 @@ def sjp_new(request: HttpRequest) -> HttpResponse:
 @role_required(*SJP_ROLES)
 def sjp_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sjp = get_object_or_404(sjps_visible_to(request.user), pk=pk)
-    audit_record(action="sjp.view", obj=sjp, summary=f"Lihat SJP #{sjp.pk}")
+    audit_event(event="sjp.view", obj=sjp, summary=f"Lihat SJP #{sjp.pk}")
     decision_form = SjpDecisionForm() if request.user.role in UPT or request.user.is_superuser else None
     return render(
         request,
@@ -146,7 +151,7 @@ def sjp_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*SJP_ROLES)
 def sjp_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     sjp = get_object_or_404(sjps_visible_to(request.user), pk=pk, status=Sjp.Status.APPROVED)
-    audit_record(action="sjp.pdf", obj=sjp, summary=f"Cetak SJP {sjp.number}")
+    audit_event(event="sjp.pdf", obj=sjp, summary=f"Cetak SJP {sjp.number}")
     verify_url = request.build_absolute_uri(reverse("services:sjp_verify", args=[sjp.token]))
     response = HttpResponse(sjp_letter_pdf(sjp, verify_url=verify_url), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{(sjp.number or "sjp").replace("/", "-")}.pdf"'

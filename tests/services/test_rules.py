@@ -161,9 +161,7 @@ def test_table_in_force_latest_date_then_highest_version():
 
 
 @given(
-    st.lists(
-        st.tuples(st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)), st.integers(1, 5)), min_size=1, max_size=8
-    ),
+    st.lists(st.tuples(st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)), st.integers(1, 5)), min_size=1, max_size=8),
     st.dates(dt.date(2019, 1, 1), dt.date(2031, 1, 1)),
 )
 def test_table_in_force_never_picks_a_future_table(pairs, on):

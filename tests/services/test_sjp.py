@@ -34,7 +34,7 @@ def test_member_gets_a_requested_sjp_with_membership_and_audit():
     assert sjp.status == Sjp.Status.REQUESTED
     assert sjp.provider_id == operator.provider_id
     assert sjp.membership.programme == Programme.JAMKESDA
-    assert AuditLog.objects.filter(action="sjp.request", object_id=str(sjp.pk)).exists()
+    assert AuditLog.objects.filter(changes__event="sjp.request", object_id=str(sjp.pk)).exists()
 
 
 def test_active_jkn_member_is_told_to_use_jkn():
@@ -112,9 +112,7 @@ def test_emergency_window_is_configurable(monkeypatch):
 def test_approval_numbers_are_sequential_and_unique_per_year():
     verifier = user_with_role(Role.UPT_VERIFIER)
     operator = ppk_operator()
-    numbers = [
-        sjp_approve(sjp=_request(operator, jamkesda_member()), actor=verifier).number for _ in range(3)
-    ]
+    numbers = [sjp_approve(sjp=_request(operator, jamkesda_member()), actor=verifier).number for _ in range(3)]
     year = timezone.localdate().year
     assert numbers == [f"SJP/{year}/000001", f"SJP/{year}/000002", f"SJP/{year}/000003"]
     assert SjpCounter.objects.get(year=year).last == 3
