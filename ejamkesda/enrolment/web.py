@@ -49,7 +49,10 @@ def serve_private_file(request: HttpRequest, obj: Any, field_file: Any, content_
     except FileNotFoundError:
         raise Http404 from None
     audit_record(action="view", obj=obj, summary=f"unduh berkas {name}")
-    response = FileResponse(handle, content_type=content_type, as_attachment=False, filename=name)
+    # Images are shown inline in a sandbox; PDFs are downloaded (browsers refuse to run their PDF
+    # viewer inside a sandboxed document, and a downloaded file runs nothing in our origin).
+    as_attachment = content_type == "application/pdf"
+    response = FileResponse(handle, content_type=content_type, as_attachment=as_attachment, filename=name)
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -155,6 +155,11 @@ def test_attachment_private(client, login, settings):
     login(Role.UPT_ADMIN)
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-")
+    image = ComplaintFactory(attachment_name="foto.png", attachment_type="image/png")
+    image.attachment.save("foto.png", png(), save=True)
+    response = client.get(reverse("complaints:attachment", args=[image.pk]))
+    assert response["Content-Type"] == "image/png" and response["Content-Disposition"].startswith("inline")
+    assert "sandbox" in response["Content-Security-Policy"]
     no_file = ComplaintFactory()
     assert client.get(reverse("complaints:attachment", args=[no_file.pk])).status_code == 404
 

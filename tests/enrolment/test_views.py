@@ -210,6 +210,8 @@ def test_documents_private(client, login, settings):
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
     assert response["Content-Type"] == "application/pdf"
     assert "sandbox" in response["Content-Security-Policy"]
+    assert response["Content-Disposition"].startswith("attachment")  # PDFs are downloaded
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert AuditLog.objects.filter(action="view", object_type="enrolment.ApplicationDocument").exists()
     assert client.get(reverse("enrolment:document", args=[document.pk + 999])).status_code == 404
 
