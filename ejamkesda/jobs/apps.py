@@ -21,4 +21,8 @@ class JobsConfig(AppConfig):
                 roles=frozenset({Role.UPT_ADMIN}),
             )
         )
-        register_menu(_("Impor data"), "jobs:list", {Role.UPT_ADMIN, Role.UPT_VERIFIER, Role.OPD_OPERATOR})
+        register_menu(
+            _("Impor data"),  # type: ignore[arg-type]
+            "jobs:list",
+            {Role.UPT_ADMIN, Role.UPT_VERIFIER, Role.OPD_OPERATOR},
+        )

@@ -112,12 +112,13 @@ def job_run(*, job_id: int, on_progress: Any = None) -> Job:
     job = _claim(job_id)
     if job is None:
         return Job.objects.get(pk=job_id)
+    claimed: Job = job
     kind = get_import_kind(job.kind)
     report_path = conf.import_dir() / "laporan" / f"kesalahan-{job.pk}.csv"
     importer = kind.make_importer(source=job.source, actor=job.created_by, **job.options)
 
     def progress(state: ImportProgress) -> None:
-        _save_progress(job, state)
+        _save_progress(claimed, state)
         if on_progress is not None:
             on_progress(state)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -35,7 +36,8 @@ def job_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(jobs_visible_to(request.user), 25).get_page(request.GET.get("page"))
     for job in page:
         job.kind_label = _kind_label(job.kind)  # type: ignore[attr-defined]
-    kinds = [kind for kind in import_kinds() if request.user.is_superuser or request.user.role in kind.roles]
+    user: Any = request.user
+    kinds = [kind for kind in import_kinds() if user.is_superuser or user.role in kind.roles]
     return render(request, "jobs/job_list.html", {"page": page, "kinds": kinds})
 
 
@@ -62,6 +64,7 @@ def job_error_report(request: HttpRequest, job_id: int, fmt: str) -> HttpRespons
         raise Http404
     audit_record(action="export", obj=job, summary=f"unduh laporan kesalahan impor ({fmt})")
     filename = f"kesalahan-impor-{job.pk}.{fmt}"
+    response: Any
     if fmt == "csv":
         response = FileResponse(open(path, "rb"), as_attachment=True, filename=filename, content_type="text/csv")  # noqa: SIM115
     else:

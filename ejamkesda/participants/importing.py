@@ -75,6 +75,8 @@ STATUS = {"AKTIF": "aktif", "A": "aktif", "ACTIVE": "aktif",
           "BERAKHIR": "berakhir", "KELUAR": "berakhir", "SELESAI": "berakhir"}  # fmt: skip
 CARE_CLASS = {"1": 1, "I": 1, "KELAS1": 1, "KELASI": 1, "2": 2, "II": 2, "KELAS2": 2, "KELASII": 2,
               "3": 3, "III": 3, "KELAS3": 3, "KELASIII": 3}  # fmt: skip
+CACHE_LIMIT = 50_000
+NIK_AS_NUMBER = "NIK tersimpan sebagai angka di Excel (presisi hanya 15 digit); format kolom NIK sebagai Teks"
 MEMBERSHIP_COLUMNS = ("PROGRAM", "NO_KARTU", "SEGMEN", "KELAS", "STATUS", "TMT", "TGL_AKHIR", "KODE_FASKES")
 
 # Order matters: it is the order of ``PersonRecord.values`` and of the columns written.
@@ -98,6 +100,69 @@ def _jsonable(value: Any) -> Any:
 
 def _given(value: Any) -> bool:
     return value is not None and value != ""
+
+
+class _Invalid:
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _call(parse: Any, value: Any, **kwargs: Any) -> Any:
+    try:
+        return parse(value, **kwargs)
+    except ValueError as error:
+        return _Invalid(str(error))
+
+
+def _parse_sex(value: Any) -> str:
+    return choice(value, SEX, label="jenis kelamin")
+
+
+def _parse_programme(value: Any) -> str:
+    return choice(value, PROGRAMME, label="PROGRAM")
+
+
+def _parse_segment(value: Any) -> str:
+    return choice(value, SEGMENT, label="SEGMEN")
+
+
+def _parse_status(value: Any) -> str:
+    return choice(value, STATUS, label="STATUS")
+
+
+def _parse_class(value: Any) -> int | None:
+    text = choice(value, {key: str(number) for key, number in CARE_CLASS.items()}, label="KELAS")
+    return int(text) if text else None
+
+
+def _parse_birth_place(value: Any) -> str:
+    return clean_text(value, max_length=100, label="TEMPAT_LAHIR")
+
+
+def _parse_provider_code(value: Any) -> str:
+    return clean_text(value, max_length=20, label="KODE_FASKES")
+
+
+def _parse_rt(value: Any) -> str:
+    text = digits(value, label="RT", max_length=3)
+    return text.zfill(3) if text else ""
+
+
+def _parse_rw(value: Any) -> str:
+    text = digits(value, label="RW", max_length=3)
+    return text.zfill(3) if text else ""
+
+
+def _parse_phone(value: Any) -> str:
+    text = cell_text(value).lstrip("'")
+    if not text:
+        return ""
+    compact = text.replace(" ", "").replace("-", "")
+    if not (compact.lstrip("+").isdigit() and 6 <= len(compact) <= 20):
+        raise ValueError("NO_HP hanya boleh berisi angka (boleh diawali +), 6–20 digit")
+    return compact
 
 
 class ParticipantImporter:
@@ -124,6 +189,7 @@ class ParticipantImporter:
         self.seen: set[int] = set()  # NIKs of accepted rows, to refuse a second row for one person
         self.villages: frozenset[str] = frozenset()
         self.has_membership_columns = False
+        self._caches: dict[str, dict[Any, Any]] = {}
 
     # -- validation ---------------------------------------------------------------------
     def start(self, header_map: HeaderMap) -> None:
@@ -133,51 +199,66 @@ class ParticipantImporter:
             self.villages = frozenset(Region.objects.filter(level=4).values_list("code", flat=True))
         self.has_membership_columns = any(header_map.has(key) for key in MEMBERSHIP_COLUMNS)
 
+    def _cached(self, column: str, value: Any, parse: Any) -> Any:
+        """``parse(value)`` memoised per column (birth dates, codes and labels repeat a lot);
+        a ``ValueError`` is returned as an ``_Invalid``."""
+        cache = self._caches.setdefault(column, {})
+        try:
+            return cache[value]
+        except KeyError:
+            pass
+        try:
+            result = parse(value)
+        except ValueError as error:
+            result = _Invalid(str(error))
+        if len(cache) < CACHE_LIMIT:
+            cache[value] = result
+        return result
+
     def clean_row(self, row_number: int, values: dict[str, Any]) -> PersonRecord:
         errors: list[RowError] = []
+        get = values.get
+        cached = self._cached
 
-        def fail(column: str, reason: str) -> None:
-            errors.append(RowError(row_number, column, cell_text(values.get(column)), reason))
-
-        def field(column: str, parser: Any, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return parser(values.get(column), *args, **kwargs)
-            except ValueError as error:
-                fail(column, str(error))
+        def check(column: str, result: Any) -> Any:
+            if type(result) is _Invalid:
+                errors.append(RowError(row_number, column, cell_text(get(column)), result.reason))
                 return None
+            return result
 
-        raw_nik = values.get("NIK")
+        raw_nik = get("NIK")
         parsed = None
         if isinstance(raw_nik, int | float) and not isinstance(raw_nik, bool):
-            fail("NIK", "NIK tersimpan sebagai angka di Excel (presisi hanya 15 digit); format kolom NIK sebagai Teks")
+            check("NIK", _Invalid(NIK_AS_NUMBER))
         else:
             try:
                 parsed = parse_nik(cell_text(raw_nik).lstrip("'"), today=self.today)
             except InvalidNik as error:
-                fail("NIK", str(error))
-        name = field("NAMA", clean_text, max_length=150, label="NAMA")
+                check("NIK", _Invalid(str(error)))
+        name = check("NAMA", _call(clean_text, get("NAMA"), max_length=150, label="NAMA"))
         if name == "":
-            fail("NAMA", "NAMA wajib diisi")
-        sex = field("JK", choice, SEX, label="jenis kelamin")
-        birth_date = field("TGL_LAHIR", parse_date)
+            check("NAMA", _Invalid("NAMA wajib diisi"))
+        sex = check("JK", cached("JK", get("JK"), _parse_sex))
+        birth_date = check("TGL_LAHIR", cached("TGL_LAHIR", get("TGL_LAHIR"), parse_date))
         if parsed is not None:
             if sex and sex != parsed.sex:
-                fail("JK", f"jenis kelamin {sex} tidak sesuai NIK ({parsed.sex})")
+                check("JK", _Invalid(f"jenis kelamin {sex} tidak sesuai NIK ({parsed.sex})"))
             if birth_date and birth_date != parsed.birth_date:
-                fail(
-                    "TGL_LAHIR", f"tanggal lahir {birth_date:%d-%m-%Y} tidak sesuai NIK ({parsed.birth_date:%d-%m-%Y})"
+                check(
+                    "TGL_LAHIR",
+                    _Invalid(f"tanggal lahir {birth_date:%d-%m-%Y} tidak sesuai NIK ({parsed.birth_date:%d-%m-%Y})"),
                 )
-        kk = field("NO_KK", digits, label="NO_KK", max_length=16, exact=16)
-        birth_place = field("TEMPAT_LAHIR", clean_text, max_length=100, label="TEMPAT_LAHIR")
-        address = field("ALAMAT", clean_text, max_length=300, label="ALAMAT")
-        rt = field("RT", digits, label="RT", max_length=3)
-        rw = field("RW", digits, label="RW", max_length=3)
-        village = self._village(values.get("KODE_DESA"), fail)
-        phone = self._phone(values.get("NO_HP"), fail)
+        kk = check("NO_KK", _call(digits, get("NO_KK"), label="NO_KK", max_length=16, exact=16))
+        birth_place = check("TEMPAT_LAHIR", cached("TEMPAT_LAHIR", get("TEMPAT_LAHIR"), _parse_birth_place))
+        address = check("ALAMAT", _call(clean_text, get("ALAMAT"), max_length=300, label="ALAMAT"))
+        rt = check("RT", cached("RT", get("RT"), _parse_rt))
+        rw = check("RW", cached("RW", get("RW"), _parse_rw))
+        village = check("KODE_DESA", cached("KODE_DESA", get("KODE_DESA"), self._parse_village))
+        phone = check("NO_HP", _call(_parse_phone, get("NO_HP")))
         record = None
         if parsed is not None:
-            if parsed.nik and int(parsed.nik) in self.seen:
-                fail("NIK", "NIK ganda: NIK ini sudah ada di baris sebelumnya dalam berkas yang sama")
+            if int(parsed.nik) in self.seen:
+                check("NIK", _Invalid("NIK ganda: NIK ini sudah ada di baris sebelumnya dalam berkas yang sama"))
             record = PersonRecord(
                 row=row_number,
                 nik=parsed.nik,
@@ -188,67 +269,55 @@ class ParticipantImporter:
                     birth_place or "",
                     birth_date or parsed.birth_date,
                     address or "",
-                    rt.zfill(3) if rt else "",
-                    rw.zfill(3) if rw else "",
+                    rt or "",
+                    rw or "",
                     village,
                     phone or "",
                 ),
             )
         if self.has_membership_columns:
-            self._membership(values, record, field, fail)
+            self._membership(get, record, check)
         if errors:
             raise RowInvalid(errors)
         assert record is not None
         self.seen.add(int(record.nik))
         return record
 
-    def _village(self, value: Any, fail: Any) -> str | None:
+    def _parse_village(self, value: Any) -> str | None:
         text = cell_text(value).replace(".", "").replace(" ", "")
         if not text:
             return None
         if not text.isdigit() or len(text) != 10:
-            fail("KODE_DESA", "KODE_DESA harus 10 digit kode Kemendagri (mis. 6409012001 atau 64.09.01.2001)")
-            return None
+            raise ValueError("KODE_DESA harus 10 digit kode Kemendagri (mis. 6409012001 atau 64.09.01.2001)")
         code = f"{text[:2]}.{text[2:4]}.{text[4:6]}.{text[6:]}"
         if code not in self.villages:
-            fail("KODE_DESA", f"KODE_DESA {code} tidak ada dalam data wilayah desa/kelurahan")
-            return None
+            raise ValueError(f"KODE_DESA {code} tidak ada dalam data wilayah desa/kelurahan")
         return code
 
-    @staticmethod
-    def _phone(value: Any, fail: Any) -> str:
-        text = cell_text(value).lstrip("'")
-        if not text:
-            return ""
-        compact = text.replace(" ", "").replace("-", "")
-        if not (compact.lstrip("+").isdigit() and 6 <= len(compact) <= 20):
-            fail("NO_HP", "NO_HP hanya boleh berisi angka (boleh diawali +), 6–20 digit")
-            return ""
-        return compact
-
-    def _membership(self, values: dict[str, Any], record: PersonRecord | None, field: Any, fail: Any) -> None:
-        if not any(cell_text(values.get(key)) for key in MEMBERSHIP_COLUMNS):
+    def _membership(self, get: Any, record: PersonRecord | None, check: Any) -> None:
+        if not any(cell_text(get(key)) for key in MEMBERSHIP_COLUMNS):
             return
-        programme = field("PROGRAM", choice, PROGRAMME, label="PROGRAM")
-        segment = field("SEGMEN", choice, SEGMENT, label="SEGMEN")
+        cached = self._cached
+        programme = check("PROGRAM", cached("PROGRAM", get("PROGRAM"), _parse_programme))
+        segment = check("SEGMEN", cached("SEGMEN", get("SEGMEN"), _parse_segment))
         if not programme:
             programme = "jkn" if segment else self.default_programme
         if segment and programme != "jkn":
-            fail("SEGMEN", "SEGMEN hanya berlaku untuk program JKN")
-        card = field("NO_KARTU", digits, label="NO_KARTU", max_length=20)
-        care_class = field("KELAS", choice, CARE_CLASS, label="KELAS")
-        status = field("STATUS", choice, STATUS, label="STATUS")
+            check("SEGMEN", _Invalid("SEGMEN hanya berlaku untuk program JKN"))
+        card = check("NO_KARTU", _call(digits, get("NO_KARTU"), label="NO_KARTU", max_length=20))
+        care_class = check("KELAS", cached("KELAS", get("KELAS"), _parse_class))
+        status = check("STATUS", cached("STATUS", get("STATUS"), _parse_status))
         if status == "":
-            fail("STATUS", "STATUS kepesertaan wajib diisi bila ada data kepesertaan")
-        valid_from = field("TMT", parse_date)
-        valid_to = field("TGL_AKHIR", parse_date)
+            check("STATUS", _Invalid("STATUS kepesertaan wajib diisi bila ada data kepesertaan"))
+        valid_from = check("TMT", cached("TMT", get("TMT"), parse_date))
+        valid_to = check("TGL_AKHIR", cached("TGL_AKHIR", get("TGL_AKHIR"), parse_date))
         if valid_from and valid_to and valid_to < valid_from:
-            fail("TGL_AKHIR", "tanggal akhir berlaku lebih awal dari TMT")
-        provider = field("KODE_FASKES", clean_text, max_length=20, label="KODE_FASKES")
+            check("TGL_AKHIR", _Invalid("tanggal akhir berlaku lebih awal dari TMT"))
+        provider = check("KODE_FASKES", cached("KODE_FASKES", get("KODE_FASKES"), _parse_provider_code))
         if record is not None:
             record.programme = programme or ""
             record.card_number = card or ""
-            record.member = (segment or "", care_class, status or "", valid_from, valid_to, provider or "")
+            record.member = (segment or "", care_class or None, status or "", valid_from, valid_to, provider or "")
 
     # -- writing --------------------------------------------------------------------------
     def write_batch(self, records: list[PersonRecord]) -> BatchResult:
@@ -258,17 +327,13 @@ class ParticipantImporter:
         existing = {row[1]: row for row in select_in(Person, columns, "nik", [r.nik for r in records])}
         creates: list[PersonRecord] = []
         updates: list[tuple[Any, ...]] = []
-        history: dict[str, dict[str, Any]] = {}  # nik → changes
+        history: dict[str, dict[str, Any] | None] = {}  # nik → changes (None = created)
         person_ids: dict[str, int] = {}
         for record in records:
             current = existing.get(record.nik)
             if current is None:
                 creates.append(record)
-                history[record.nik] = {
-                    name: [None, _jsonable(value)]
-                    for name, value in zip(PERSON_FIELDS, record.values, strict=True)
-                    if _given(value)
-                }
+                history[record.nik] = None  # created: one short history entry, the row holds the values
                 continue
             person_ids[record.nik] = current[0]
             old = current[2:]
@@ -284,7 +349,7 @@ class ParticipantImporter:
             insert_rows(
                 Person,
                 ("nik", *PERSON_FIELDS, "name_key", "deceased", "created_at", "updated_at"),
-                [(r.nik, *r.values, name_key(r.values[1]), False, now, now) for r in creates],
+                sorted((r.nik, *r.values, name_key(r.values[1]), False, now, now) for r in creates),
             )
             for person_id, nik in select_in(Person, ("id", "nik"), "nik", [r.nik for r in creates]):
                 person_ids[nik] = person_id
@@ -292,6 +357,7 @@ class ParticipantImporter:
             update_rows(Person, (*PERSON_FIELDS, "name_key", "updated_at"), updates)
         membership_links = self._write_memberships(records, person_ids, existing, history, now)
         touched = [r for r in records if r.nik in history]
+        created_json = json.dumps({"dibuat": [None, self.source or "impor"]}, ensure_ascii=False)
         if touched:
             insert_rows(
                 ParticipantHistory,
@@ -303,7 +369,7 @@ class ParticipantImporter:
                         now,
                         self.actor_id,
                         self.source,
-                        json.dumps(history[r.nik], ensure_ascii=False),
+                        created_json if history[r.nik] is None else json.dumps(history[r.nik], ensure_ascii=False),
                     )
                     for r in touched
                 ],
@@ -318,7 +384,7 @@ class ParticipantImporter:
         records: list[PersonRecord],
         person_ids: dict[str, int],
         existing_people: dict[str, tuple[Any, ...]],
-        history: dict[str, dict[str, Any]],
+        history: dict[str, dict[str, Any] | None],
         now: dt.datetime,
     ) -> dict[str, int]:
         """Upsert the rows' memberships; returns nik → membership id for updated memberships."""
@@ -346,16 +412,18 @@ class ParticipantImporter:
                     (person_id, record.programme, record.card_number, *values, self.source, self.source_date, now, now)
                 )
                 changes = history.setdefault(record.nik, {})
-                changes[f"{prefix}.card_number"] = [None, record.card_number]
-                for name, value in zip(MEMBER_FIELDS, values, strict=True):
-                    if _given(value):
-                        changes[f"{prefix}.{name}"] = [None, _jsonable(value)]
+                if changes is not None:  # a new membership of a person already registered
+                    changes[f"{prefix}.card_number"] = [None, record.card_number]
+                    for name, value in zip(MEMBER_FIELDS, values, strict=True):
+                        if _given(value):
+                            changes[f"{prefix}.{name}"] = [None, _jsonable(value)]
                 continue
             old = found[4:]
             merged = tuple(new if _given(new) else was for new, was in zip(record.member, old, strict=True))
             if merged == old:
                 continue
             changes = history.setdefault(record.nik, {})
+            assert changes is not None  # an existing membership belongs to an existing person
             for name, was, new in zip(MEMBER_FIELDS, old, merged, strict=True):
                 if was != new:
                     changes[f"{prefix}.{name}"] = [_jsonable(was), _jsonable(new)]

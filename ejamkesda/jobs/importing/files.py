@@ -156,7 +156,7 @@ def _open_csv(path: Path) -> Table:
         finally:
             handle.close()
 
-    buffer = handle.buffer
+    buffer: Any = handle.buffer
     return Table(
         kind="csv",
         header=[str(cell) for cell in header],
@@ -235,15 +235,19 @@ def _open_xlsx(path: Path) -> Table:
     expected = check_xlsx(path)
     import openpyxl  # a heavy import, only when needed
 
+    # A file object, not the path: openpyxl judges a path by its extension, we judge by content.
+    handle = open(path, "rb")  # noqa: SIM115 - closed with the workbook
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for broken files
+        handle.close()
         raise ImportFileError("Berkas XLSX rusak atau tidak dapat dibaca.") from None
     sheet = workbook.worksheets[0]
     iterator = sheet.iter_rows(values_only=True)
 
     def close() -> None:
         workbook.close()
+        handle.close()
 
     try:
         header_row = next(iterator, None)

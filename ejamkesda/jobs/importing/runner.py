@@ -24,6 +24,7 @@ from django.db import transaction
 
 from ejamkesda.jobs import conf
 from ejamkesda.jobs.importing.base import BatchResult, Column, ImportFileError, RowError, RowInvalid
+from ejamkesda.jobs.importing.bulk import prepare_connection
 from ejamkesda.jobs.importing.files import open_table
 from ejamkesda.jobs.importing.headers import HeaderMap, map_headers
 from ejamkesda.jobs.importing.report import ErrorReport
@@ -79,6 +80,7 @@ def run_import(
     batch_size = batch_size or conf.BATCH_SIZE
     started = time.monotonic()
     table = open_table(path)
+    prepare_connection()
     header_map = map_headers(table.header, importer.columns)
     importer.start(header_map)
     state = ImportProgress(

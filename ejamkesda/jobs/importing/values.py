@@ -85,7 +85,7 @@ def parse_date(value: Any) -> dt.date | None:
         return _make(int(match.group(3)), month, int(match.group(1)), text)
     if _COMPACT.match(text):
         year, month, day = int(text[:4]), int(text[4:6]), int(text[6:])
-        if 1800 <= year <= 2200 and 1 <= month <= 12:
+        if 1900 <= year <= 2100 and 1 <= month <= 12:
             return _make(year, month, day, text)
         return _make(int(text[4:]), int(text[2:4]), int(text[:2]), text)  # DDMMYYYY
     if _SERIAL.match(text):

@@ -1,0 +1,191 @@
+"""Benchmark of the participant import (issue 2 §4).
+
+Generates a synthetic CSV of N rows (default 1,000,000) with faker ``id_ID`` names —
+NIKs consistent with district, sex and birth date, KK numbers, addresses, villages, JKN
+memberships — into a fresh database, imports it with the same job code as
+``manage.py import_participants``, then imports it again (the idempotent re-run), and
+prints rows/s and peak memory (RSS) of the import process.
+
+    .venv/bin/python benchmarks/import_participants.py                   # SQLite, 1M rows
+    .venv/bin/python benchmarks/import_participants.py --rows 100000
+    .venv/bin/python benchmarks/import_participants.py --database-url postgres://postgres@127.0.0.1:5432/ejk_bench
+
+The PostgreSQL database is created if missing and its participant tables are emptied.
+Target on the 2-core reference machine: ≥ 20,000 rows/s SQLite, ≥ 30,000 rows/s
+PostgreSQL, peak memory ≤ 500 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DISTRICTS = ("640901", "640902", "640903", "640904")
+SEGMENTS = ("PBI APBN", "PBPU/BP Pemda", "PPU", "PBPU", "BP")
+STATUSES = ("AKTIF", "AKTIF", "AKTIF", "NONAKTIF", "MENUNGGAK")
+HEADER = ("NIK", "NO_KK", "NAMA", "JK", "TEMPAT_LAHIR", "TGL_LAHIR", "ALAMAT", "RT", "RW", "KODE_DESA",
+          "NO_KARTU", "SEGMEN", "KELAS", "STATUS", "TMT")  # fmt: skip
+
+
+def villages() -> list[str]:
+    return [f"{d[:2]}.{d[2:4]}.{d[4:]}.{2000 + v}" for d in DISTRICTS for v in range(1, 11)]
+
+
+def generate(path: Path, rows: int, seed: int = 2026) -> None:
+    """Write ``rows`` rows fast: faker only fills small pools, the rows combine them."""
+    from faker import Faker
+
+    faker = Faker("id_ID")
+    faker.seed_instance(seed)
+    rng = random.Random(seed)
+    male = [faker.first_name_male() for _ in range(400)]
+    female = [faker.first_name_female() for _ in range(400)]
+    last = [faker.last_name() for _ in range(600)]
+    streets = [faker.street_address() for _ in range(3000)]
+    places = [faker.city_name() for _ in range(200)]
+    village_codes = villages()
+    epoch = dt.date(1940, 1, 1)
+    dates = [epoch + dt.timedelta(days=i) for i in range(20000)]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        chunk = []
+        for i in range(rows):
+            date_index, rest = i % 20000, i // 20000
+            district, serial = DISTRICTS[rest % 4], rest // 4 + 1
+            born = dates[date_index]
+            female_row = rng.random() < 0.5
+            day = born.day + (40 if female_row else 0)
+            nik = f"{district}{day:02d}{born:%m%y}{serial:04d}"
+            name = f"{rng.choice(female if female_row else male)} {rng.choice(last)}"
+            village = village_codes[(rest % 4) * 10 + rng.randrange(10)]
+            chunk.append((
+                nik,
+                f"{district}{rng.randrange(10**10):010d}",
+                name,
+                "P" if female_row else "L",
+                rng.choice(places),
+                f"{born.day:02d}-{born.month:02d}-{born.year}",
+                rng.choice(streets),
+                f"{rng.randrange(1, 30):03d}",
+                f"{rng.randrange(1, 10):03d}",
+                village,
+                f"{i:013d}",
+                rng.choice(SEGMENTS),
+                rng.choice("123"),
+                rng.choice(STATUSES),
+                f"2024-{rng.randrange(1, 13):02d}-01",
+            ))  # fmt: skip
+            if len(chunk) == 10000:
+                writer.writerows(chunk)
+                chunk.clear()
+        writer.writerows(chunk)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def ensure_postgres_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def run_import(csv_path: Path) -> None:
+    """In this process: set up Django on a fresh database, import twice, print figures."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    from ejamkesda.jobs.services import job_create, job_run
+    from ejamkesda.participants.models import Membership, ParticipantHistory, Person
+    from ejamkesda.regions.models import Region
+
+    ParticipantHistory.objects.all().delete()
+    Membership.objects.all().delete()
+    Person.objects.all().delete()
+    parent = None
+    for code, level in (("64", 1), ("64.09", 2)):
+        parent, _ = Region.objects.get_or_create(code=code, defaults={"name": code, "level": level, "parent": parent})
+    for district in DISTRICTS:
+        code = f"{district[:2]}.{district[2:4]}.{district[4:]}"
+        region, _ = Region.objects.get_or_create(code=code, defaults={"name": code, "level": 3, "parent": parent})
+        for village in villages():
+            if village.startswith(code + "."):
+                Region.objects.get_or_create(code=village, defaults={"name": village, "level": 4, "parent": region})
+    with open(csv_path, encoding="utf-8") as handle:
+        rows = sum(1 for _ in handle) - 1
+    print(f"database: {connection.vendor}; rows: {rows:,}; file: {csv_path.stat().st_size / 1e6:.0f} MB")
+    for label in ("first import", "re-run (same file)"):
+        job = job_create(kind="participants", upload=csv_path, original_name=csv_path.name, source="bench",
+                         in_place=True)  # fmt: skip
+        started = time.perf_counter()
+        job = job_run(job_id=job.pk)
+        seconds = time.perf_counter() - started
+        assert job.status == "selesai", job.message
+        print(
+            f"{label}: {seconds:.1f} s, {rows / seconds:,.0f} rows/s; created {job.rows_created:,}, "
+            f"updated {job.rows_updated:,}, unchanged {job.rows_unchanged:,}, rejected {job.rows_rejected:,}; "
+            f"peak RSS so far {peak_rss_mb():.0f} MB"
+        )
+    print(
+        f"people {Person.objects.count():,}, memberships {Membership.objects.count():,}, "
+        f"history rows {ParticipantHistory.objects.count():,}"
+    )
+    print(f"peak memory (RSS) of the import process: {peak_rss_mb():.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default="", help="PostgreSQL URL; SQLite in a temporary folder if empty")
+    parser.add_argument("--file", default="", help="reuse/keep the generated CSV at this path")
+    parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--import-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="ejk-bench-"))
+    csv_path = Path(args.file) if args.file else workdir / f"peserta-{args.rows}.csv"
+    if args.generate_only:
+        generate(csv_path, args.rows)
+        return
+    if args.import_only:
+        run_import(csv_path)
+        return
+    if not csv_path.exists():
+        started = time.perf_counter()
+        # A separate process, so the generator's memory does not count in the import's peak.
+        subprocess.run([sys.executable, __file__, "--generate-only", "--rows", str(args.rows), "--file", str(csv_path)],
+                       check=True)  # fmt: skip
+        print(f"generated {args.rows:,} rows in {time.perf_counter() - started:.1f} s")
+    env = dict(
+        os.environ, EJAMKESDA_ENV="test", EJAMKESDA_VAR_DIR=str(workdir), DJANGO_SETTINGS_MODULE="ejamkesda.settings"
+    )
+    if args.database_url:
+        ensure_postgres_database(args.database_url)
+        env["DATABASE_URL"] = args.database_url
+    else:
+        env.pop("DATABASE_URL", None)
+    env["PYTHONPATH"] = str(ROOT)
+    subprocess.run([sys.executable, __file__, "--import-only", "--file", str(csv_path)], check=True, env=env, cwd=ROOT)
+
+
+if __name__ == "__main__":
+    main()
