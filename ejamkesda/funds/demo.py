@@ -56,7 +56,7 @@ def seed(context: DemoContext) -> None:
             },
         )
     today = dt.date.today().replace(day=1)
-    months = []
+    months: list[dt.date] = []
     current = today
     for _ in range(3):
         current = (current - dt.timedelta(days=1)).replace(day=1)
