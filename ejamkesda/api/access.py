@@ -88,3 +88,9 @@ def claims_for(user: Any) -> QuerySet[Any]:
     from ejamkesda.services.selectors import claims_visible_to
 
     return claims_visible_to(user)
+
+
+def jobs_for(user: Any) -> QuerySet[Any]:
+    from ejamkesda.jobs.selectors import jobs_visible_to
+
+    return jobs_visible_to(user)

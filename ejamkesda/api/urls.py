@@ -8,10 +8,12 @@ from ejamkesda.api import docs_views
 from ejamkesda.api.fhir.urls import urlpatterns as fhir_urlpatterns
 from ejamkesda.api.rest import api
 from ejamkesda.api.routes import router
+from ejamkesda.api.routes_public import router as public_router
 from ejamkesda.api.routes_services import router as services_router
 
 api.add_router("/", router)
 api.add_router("/", services_router)
+api.add_router("/", public_router)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/docs", docs_views.api_docs, name="api_docs"),
