@@ -329,7 +329,7 @@ def test_matrix(client, world, case, who):
 def test_every_route_is_in_the_matrix():
     covered = {c[0] for c in CASES}
     ninja_ops = set()
-    for router_prefix, router in api._routers:
+    for _prefix, router in api._routers:
         for path_view in router.path_operations.values():
             for operation in path_view.operations:
                 ninja_ops.add(operation.view_func.__name__)
