@@ -23,6 +23,7 @@ class CoverageConfig(AppConfig):
         register_menu(_("Cakupan UHC"), "coverage:dashboard", upt | {Role.VIEWER, Role.OPD_OPERATOR})
         register_menu(_("Daftar sektor"), "coverage:sector_lists", upt | {Role.VIEWER, Role.OPD_OPERATOR})
         register_menu(_("PBI"), "coverage:pbi_index", upt)
+        register_menu(_("Pemadanan"), "coverage:review_queue", upt)
         register_menu(_("Iuran Pemda"), "coverage:premium", upt | {Role.VIEWER})
         register_menu(_("Tugas instruksi"), "coverage:tasks", upt | {Role.VIEWER, Role.OPD_OPERATOR})
         register_menu(_("Impor data cakupan"), "coverage:imports", {Role.UPT_ADMIN})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 
 
 def _int(name: str, default: int) -> int:
@@ -32,3 +33,6 @@ PBI_SEGMENTS = tuple(
     if part.strip()
 )
 EXPORT_MAX_ROWS = _int("COVERAGE_EXPORT_MAX_ROWS", 100_000)
+# Probable links (pemadanan): accept at or above, review between the two scores.
+MATCH_ACCEPT = Decimal(os.environ.get("COVERAGE_MATCH_ACCEPT", "0.90"))
+MATCH_REVIEW = Decimal(os.environ.get("COVERAGE_MATCH_REVIEW", "0.60"))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from ejamkesda.coverage.views import dashboard, data, pbi, people, premium, tasks
+from ejamkesda.coverage.views import dashboard, data, matching, pbi, people, premium, tasks
 
 app_name = "coverage"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -18,6 +18,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("daftar/", data.sector_lists, name="sector_lists"),
     path("daftar/<int:pk>/", data.sector_list, name="sector_list"),
     path("daftar/<int:pk>/belum-aktif/", people.sector_people, name="sector_people"),
+    path("pemadanan/", matching.review_queue, name="review_queue"),
+    path("pemadanan/<int:pk>/", matching.review_decide, name="review_decide"),
     path("pbi/", pbi.pbi_index, name="pbi_index"),
     path("pbi/desa/<str:code>/", pbi.pbi_village, name="pbi_village"),
     path("pbi/usulan/", pbi.proposals, name="proposals"),

@@ -13,6 +13,7 @@ from ejamkesda.coverage.models.data import (
 )
 from ejamkesda.coverage.models.figures import CoveragePeriod, CoverageStat, SectorStat
 from ejamkesda.coverage.models.followup import FollowUp, FollowUpStatus, PbiProposal, PbiProposalEvent
+from ejamkesda.coverage.models.matching import MatchReview
 from ejamkesda.coverage.models.premium import PremiumBill, PremiumBillLine, PremiumPayment, PremiumRate
 from ejamkesda.coverage.models.tasks import InstructionTask, TaskProgress
 
@@ -22,6 +23,7 @@ __all__ = [
     "FollowUp",
     "FollowUpStatus",
     "InstructionTask",
+    "MatchReview",
     "MembershipRecord",
     "PbiProposal",
     "PbiProposalEvent",

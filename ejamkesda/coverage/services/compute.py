@@ -1,7 +1,7 @@
 """Link a membership snapshot to a population snapshot and compute one month's coverage.
 
-Linking is an exact NIK join; probable links for missing or mistyped NIKs come from the
-matching engine (``ejamkesda.matching``) once it is available (see ``link_probable``).
+Linking is an exact NIK join, then probable links for missing or mistyped NIKs with a
+review queue (``services.matching``).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from ejamkesda.coverage.models import (
     Snapshot,
     SnapshotKind,
 )
+from ejamkesda.coverage.services.matching import fallback_candidates, probable_links_apply
 from ejamkesda.participants.models import MembershipStatus
 from ejamkesda.rules.premium import add_months, month_start
 
@@ -64,6 +65,11 @@ def coverage_period_compute(
         raise ValueError(_("Belum ada data kependudukan dan data kepesertaan BPJS untuk bulan ini."))
     with transaction.atomic():
         membership_link(population=population, membership=membership)
+        probable_links_apply(
+            population=population,
+            membership=membership,
+            candidates=fallback_candidates(population=population, membership=membership),
+        )
         period, _created = CoveragePeriod.objects.select_for_update().update_or_create(
             month=month, defaults={"population": population, "membership": membership}
         )
