@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ejamkesda.core.permissions import user_has_role
 from ejamkesda.core.roles import UPT_ROLES
-from ejamkesda.enrolment.models import Application, ApplicationStatus
+from ejamkesda.enrolment.models import Application, ApplicationOutcome, ApplicationStatus
 from ejamkesda.enrolment.tracking import tracking_code_normalise
 from ejamkesda.participants.models import Membership, MembershipStatus, Programme
 
@@ -54,3 +54,13 @@ def application_by_tracking_code(code: str) -> Application | None:
     if normalised is None:
         return None
     return Application.objects.filter(tracking_code=normalised).first()
+
+
+def pbpu_bp_pemda_proposals(*, user: Any) -> QuerySet[Application]:
+    """Approved applications proposed for JKN registration as PBPU/BP Pemda, oldest decision first."""
+    return (
+        applications_visible_to(user)
+        .filter(status=ApplicationStatus.APPROVED, outcome=ApplicationOutcome.PBPU_BP_PEMDA)
+        .select_related("decided_by")
+        .order_by("decided_at", "id")
+    )

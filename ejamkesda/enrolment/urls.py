@@ -15,4 +15,5 @@ urlpatterns = [
     path("upt/<int:pk>/setujui/", views.approve, name="approve"),
     path("upt/<int:pk>/tolak/", views.reject, name="reject"),
     path("upt/dokumen/<int:pk>/", views.document, name="document"),
+    path("upt/usulan-pbpu-bp-pemda.xlsx", views.export_pbpu, name="export_pbpu"),
 ]

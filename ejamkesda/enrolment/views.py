@@ -217,6 +217,19 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*UPT)
+def export_pbpu(request: HttpRequest) -> HttpResponse:
+    """XLSX of approved applications proposed for JKN registration as PBPU/BP Pemda."""
+    from ejamkesda.enrolment.exports import pbpu_proposals_xlsx
+
+    content = pbpu_proposals_xlsx(user=request.user)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    filename = f"usulan-pbpu-bp-pemda-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@role_required(*UPT)
 def document(request: HttpRequest, pk: int) -> HttpResponse:
     """Serve an uploaded document to UPT staff only (MEDIA_ROOT is never served publicly)."""
     doc = get_object_or_404(

@@ -240,3 +240,23 @@ def test_menus_registered(client, login):
     internal = [item["label"] for item in menu_for(verifier)]
     assert {"Pengajuan", "Pengaduan", "Kotak masuk"} <= set(internal)
     assert "Pengajuan" not in [item["label"] for item in menu_for(login(Role.PPK_OPERATOR))]
+
+
+def test_export_pbpu_proposals(client, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    from ejamkesda.enrolment.models import ApplicationOutcome
+
+    proposed = ApplicationFactory(status=ApplicationStatus.APPROVED, outcome=ApplicationOutcome.PBPU_BP_PEMDA)
+    ApplicationFactory(status=ApplicationStatus.APPROVED, outcome=ApplicationOutcome.JAMKESDA)
+    ApplicationFactory()
+    login(Role.PPK_OPERATOR)
+    assert client.get(reverse("enrolment:export_pbpu")).status_code == 403
+    login(Role.UPT_ADMIN)
+    response = client.get(reverse("enrolment:export_pbpu"))
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][1] == "NIK" and len(rows) == 2 and rows[1][1] == proposed.nik
+    assert AuditLog.objects.filter(action="export", object_type="enrolment.Application").exists()
