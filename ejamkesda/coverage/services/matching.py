@@ -49,6 +49,8 @@ def fallback_candidates(*, population: Snapshot, membership: Snapshot) -> list[C
     unlinked = MembershipRecord.objects.filter(snapshot=membership, resident_nik="").exclude(birth_date=None)
     wanted: dict[tuple[str, dt.date], list[str]] = {}
     for card, name, born in unlinked.values_list("card_number", "name", "birth_date").iterator(chunk_size=5000):
+        if born is None:
+            continue
         wanted.setdefault((_name_key(name), born), []).append(card)
         swapped = _swapped(born)
         if swapped:
@@ -59,6 +61,8 @@ def fallback_candidates(*, population: Snapshot, membership: Snapshot) -> list[C
     found: dict[str, list[tuple[str, bool]]] = {}
     residents = PopulationRecord.objects.filter(snapshot=population, birth_date__in=dates)
     for nik, name, born in residents.values_list("nik", "name", "birth_date").iterator(chunk_size=5000):
+        if born is None:
+            continue
         for card in wanted.get((_name_key(name), born), []):
             plain, swap = (card[:-5], True) if card.endswith("|swap") else (card, False)
             found.setdefault(plain, []).append((nik, swap))
