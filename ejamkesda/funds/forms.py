@@ -94,6 +94,17 @@ class RunForm(ProviderScopedForm):
         required=False,
         initial=FundSource.KAPITASI,
     )
+    service_kind = forms.ChoiceField(
+        label=_("Jenis layanan (non kapitasi)"),
+        choices=ServiceKind.choices,
+        required=False,
+        help_text=_("Isi untuk membagi dana satu jenis layanan hanya kepada pegawai yang melayaninya."),
+    )
+    method = forms.ChoiceField(
+        label=_("Metode non kapitasi"),
+        choices=[("", _("Menurut profil")), ("poin", _("Menurut poin")), ("per_kasus", _("Per kasus"))],
+        required=False,
+    )
     pool_amount = forms.IntegerField(
         label=_("Dana jasa pelayanan (Rp)"),
         min_value=1,
@@ -107,6 +118,11 @@ class RunForm(ProviderScopedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["profile"] = profile_choices()
+
+
+class CasesForm(ProviderScopedForm):
+    period = month_field(_("Bulan"))
+    service_kind = forms.ChoiceField(label=_("Jenis layanan"), choices=ServiceKind.choices[1:])
 
 
 class ProfileEditForm(forms.Form):

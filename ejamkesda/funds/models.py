@@ -191,6 +191,24 @@ class FundPool(models.Model):
         return f"{self.name} Rp {self.amount}"
 
 
+class ServiceCaseCount(models.Model):
+    """Services of one kind done by one staff member in a month (non-capitation, seed 004 Pasal 9)."""
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="service_cases")
+    period = models.DateField(_("periode"))
+    service_kind = models.CharField(_("jenis layanan"), max_length=30, choices=ServiceKind.choices)
+    cases = models.PositiveIntegerField(_("jumlah kasus"), default=0)
+
+    class Meta:
+        ordering = ["period", "service_kind", "staff"]
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "period", "service_kind"], name="funds_cases_staff_period_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} {self.service_kind} {self.period:%m/%Y}: {self.cases}"
+
+
 class RunStatus(models.TextChoices):
     DRAFT = "draft", _("Draf")
     VERIFIED = "verified", _("Diverifikasi")
@@ -205,6 +223,10 @@ class DistributionRun(models.Model):
     profile = models.ForeignKey(RegulationProfile, on_delete=models.PROTECT, related_name="runs")
     formula = models.CharField(_("rumus"), max_length=500)
     source = models.CharField(_("sumber dana"), max_length=30, choices=FundSource.choices, blank=True)
+    service_kind = models.CharField(
+        _("jenis layanan (non kapitasi)"), max_length=30, choices=ServiceKind.choices, blank=True
+    )
+    method = models.CharField(_("metode non kapitasi"), max_length=10, blank=True)
     pool_amount = models.BigIntegerField(_("dana jasa pelayanan (Rp)"))
     total_points = models.CharField(max_length=40, default="0")
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.DRAFT)

@@ -31,6 +31,7 @@ from ejamkesda.funds.models import (
     RegulationProfile,
     RunLine,
     RunStatus,
+    ServiceCaseCount,
     StaffMember,
 )
 from ejamkesda.funds.services import month_end, month_start, profile_parsed
@@ -56,8 +57,10 @@ def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
     return months
 
 
-def pool_available(*, provider: Provider, period_from: dt.date, period_to: dt.date, source: str, pool_code: str) -> int:
-    """Sum of the pool ``pool_code`` of the provider's receipts in the months (and source)."""
+def pool_available(
+    *, provider: Provider, period_from: dt.date, period_to: dt.date, source: str, pool_code: str, service_kind: str = ""
+) -> int:
+    """Sum of the pool ``pool_code`` of the provider's receipts in the months (and source/service kind)."""
     pools = FundPool.objects.filter(
         receipt__provider=provider,
         receipt__period__gte=month_start(period_from),
@@ -66,6 +69,8 @@ def pool_available(*, provider: Provider, period_from: dt.date, period_to: dt.da
     )
     if source:
         pools = pools.filter(receipt__source=source)
+    if service_kind:
+        pools = pools.filter(receipt__service_kind=service_kind)
     return int(pools.aggregate(total=Sum("amount"))["total"] or 0)
 
 
@@ -111,9 +116,26 @@ def _compute(run: DistributionRun) -> Calculation:
     staff, inputs = _inputs(run.provider, run.period_from, run.period_to)
     if not inputs:
         raise ValidationError("Roster PPK ini kosong: tambahkan pegawai terlebih dahulu.")
+    cases: list[int] | None = None
+    if run.service_kind:
+        counts: dict[int, int] = defaultdict(int)
+        for row in ServiceCaseCount.objects.filter(
+            staff__in=staff,
+            service_kind=run.service_kind,
+            period__gte=month_start(run.period_from),
+            period__lte=month_start(run.period_to),
+        ):
+            counts[row.staff_id] += row.cases
+        cases = [counts[member.pk] for member in staff]
     try:
         result = calculate(
-            profile=parsed, staff=inputs, period_end=month_end(run.period_to), pool=run.pool_amount, formula=run.formula
+            profile=parsed,
+            staff=inputs,
+            period_end=month_end(run.period_to),
+            pool=run.pool_amount,
+            formula=run.formula,
+            cases=cases,
+            method=run.method or None,
         )
     except (CalculationError, FormulaError) as exc:
         raise ValidationError(str(exc)) from exc
@@ -155,8 +177,14 @@ def run_create(
     pool_amount: int | None = None,
     formula: str = "",
     previous: DistributionRun | None = None,
+    service_kind: str = "",
+    method: str = "",
 ) -> DistributionRun:
-    """A draft run: the pool (given, or summed from the receipts' pools) shared by points."""
+    """A draft run: the pool (given, or summed from the receipts' pools) shared by points.
+
+    With ``service_kind`` (non-capitation) only the staff who did that service share the
+    pool, by points or per case (``method``, default from the profile).
+    """
     period_from, period_to = month_start(period_from), month_start(period_to)
     if period_to < period_from:
         raise ValidationError("Bulan akhir tidak boleh sebelum bulan awal.")
@@ -165,15 +193,25 @@ def run_create(
         raise ValidationError(f"Profil {profile} baru berlaku mulai {parsed.effective_from:%d-%m-%Y}.")
     if pool_amount is None:
         pool_amount = pool_available(
-            provider=provider, period_from=period_from, period_to=period_to, source=source, pool_code=parsed.jaspel_pool
+            provider=provider,
+            period_from=period_from,
+            period_to=period_to,
+            source=source,
+            pool_code=parsed.jaspel_pool,
+            service_kind=service_kind,
         )
     if pool_amount <= 0:
         raise ValidationError("Dana jasa pelayanan untuk periode ini nol: catat penerimaan dana atau isi jumlah dana.")
     version = 1
     if previous is not None:
-        version = (DistributionRun.objects.filter(provider=provider).filter(
-            period_from=previous.period_from, period_to=previous.period_to, source=previous.source
-        ).aggregate(v=Max("version"))["v"] or 0) + 1  # fmt: skip
+        siblings = DistributionRun.objects.filter(
+            provider=provider,
+            period_from=previous.period_from,
+            period_to=previous.period_to,
+            source=previous.source,
+            service_kind=previous.service_kind,
+        )
+        version = (siblings.aggregate(v=Max("version"))["v"] or 0) + 1
     run = DistributionRun.objects.create(
         provider=provider,
         period_from=period_from,
@@ -181,6 +219,8 @@ def run_create(
         profile=profile,
         formula=formula or parsed.formula.text,
         source=source,
+        service_kind=service_kind,
+        method=(method or parsed.noncap_method) if service_kind else "",
         pool_amount=pool_amount,
         version=version,
         previous=previous,
@@ -260,6 +300,8 @@ def run_rerun(
         pool_amount=run.pool_amount if pool_amount is None else pool_amount,
         formula=formula,
         previous=run,
+        service_kind=run.service_kind,
+        method=run.method,
     )
 
 

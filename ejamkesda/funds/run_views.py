@@ -54,6 +54,8 @@ def run_create(request: HttpRequest) -> HttpResponse:
                 source=data["source"] or "",
                 pool_amount=data["pool_amount"],
                 formula=data["formula"] or "",
+                service_kind=data["service_kind"] or "",
+                method=data["method"] or "",
                 actor=request.user,
             )
         except (ValidationError, ProfileError) as exc:

@@ -16,7 +16,16 @@ from django.db.models import Max
 
 from ejamkesda.audit.models import AuditLog
 from ejamkesda.audit.services import audit_record
-from ejamkesda.funds.models import Attendance, FundPool, FundReceipt, RegulationProfile, StaffHistory, StaffMember
+from ejamkesda.funds.models import (
+    Attendance,
+    FundPool,
+    FundReceipt,
+    RegulationProfile,
+    ServiceCaseCount,
+    ServiceKind,
+    StaffHistory,
+    StaffMember,
+)
 from ejamkesda.providers.models import Provider
 from ejamkesda.rules.jaspel import split_revenue
 from ejamkesda.rules.profile import Profile, ProfileError, parse_profile, profile_text, shipped_profile_ids
@@ -195,6 +204,42 @@ def attendance_save(
         obj=provider,
         actor=actor,
         summary=f"Kehadiran {period:%m/%Y}: {len(prepared)} pegawai ({source})",
+    )
+    return len(prepared)
+
+
+@transaction.atomic
+def service_cases_save(
+    *, provider: Provider, period: dt.date, service_kind: str, counts: dict[int, str], actor: Any
+) -> int:
+    """Upsert a month's case counts of one non-capitation service kind (staff id → count)."""
+    if service_kind not in ServiceKind.values or not service_kind:
+        raise ValidationError("Pilih jenis layanan non kapitasi.")
+    staff = {member.pk: member for member in StaffMember.objects.filter(provider=provider, pk__in=list(counts))}
+    errors, prepared = [], []
+    for number, (staff_id, raw) in enumerate(counts.items(), start=1):
+        member = staff.get(staff_id)
+        value = str(raw or "0").strip() or "0"
+        if member is None:
+            errors.append(f"Baris {number}: pegawai tidak ada di roster PPK ini.")
+        elif not value.isdigit() or int(value) > 100_000:
+            errors.append(
+                f"Baris {number} ({member.name}), kolom 'kasus': '{value}' harus bilangan bulat 0 atau lebih."
+            )
+        else:
+            prepared.append((member, int(value)))
+    if errors:
+        raise ValidationError(errors)
+    period = month_start(period)
+    for member, cases in prepared:
+        ServiceCaseCount.objects.update_or_create(
+            staff=member, period=period, service_kind=service_kind, defaults={"cases": cases}
+        )
+    audit_record(
+        action=AuditLog.Action.UPDATE,
+        obj=provider,
+        actor=actor,
+        summary=f"Kasus {service_kind} {period:%m/%Y}: {len(prepared)} pegawai",
     )
     return len(prepared)
 

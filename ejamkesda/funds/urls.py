@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("kehadiran/unggah/", views.attendance_upload, name="attendance_upload"),
     path("kehadiran/templat.xlsx", views.attendance_template, name="attendance_template"),
     path("kehadiran/isian/", views.attendance_grid, name="attendance_grid"),
+    path("kasus/", views.cases_grid, name="cases_grid"),
     path("penerimaan/", views.receipt_list, name="receipt_list"),
     path("penerimaan/baru/", views.receipt_create, name="receipt_create"),
     path("penerimaan/<int:pk>/", views.receipt_detail, name="receipt_detail"),

@@ -22,8 +22,15 @@ from ejamkesda.core.permissions import role_required, user_has_role
 from ejamkesda.core.roles import Role
 from ejamkesda.funds import services
 from ejamkesda.funds.exports import attendance_template_xlsx, read_attendance_file
-from ejamkesda.funds.forms import AttendanceUploadForm, PeriodForm, ProfileEditForm, ReceiptForm, StaffForm
-from ejamkesda.funds.models import Attendance, RegulationProfile
+from ejamkesda.funds.forms import (
+    AttendanceUploadForm,
+    CasesForm,
+    PeriodForm,
+    ProfileEditForm,
+    ReceiptForm,
+    StaffForm,
+)
+from ejamkesda.funds.models import Attendance, RegulationProfile, ServiceCaseCount
 from ejamkesda.funds.selectors import (
     FUNDS_READ_ROLES,
     FUNDS_WRITE_ROLES,
@@ -174,6 +181,35 @@ def attendance_grid(request: HttpRequest) -> HttpResponse:
     return render(
         request, "funds/attendance_grid.html", {"form": form, "rows": rows_out, "period": period, "errors": errors}
     )
+
+
+@role_required(*FUNDS_WRITE_ROLES)
+def cases_grid(request: HttpRequest) -> HttpResponse:
+    """Non-capitation services done per staff member in a month, one kind at a time."""
+    form = CasesForm(request.GET or None, user=request.user)
+    if not form.is_valid():
+        return render(request, "funds/cases_grid.html", {"form": form, "rows": None})
+    provider, period = form.cleaned_data["provider"], form.cleaned_data["period"].replace(day=1)
+    kind = form.cleaned_data["service_kind"]
+    staff = list(staff_visible_to(request.user).filter(provider=provider, active=True).order_by("name", "id"))
+    existing = {
+        row.staff_id: row.cases
+        for row in ServiceCaseCount.objects.filter(staff__in=staff, period=period, service_kind=kind)
+    }
+    errors: list[str] = []
+    if request.method == "POST":
+        counts = {member.pk: request.POST.get(f"kasus_{member.pk}", "") for member in staff}
+        try:
+            services.service_cases_save(
+                provider=provider, period=period, service_kind=kind, counts=counts, actor=request.user
+            )
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Jumlah kasus disimpan."))
+            return redirect(request.get_full_path())
+    rows = [(member, existing.get(member.pk)) for member in staff]
+    return render(request, "funds/cases_grid.html", {"form": form, "rows": rows, "errors": errors})
 
 
 # --- receipts ----------------------------------------------------------------------------------

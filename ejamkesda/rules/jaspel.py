@@ -212,8 +212,16 @@ def calculate(
     pool: int | None = None,
     revenue: int | None = None,
     formula: str | Formula | None = None,
+    cases: Sequence[int] | None = None,
+    method: str | None = None,
 ) -> Calculation:
-    """Points, shares, tax and net for every person. Exactly one of ``pool``/``revenue``."""
+    """Points, shares, tax and net for every person. Exactly one of ``pool``/``revenue``.
+
+    Non-capitation service fees (seed 004 Pasal 8-9): with ``cases`` (services done by each
+    person, same order as ``staff``) only those who did the service share the pool, either
+    by their points (``method="poin"``) or per case (``"per_kasus"``); the default method
+    comes from the profile.
+    """
     if (pool is None) == (revenue is None):
         raise CalculationError("Isi salah satu: dana jasa pelayanan (pool) atau pendapatan (revenue).")
     split: list[tuple[str, str, int]] = []
@@ -237,8 +245,23 @@ def calculate(
         if points < 0:
             raise CalculationError(f"Poin {person.nama} negatif ({points}); periksa rumus.")
         results.append(StaffResult(staff=person, variables=values, explanations=why, points=points))
+    weights: list[Fraction | int] = [result.points for result in results]
+    if cases is not None:
+        if len(cases) != len(results) or any(count < 0 for count in cases):
+            raise CalculationError("Jumlah kasus harus satu bilangan 0 atau lebih untuk setiap pegawai.")
+        method = method or profile.noncap_method
+        if method not in ("poin", "per_kasus"):
+            raise CalculationError("Metode non kapitasi harus 'poin' atau 'per_kasus'.")
+        for result, count in zip(results, cases, strict=True):
+            result.variables["kasus"] = count
+            how = "bobot = jumlah kasus" if method == "per_kasus" else "bobot = poin, hanya yang melayani"
+            result.explanations["kasus"] = f"{count} kasus ({how})"
+        if method == "per_kasus":
+            weights = list(cases)
+        else:
+            weights = [result.points if count > 0 else 0 for result, count in zip(results, cases, strict=True)]
     try:
-        shares = allocate(pool, [result.points for result in results])
+        shares = allocate(pool, weights)
     except AllocationError as exc:
         raise CalculationError(str(exc)) from exc
     for result, share in zip(results, shares, strict=True):

@@ -196,3 +196,46 @@ def test_concurrent_style_double_approve_only_one_wins():
     run_services.run_approve(run=run, actor=admin)
     with pytest.raises(ValidationError):
         run_services.run_approve(run=stale, actor=admin)  # re-read under lock sees it is approved
+
+
+def test_noncapitation_run_only_pays_those_who_served():
+    provider = ProviderFactory()
+    midwife = StaffMemberFactory(provider=provider, name="A bidan")
+    other_midwife = StaffMemberFactory(provider=provider, name="B bidan")
+    clerk = StaffMemberFactory(provider=provider, name="C admin", jenis_tenaga="non_nakes_d3")
+    for member in (midwife, other_midwife, clerk):
+        AttendanceFactory(staff=member, period=JAN)
+    profile = stored_profile("tanah-datar-29-2017")
+    services.receipt_record(
+        provider=provider, period=JAN, source="nonkap_persalinan", service_kind="persalinan_normal",
+        amount=1_000_000, profile=profile, received_on=JAN, actor=None,
+    )  # fmt: skip
+    services.receipt_record(
+        provider=provider, period=JAN, source="nonkap_persalinan", service_kind="anc", amount=500_000,
+        profile=profile, received_on=JAN, actor=None,
+    )  # fmt: skip
+    services.service_cases_save(
+        provider=provider, period=JAN, service_kind="persalinan_normal",
+        counts={midwife.pk: "3", other_midwife.pk: "1", clerk.pk: ""}, actor=None,
+    )  # fmt: skip
+    run = run_services.run_create(
+        provider=provider, period_from=JAN, period_to=JAN, profile=profile, actor=None,
+        service_kind="persalinan_normal", method="per_kasus",
+    )  # fmt: skip
+    assert run.pool_amount == 600_000  # 60% of the normal-delivery receipt only
+    shares = {line.name: line.share for line in run.lines.all()}
+    assert shares == {"A bidan": 450_000, "B bidan": 150_000, "C admin": 0}
+    with pytest.raises(ValidationError, match="kasus"):
+        services.service_cases_save(
+            provider=provider, period=JAN, service_kind="anc", counts={midwife.pk: "x"}, actor=None
+        )
+    by_points = run_services.run_create(
+        provider=provider, period_from=JAN, period_to=JAN, profile=profile, actor=None,
+        service_kind="persalinan_normal",
+    )  # fmt: skip
+    assert by_points.method == "poin"
+    assert {line.name: line.share for line in by_points.lines.all()} == {
+        "A bidan": 300_000,
+        "B bidan": 300_000,
+        "C admin": 0,
+    }

@@ -203,3 +203,17 @@ def test_treasurer_cannot_edit_profiles(client, login):
     login(Role.TREASURER)
     profile = RegulationProfile.objects.first()
     assert client.get(reverse("funds:profile_edit", args=[profile.pk])).status_code == 403
+
+
+def test_cases_grid_saves_counts(client, login):
+    from ejamkesda.funds.models import ServiceCaseCount
+
+    provider = ProviderFactory()
+    staff = StaffMemberFactory(provider=provider)
+    StaffMemberFactory(provider=ProviderFactory())
+    login(Role.TREASURER, provider=provider)
+    url = reverse("funds:cases_grid") + f"?provider={provider.pk}&period=2025-01&service_kind=iva"
+    page = client.get(url)
+    assert page.status_code == 200 and staff.name in page.content.decode()
+    assert client.post(url, {f"kasus_{staff.pk}": "4"}).status_code == 302
+    assert ServiceCaseCount.objects.get(staff=staff, service_kind="iva").cases == 4

@@ -334,3 +334,20 @@ def test_roster_parses_and_names_row_and_column():
     assert info.value.row == 3 and info.value.column == "jenis_tenaga"
     with pytest.raises(RosterError, match="Baris 2, kolom 'hari_hadir'"):
         parse_roster_text(HEADER + "1,A,tenaga_medis,S1,2010-01-01,,pns,,-3,0,0,,0\n")
+
+
+# --- non-capitation per service ---------------------------------------------------------------
+
+
+def test_noncapitation_per_case_and_by_points_of_those_who_served():
+    people = [staff(id="a", hari_hadir=20), staff(id="b", hari_hadir=10), staff(id="c", hari_hadir=20)]
+    per_case = calculate(
+        profile=load_profile(TD), staff=people, period_end=END, pool=1000, cases=[3, 1, 0], method="per_kasus"
+    )
+    assert [r.share for r in per_case.results] == [750, 250, 0]
+    assert per_case.results[0].variables["kasus"] == 3
+    by_points = calculate(profile=load_profile(TD), staff=people, period_end=END, pool=900, cases=[3, 1, 0])
+    assert by_points.results[2].share == 0
+    assert by_points.results[0].share == 2 * by_points.results[1].share == 600
+    with pytest.raises(CalculationError, match="nol"):
+        calculate(profile=load_profile(TD), staff=people, period_end=END, pool=900, cases=[0, 0, 0])
