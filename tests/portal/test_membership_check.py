@@ -208,3 +208,19 @@ def test_jamkesda_membership_and_no_membership(client):
     text = post(client, bare.nik, BIRTH, ip="10.0.0.7").content.decode()
     assert "AND*" in text
     assert "belum tercatat kepesertaan" in text
+
+
+def test_not_found_and_mismatch_do_the_same_database_work(client):
+    """A proxy for similar timing: both answers run the same queries (and write one audit row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = person_with_membership()
+    client.get(URL)  # warm up session/CSRF
+    with CaptureQueriesContext(connection) as mismatch:
+        post(client, person.nik, dt.date(1990, 5, 18), ip="10.3.0.1")
+    with CaptureQueriesContext(connection) as unknown:
+        post(client, make_nik(birth_date=BIRTH, sex="P", serial=79), dt.date(1990, 5, 18), ip="10.3.0.2")
+    with CaptureQueriesContext(connection) as found:
+        post(client, person.nik, BIRTH, ip="10.3.0.3")
+    assert len(mismatch) == len(unknown) == len(found)
