@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from ejamkesda.audit.services import audit_record
 from ejamkesda.complaints.models import Complaint, ComplaintStatus
 from ejamkesda.core.permissions import user_has_role
-from ejamkesda.core.roles import UPT_ROLES
+from ejamkesda.core.roles import UPT_ROLES, Role
 from ejamkesda.enrolment.tracking import tracking_code_new
 from ejamkesda.enrolment.uploads import check_upload, display_name, private_name
 from ejamkesda.notifications.services import notification_send
@@ -58,6 +58,21 @@ def _notify_complainant(complaint: Complaint, subject: str, body: str) -> None:
             subject=subject,
             body=body,
             link=reverse("complaints:track"),
+        )
+
+
+def _notify_upt_admins(complaint: Complaint) -> None:
+    """UPT admins distribute new complaints: each gets an inbox entry."""
+    from ejamkesda.accounts.models import User
+
+    link = reverse("complaints:detail", args=[complaint.pk])
+    for user in User.objects.filter(role=Role.UPT_ADMIN, is_active=True).only("id", "email"):
+        notification_send(
+            recipient_user=user,
+            subject=_("Pengaduan baru %(code)s") % {"code": complaint.code_display},
+            body=_("Kategori: %(category)s. Mohon ditugaskan kepada petugas.")
+            % {"category": complaint.get_category_display()},
+            link=link,
         )
 
 
@@ -104,6 +119,7 @@ def complaint_file(
             summary=f"pengaduan {complaint.code_display} ({complaint.category})",
             changes={"category": category, "attachment": bool(attachment)},
         )
+        _notify_upt_admins(complaint)
         _notify_complainant(
             complaint,
             _("Pengaduan diterima"),

@@ -72,10 +72,12 @@ def test_full_flow_in_browser(client, login, django_capture_on_commit_callbacks)
 
 
 def test_anonymous_without_contact_or_attachment(client):
+    admin = user_with_role(Role.UPT_ADMIN)
     response = client.post(reverse("complaints:file"), {"category": "lain", "description": "Aplikasi lambat"})
     assert response.status_code == 302
     complaint = Complaint.objects.get()
     assert not complaint.attachment and complaint.contact_email == ""
+    assert Notification.objects.filter(recipient=admin, link=reverse("complaints:detail", args=[complaint.pk])).exists()
 
 
 @pytest.mark.parametrize("content", [EXE_BYTES, HTML_BYTES], ids=["exe", "html"])
