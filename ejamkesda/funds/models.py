@@ -287,3 +287,115 @@ class RunLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: Rp {self.share}"
+
+
+# --- spending of the other pools (seed 004 Pasal 5; seed 003 Pasal 6-18) ---------------------
+
+
+class BudgetCategory(models.TextChoices):
+    # Seed 004 Pasal 5 (jasa sarana) and seed 003 Pasal 5 ayat (5).
+    OBAT = "obat", _("Belanja obat")
+    ALKES = "alkes", _("Alat kesehatan")
+    BMHP = "bmhp", _("Bahan medis habis pakai")
+    SARANA = "sarana", _("Sarana dan fasilitas")
+    PERJALANAN = "perjalanan", _("Perjalanan dinas")
+    OPERASIONAL = "operasional", _("Operasional")
+
+
+# Drugs, devices and consumables are bought through procurement and inspected by the PPHP
+# before the treasurer pays (seed 003 Pasal 7, 13-17).
+PROCUREMENT_CATEGORIES = frozenset({BudgetCategory.OBAT, BudgetCategory.ALKES, BudgetCategory.BMHP})
+
+
+class BudgetLine(models.Model):
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="budget_lines")
+    year = models.PositiveIntegerField(_("tahun anggaran"))
+    pool_code = models.CharField(_("pos dana"), max_length=40)
+    category = models.CharField(_("kategori"), max_length=20, choices=BudgetCategory.choices)
+    name = models.CharField(_("uraian"), max_length=200)
+    planned = models.BigIntegerField(_("pagu (Rp)"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["year", "pool_code", "category", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name}"
+
+
+class CarryOver(models.Model):
+    """Unspent pool carried to the next budget year (seed 003 Pasal 6 ayat 2)."""
+
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="carry_overs")
+    from_year = models.PositiveIntegerField()
+    pool_code = models.CharField(max_length=40)
+    amount = models.BigIntegerField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "from_year", "pool_code"], name="funds_carry_over_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pool_code} {self.from_year}→{self.from_year + 1}: {self.amount}"
+
+
+class Expense(models.Model):
+    """Direct spending on a budget line other than drugs/devices/consumables."""
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="expenses")
+    spent_on = models.DateField(_("tanggal"))
+    description = models.CharField(_("uraian"), max_length=300)
+    amount = models.BigIntegerField(_("jumlah (Rp)"))
+    proof = models.FileField(_("bukti pembayaran"), upload_to="funds/bukti/%Y/")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-spent_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.description}: {self.amount}"
+
+
+class OrderStatus(models.TextChoices):
+    ORDERED = "ordered", _("Dipesan")
+    ACCEPTED = "accepted", _("Diterima PPHP")
+    REJECTED = "rejected", _("Ditolak PPHP")
+    PAID = "paid", _("Dibayar")
+
+
+class PurchaseOrder(models.Model):
+    """Drugs, devices or consumables: order → PPHP inspection and handover → payment (seed 003 Pasal 7-18)."""
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="orders")
+    number = models.CharField(_("nomor pesanan"), max_length=60)
+    supplier = models.CharField(_("penyedia/rekanan"), max_length=200)
+    description = models.TextField(_("barang yang dipesan"))
+    amount = models.BigIntegerField(_("nilai (Rp)"))
+    ordered_on = models.DateField(_("tanggal pesan"))
+    status = models.CharField(max_length=10, choices=OrderStatus.choices, default=OrderStatus.ORDERED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    # Inspection and handover by the committee (Pasal 12-14).
+    committee_decree = models.CharField(_("nomor SK PPHP"), max_length=100, blank=True)
+    committee_members = models.CharField(_("anggota PPHP"), max_length=300, blank=True)
+    handover_number = models.CharField(_("nomor berita acara serah terima"), max_length=100, blank=True)
+    inspection_note = models.TextField(_("hasil pemeriksaan"), blank=True)
+    inspected_on = models.DateField(null=True, blank=True)
+    inspected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Payment by the treasurer, only after acceptance, with proof kept (Pasal 15-18).
+    paid_on = models.DateField(null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    payment_proof = models.FileField(_("bukti pembayaran"), upload_to="funds/bukti/%Y/", blank=True)
+
+    class Meta:
+        ordering = ["-ordered_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.supplier}"
