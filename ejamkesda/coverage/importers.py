@@ -27,6 +27,7 @@ from ejamkesda.coverage.models import (
     WelfareRecord,
 )
 from ejamkesda.coverage.readers import Row
+from ejamkesda.jobs.importing.base import ImportFileError
 from ejamkesda.participants.models import MembershipStatus, Segment
 from ejamkesda.regions.models import Region
 from ejamkesda.rules.nik import InvalidNik, parse_nik
@@ -340,7 +341,11 @@ def snapshot_import(*, snapshot: Snapshot, rows: Iterable[Row], source_name: str
 
     try:
         result = import_rows(snapshot=snapshot, rows=rows, progress=progress)
-    except Exception as error:  # the file itself is unreadable; rows already written stay valid
+    except ImportFileError as error:  # the file itself is unusable; batches already written stay valid
+        Snapshot.objects.filter(pk=snapshot.pk).update(status=Snapshot.Status.FAILED, message=str(error)[:300])
+        snapshot.refresh_from_db()
+        return ImportResult()
+    except Exception as error:
         Snapshot.objects.filter(pk=snapshot.pk).update(
             status=Snapshot.Status.FAILED, message=f"Berkas tidak dapat dibaca: {type(error).__name__}"[:300]
         )

@@ -1,6 +1,6 @@
 """Stream rows from CSV or XLSX files as dicts with normalised header names.
 
-Kept separate so the generic reader of ``ejamkesda.jobs.importing`` can replace it:
+Files are opened by the shared import library (``ejamkesda.jobs.importing.files``);
 importers only need an iterator of ``(row_number, {column: value})``.
 """
 
@@ -50,9 +50,11 @@ def iter_xlsx(path: pathlib.Path) -> Iterator[Row]:
 
 
 def iter_file(path: str | pathlib.Path) -> Iterator[Row]:
-    path = pathlib.Path(path)
-    if path.suffix.lower() in {".xlsx", ".xlsm", ".xls", ".ods"}:
-        yield from iter_xlsx(path)
-        return
-    with path.open(encoding="utf-8-sig", newline="") as stream:
-        yield from iter_csv(stream)
+    """Rows of a CSV or XLSX file through the shared import library (type decided by the
+    content, encoding and delimiter detected, zip bombs and oversized sheets refused)."""
+    from ejamkesda.jobs.importing.files import open_table
+
+    table = open_table(path)
+    header = [normalise_header(name) for name in table.header]
+    for number, cells in table.rows:
+        yield number, dict(zip(header, cells, strict=False))

@@ -33,4 +33,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("iuran/tagihan/<int:pk>/bayar/", premium.payment_add, name="payment_add"),
     path("tugas/", tasks.task_list, name="tasks"),
     path("tugas/<int:pk>/", tasks.task_detail, name="task"),
+    path("tugas/bukti/<int:pk>/", tasks.evidence, name="evidence"),
 ]

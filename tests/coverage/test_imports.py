@@ -121,3 +121,14 @@ def test_xlsx_reader(tmp_path):
     workbook.save(path)
     rows = list(iter_file(path))
     assert rows[0][0] == 2 and rows[0][1]["nik"] == nik(1) and rows[0][1]["nama"] == "Ani"
+
+
+def test_unusable_file_marks_snapshot_failed_with_reason(tmp_path):
+    from ejamkesda.coverage.services.snapshots import snapshot_import_file
+
+    path = tmp_path / "kosong.csv"
+    path.write_bytes(b"")
+    snapshot = snapshot_open(kind=SnapshotKind.WELFARE, as_of=dt.date(2026, 10, 1))
+    snapshot_import_file(snapshot=snapshot, path=path)
+    snapshot.refresh_from_db()
+    assert snapshot.status == Snapshot.Status.FAILED and "kosong" in snapshot.message

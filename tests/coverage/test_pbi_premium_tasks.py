@@ -204,7 +204,8 @@ def test_seed_command_is_idempotent_and_maps_agencies(capsys):
     assert InstructionTask.objects.get(point=6, letter="d").agency == social
 
 
-def test_task_progress_by_own_agency_only(client, login):
+def test_task_progress_by_own_agency_only(client, login, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
     social = AgencyFactory(name="Dinas Sosial")
     other = AgencyFactory(name="Dinas Perikanan")
     call_command("seed_instruction_tasks")
@@ -222,6 +223,11 @@ def test_task_progress_by_own_agency_only(client, login):
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.progress_percent == 40 and TaskProgress.objects.get().note.startswith("Daftar PBI")
+    evidence_url = reverse("coverage:evidence", args=[TaskProgress.objects.get().pk])
+    assert client.get(evidence_url).status_code == 200
+    login(Role.OPD_OPERATOR, agency=other)
+    assert client.get(evidence_url).status_code == 404
+    login(Role.OPD_OPERATOR, agency=social)
     # editing the task itself is for the UPT admin
     assert client.post(reverse("coverage:task", args=[task.pk]), {"action": "edit", "text": "x"}).status_code == 404
     login(Role.VIEWER)

@@ -7,14 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
-from ejamkesda.coverage.models import InstructionTask
+from ejamkesda.coverage.models import InstructionTask, TaskProgress
 from ejamkesda.coverage.services.tasks import task_progress_add
 from ejamkesda.coverage.views.common import INTERNAL_ROLES
 from ejamkesda.coverage.views.forms import ProgressForm, TaskEditForm
@@ -89,4 +89,17 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "coverage/task.html",
         {"task": task, "progress": task.progress.select_related("actor"), "form": form, "edit_form": edit_form},
+    )
+
+
+@role_required(*INTERNAL_ROLES)
+def evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """Evidence files are private: served only to users who may see the task."""
+    user: Any = request.user
+    progress = get_object_or_404(TaskProgress.objects.select_related("task"), pk=pk)
+    if not progress.evidence or not _tasks_for(user).filter(pk=progress.task_id).exists():
+        raise Http404
+    audit_record(action="view", obj=progress, summary=f"Unduh bukti tugas {progress.task.label}")
+    return FileResponse(
+        progress.evidence.open("rb"), as_attachment=True, filename=progress.evidence.name.rsplit("/", 1)[-1]
     )
