@@ -17,13 +17,7 @@ class ServicesConfig(AppConfig):
         register_menu(_("Rujukan"), "services:referral_list", ppk_upt)  # type: ignore[arg-type]
         register_menu(_("Klaim"), "services:claim_list", ppk_upt | {Role.TREASURER})  # type: ignore[arg-type]
         register_menu(_("Tarif"), "services:tariff_list", ppk_upt | {Role.VIEWER})  # type: ignore[arg-type]
-        register_menu(
-            _("Pembayaran"),
-            "services:payment_list",
-            {Role.PPK_OPERATOR, Role.TREASURER, Role.UPT_ADMIN, Role.UPT_VERIFIER},  # type: ignore[arg-type]
-        )
-        register_menu(
-            _("Laporan klaim"),
-            "services:reports",
-            {Role.UPT_ADMIN, Role.UPT_VERIFIER, Role.VIEWER, Role.PPK_OPERATOR, Role.TREASURER},  # type: ignore[arg-type]
-        )
+        payers = {Role.PPK_OPERATOR, Role.TREASURER, Role.UPT_ADMIN, Role.UPT_VERIFIER}
+        readers = {Role.UPT_ADMIN, Role.UPT_VERIFIER, Role.VIEWER, Role.PPK_OPERATOR, Role.TREASURER}
+        register_menu(_("Pembayaran"), "services:payment_list", payers)  # type: ignore[arg-type]
+        register_menu(_("Laporan klaim"), "services:reports", readers)  # type: ignore[arg-type]

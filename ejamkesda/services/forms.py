@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
 from django import forms
 from django.forms import formset_factory
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ejamkesda.providers.models import Provider
@@ -204,9 +206,11 @@ class ReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         sjp_field = self.fields["sjp"]
         assert isinstance(sjp_field, forms.ModelChoiceField)
-        sjp_field.queryset = Sjp.objects.filter(provider_id=provider_id, status=Sjp.Status.APPROVED).order_by(
-            "-decided_at"
-        )[:200]
+        # Approved letters of this provider still in force (recent ones keep the list short).
+        since = timezone.localdate() - dt.timedelta(days=90)
+        sjp_field.queryset = Sjp.objects.filter(
+            provider_id=provider_id or 0, status=Sjp.Status.APPROVED, valid_until__gte=since
+        ).order_by("-decided_at")
 
 
 class ReferralResponseForm(forms.Form):

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Min
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +40,13 @@ from ejamkesda.services.models import ClaimAttachment, Sjp
 from ejamkesda.services.selectors import claims_visible_to, sjps_visible_to
 
 PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> Any:
+    """The logged-in user (role_required guarantees one) typed loosely for its extra fields."""
+    return request.user
+
+
 CLAIM_ROLES = (Role.PPK_OPERATOR, Role.TREASURER, Role.UPT_VERIFIER, Role.UPT_ADMIN)
 UPT = (Role.UPT_VERIFIER, Role.UPT_ADMIN)
 
@@ -154,7 +161,7 @@ def claim_new(request: HttpRequest, sjp_pk: int) -> HttpResponse:
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(claims_visible_to(request.user).select_related("tariff_table", "sjp__provider"), pk=pk)
     audit_event(event="claim.view", obj=claim, summary=f"Lihat klaim #{claim.pk}")
-    is_upt = request.user.is_superuser or request.user.role in UPT
+    is_upt = _user(request).is_superuser or _user(request).role in UPT
     lines = list(claim.lines.all())
     context = {
         "claim": claim,
@@ -168,7 +175,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if is_upt and claim.status == ClaimState.SUBMITTED
         else None,
         "resubmit_form": ResubmitForm(initial={"version": claim.version})
-        if request.user.role == Role.PPK_OPERATOR and claim.status == ClaimState.RETURNED
+        if _user(request).role == Role.PPK_OPERATOR and claim.status == ClaimState.RETURNED
         else None,
     }
     return render(request, "services/claim_detail.html", context)
@@ -243,13 +250,13 @@ def claim_resubmit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*CLAIM_ROLES)
-def claim_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def claim_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     claim = get_object_or_404(claims_visible_to(request.user), pk=pk)
     attachment = get_object_or_404(ClaimAttachment, pk=attachment_pk, claim=claim)
     audit_event(event="claim.attachment_view", obj=claim, summary=f"Unduh lampiran {attachment.kind}")
-    return FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=True,
-        filename=attachment.original_name,
-    )
+    # Attachments are small (CLAIM_ATTACHMENT_MAX_MB), so they are read whole.
+    with attachment.file.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type=attachment.content_type)
+    safe_name = "".join(ch for ch in attachment.original_name if ch.isalnum() or ch in "._- ")[:100] or "lampiran"
+    response["Content-Disposition"] = f'attachment; filename="{safe_name}"'
+    return response

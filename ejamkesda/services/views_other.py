@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -30,6 +32,13 @@ from ejamkesda.services.tabular import UnreadableFile, iter_rows
 from ejamkesda.services.tariffs import TariffImportError, tariff_table_import
 
 PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> Any:
+    """The logged-in user (role_required guarantees one) typed loosely for its extra fields."""
+    return request.user
+
+
 REFERRAL_ROLES = (Role.PPK_OPERATOR, Role.UPT_VERIFIER, Role.UPT_ADMIN)
 PAYMENT_ROLES = (Role.PPK_OPERATOR, Role.TREASURER, Role.UPT_ADMIN, Role.UPT_VERIFIER)
 
@@ -48,7 +57,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         "sjp__number",
     )
     direction = request.GET.get("arah", "")
-    provider_id = getattr(request.user, "provider_id", None)
+    provider_id = _user(request).provider_id
     if direction == "masuk" and provider_id:
         queryset = queryset.filter(to_provider_id=provider_id)
     elif direction == "keluar" and provider_id:
@@ -78,7 +87,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.PPK_OPERATOR)
 def referral_new(request: HttpRequest) -> HttpResponse:
-    form = ReferralForm(request.POST or None, provider_id=request.user.provider_id)
+    form = ReferralForm(request.POST or None, provider_id=_user(request).provider_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = Person.objects.filter(nik=data["nik"]).first()
@@ -143,7 +152,7 @@ def referral_respond(request: HttpRequest, pk: int) -> HttpResponse:
 def tariff_list(request: HttpRequest) -> HttpResponse:
     tables = TariffTable.objects.annotate(n=Count("items")).order_by("-effective_from", "-version")
     page = Paginator(tables, PAGE_SIZE).get_page(request.GET.get("page"))
-    form = TariffImportForm() if request.user.is_superuser or request.user.role == Role.UPT_ADMIN else None
+    form = TariffImportForm() if _user(request).is_superuser or _user(request).role == Role.UPT_ADMIN else None
     return render(request, "services/tariff_list.html", {"page": page, "form": form})
 
 
@@ -197,7 +206,7 @@ def tariff_import(request: HttpRequest) -> HttpResponse:
 def payment_list(request: HttpRequest) -> HttpResponse:
     batches = payment_batches_visible_to(request.user)
     page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
-    form = PaymentBatchForm() if request.user.is_superuser or request.user.role == Role.UPT_ADMIN else None
+    form = PaymentBatchForm() if _user(request).is_superuser or _user(request).role == Role.UPT_ADMIN else None
     return render(request, "services/payment_list.html", {"page": page, "form": form})
 
 
@@ -232,7 +241,9 @@ def payment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sjp__number",
     )
     page = Paginator(claims.order_by("id"), 50).get_page(request.GET.get("page"))
-    can_pay = (request.user.is_superuser or request.user.role == Role.UPT_ADMIN) and batch.status == batch.Status.OPEN
+    can_pay = (
+        _user(request).is_superuser or _user(request).role == Role.UPT_ADMIN
+    ) and batch.status == batch.Status.OPEN
     return render(
         request,
         "services/payment_detail.html",

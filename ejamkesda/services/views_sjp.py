@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -26,6 +28,13 @@ from ejamkesda.services.selectors import sjps_visible_to
 from ejamkesda.services.sjp import SjpError, sjp_approve, sjp_is_valid_on, sjp_reject, sjp_request
 
 PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> Any:
+    """The logged-in user (role_required guarantees one) typed loosely for its extra fields."""
+    return request.user
+
+
 SJP_ROLES = (Role.PPK_OPERATOR, Role.UPT_VERIFIER, Role.UPT_ADMIN)
 UPT = (Role.UPT_VERIFIER, Role.UPT_ADMIN)
 
@@ -108,7 +117,7 @@ def sjp_new(request: HttpRequest) -> HttpResponse:
 def sjp_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sjp = get_object_or_404(sjps_visible_to(request.user), pk=pk)
     audit_event(event="sjp.view", obj=sjp, summary=f"Lihat SJP #{sjp.pk}")
-    decision_form = SjpDecisionForm() if request.user.role in UPT or request.user.is_superuser else None
+    decision_form = SjpDecisionForm() if _user(request).role in UPT or _user(request).is_superuser else None
     return render(
         request,
         "services/sjp_detail.html",
@@ -129,7 +138,7 @@ def sjp_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("services:sjp_detail", pk=sjp.pk)
     try:
         if form.cleaned_data["action"] == "approve":
@@ -181,5 +190,5 @@ def sjp_verify(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def icd_search(request: HttpRequest) -> HttpResponse:
     """htmx autocomplete: <option> elements for the page's <datalist id="icd-options">."""
-    query = next((value for key, value in request.GET.items() if value.strip()), "")
+    query = next((str(value) for value in request.GET.values() if str(value).strip()), "")
     return render(request, "services/_icd_options.html", {"results": icd.search(query)})
