@@ -20,7 +20,7 @@ import polars as pl
 from .blocking import candidate_pairs, nik_pairs
 from .features import FEATURE_NAMES, NIK_EXACT, NIK_TYPO, compare, reasons_expr
 from .io import conform
-from .model import FSModel, estimate_u, fit
+from .model import FSModel, estimate_m, estimate_u, fit
 from .prepare import nik_matrix, prepare
 
 DEFAULT_THRESHOLD = 0.9
@@ -47,8 +47,24 @@ class MatchResult:
     scored: pl.DataFrame | None = None  # every scored candidate pair (li, ri, levels…, score)
 
 
+# A pair whose names disagree and whose NIKs are not the same is at most sent to review:
+# relatives share the address and twins also the birth date, and NIKs of people born on
+# neighbouring days in one district are often one digit apart — dependences the
+# independence assumption of Fellegi–Sunter does not see.
+NAME_GUARD_CAP = 0.5
+
+
 def _score(frame: pl.DataFrame, model: FSModel) -> pl.DataFrame:
-    return frame.with_columns(score=(1.0 / (1.0 + (-model.weight_expr()).exp())).cast(pl.Float64))
+    # term frequency: the same name is strong evidence for a rare name, weak for "RINA"
+    # (u of an exact name = how often that name occurs, not the average over all names)
+    u_exact = float(model.u["nama"][-1])
+    tf_adjust = pl.when(pl.col("nama") == 4).then(np.log(u_exact) - pl.col("name_tf").log()).otherwise(0.0)
+    weight = model.weight_expr() + tf_adjust
+    posterior = (1.0 / (1.0 + (-weight).exp())).cast(pl.Float64)
+    weak_name = (pl.col("nama") <= 1) & (pl.col("nama") >= 0) & (pl.col("nik") != NIK_EXACT)
+    return frame.with_columns(
+        score=pl.when(weak_name).then(pl.min_horizontal(posterior, pl.lit(NAME_GUARD_CAP))).otherwise(posterior)
+    )
 
 
 def score_pairs(
@@ -100,7 +116,17 @@ def score_pairs(
         rl, rr = rl[keep], rr[keep]
     u = estimate_u(compare(left, right, rl, rr, digits))
     candidates = pl.concat([c1, c2])
-    model = fit(candidates, u)
+    tf = left.group_by("compact").agg((pl.len() / max(left.height, 1)).alias("name_tf")).drop_nulls("compact")
+    tf_by_row = left.select(pl.col("idx").alias("li"), "compact").join(tf, on="compact", how="left")
+    candidates = candidates.join(tf_by_row.select("li", "name_tf"), on="li", how="left").with_columns(
+        pl.col("name_tf").fill_null(1.0 / max(left.height, 1))
+    )
+    # m of every feature but the NIK: counted on the pairs with the same NIK (almost all true
+    # matches, and their other errors are independent of the NIK being right); m of the NIK
+    # and λ: EM on all candidate pairs.
+    nik_same = candidates.filter(pl.col("nik") == NIK_EXACT)
+    fixed = {k: v for k, v in estimate_m(nik_same).items() if k != "nik"} if nik_same.height >= 1000 else {}
+    model = fit(candidates, u, fixed_m=fixed)
     progress(
         f"Model Fellegi–Sunter: λ={model.prior:.4f}, {model.iterations} iterasi EM ({time.perf_counter() - t:.1f} dtk)"
     )

@@ -6,13 +6,17 @@ difference lies only in the serial, see below) and weighs nothing in the model.
 NIK evidence (issue 5 §2, DESIGN.md §4 NIK structure):
 
 * ``exact`` — the same 16 digits;
-* ``typo`` — one mistyped digit or two swapped neighbouring digits in the region/birth-date
-  part (digits 1–12), or one digit missing/extra: a clerical error, evidence of the same
-  person;
-* ``serial`` — only the serial (digits 13–16) differs: two people born on the same day in the
-  same district get NIKs that differ exactly there, so this is *not* evidence of the same
-  person (twins!) — it is treated as no evidence at all, neither for nor against;
-* ``different`` — anything else.
+* ``typo`` — one mistyped digit or two swapped neighbouring digits that no true difference
+  explains, or one digit missing/extra: a clerical error, evidence of the same person;
+* ``no evidence`` — the NIKs differ only where two different people's NIKs naturally differ,
+  so this is *not* evidence of the same person, and not against it either (weight 0):
+
+  - only the serial (digits 13–16): two people born on the same day in the same district
+    get NIKs that differ exactly there (twins!);
+  - only the district digits (5–6): people born on the same day in neighbouring districts
+    often both have serial 0001;
+* ``different`` — anything else, including birth-date digits (7–12) that differ while each NIK
+  agrees with its own record's birth date: two people born on different days.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import Indel, JaroWinkler, Levenshtein
 
 MISSING = -1
 
@@ -35,30 +39,32 @@ class Feature:
 
 
 FEATURES = (
-    Feature("nik", ("beda", "serial beda", "salah ketik", "sama"), neutral=(1,)),
+    Feature("nik", ("beda", "beda wajar (bukan bukti)", "salah ketik", "sama"), neutral=(1,)),
     Feature("nama", ("beda", "agak mirip", "mirip", "sangat mirip", "sama")),
     Feature("jk", ("beda", "sama")),
     Feature("tgl_lahir", ("beda", "tahun sama", "satu unsur beda", "hari-bulan tertukar", "sama")),
     Feature("tempat_lahir", ("beda", "mirip", "sama")),
-    Feature("desa", ("beda", "kecamatan sama", "sama")),
-    Feature("alamat", ("beda", "mirip", "sama")),
+    # one address feature: village and street are strongly dependent (a household shares both)
+    Feature("alamat", ("beda", "kecamatan sama", "desa sama", "desa sama, jalan mirip", "desa dan alamat sama")),
 )
 FEATURE_NAMES = tuple(f.name for f in FEATURES)
 NIK_EXACT, NIK_TYPO, NIK_SERIAL, NIK_DIFFERENT = 3, 2, 1, 0
 
 
-def _similarity(left: pl.Series, right: pl.Series) -> np.ndarray:
-    """Jaro-Winkler similarity (0–1) of two aligned string Series; 1 where equal."""
+def _similarity(left: pl.Series, right: pl.Series, *, strict: bool = False) -> np.ndarray:
+    """Jaro-Winkler similarity (0–1) of two aligned string Series; 1 where equal.
+
+    ``strict``: at most the Indel ratio + 0.08, so a long shared beginning (MUHAMAD…, SITI…)
+    does not make two different names look alike."""
     n = len(left)
     sim = np.ones(n, dtype=np.float32)
     differ = (left != right).fill_null(False).to_numpy()
     if differ.any():
-        sim[differ] = process.cpdist(
-            left.filter(differ).to_list(),
-            right.filter(differ).to_list(),
-            scorer=JaroWinkler.normalized_similarity,
-            workers=-1,
-        )
+        a, b = left.filter(differ).to_list(), right.filter(differ).to_list()
+        jw = process.cpdist(a, b, scorer=JaroWinkler.normalized_similarity, workers=-1)
+        if strict:
+            jw = np.minimum(jw, process.cpdist(a, b, scorer=Indel.normalized_similarity, workers=-1) + 0.08)
+        sim[differ] = jw
     return sim
 
 
@@ -71,9 +77,14 @@ def _token_subset(left: pl.Series, right: pl.Series) -> np.ndarray:
 
 
 def nik_levels(
-    left_digits: np.ndarray, right_digits: np.ndarray, left_nik: pl.Series, right_nik: pl.Series
+    left_digits: np.ndarray,
+    right_digits: np.ndarray,
+    left_nik: pl.Series,
+    right_nik: pl.Series,
+    dob_ok: np.ndarray | None = None,
 ) -> np.ndarray:
-    """NIK level of each pair (see module doc). ``*_digits``: (P, 16) uint8, rows aligned."""
+    """NIK level of each pair (see module doc). ``*_digits``: (P, 16) uint8, rows aligned;
+    ``dob_ok``: both NIKs agree with their own record's birth date."""
     n = len(left_nik)
     level = np.full(n, MISSING, dtype=np.int8)
     present = (left_nik.is_not_null() & right_nik.is_not_null()).to_numpy()
@@ -87,16 +98,21 @@ def nik_levels(
         a, b = left_digits[rows], right_digits[rows]
         diff = a != b
         count = diff.sum(axis=1)
-        head = diff[:, :12].any(axis=1)
-        serial_only = ~head
         first = diff.argmax(axis=1)
-        typo = head & (count == 1)
+        last = 15 - diff[:, ::-1].argmax(axis=1)
+        in_dob = (first >= 6) & (last <= 11)
+        explained = (first >= 12) | ((first >= 4) & (last <= 5))
+        # birth-date digits that differ while each NIK agrees with its own record: two people
+        # born on different days — a real difference, not a typo
+        real_dob = in_dob & dob_ok[rows] if dob_ok is not None else np.zeros(len(rows), dtype=bool)
+        typo = (count == 1) & ~explained & ~real_dob
         # two swapped neighbours: positions p and p+1 differ and hold each other's digit
         p = np.minimum(first, 14)
         ar = np.arange(len(rows))
         swapped = (count == 2) & diff[ar, p + 1] & (a[ar, p] == b[ar, p + 1]) & (a[ar, p + 1] == b[ar, p]) & (p < 12)
+        swapped &= ~explained & ~real_dob
         sub = np.full(len(rows), NIK_DIFFERENT, dtype=np.int8)
-        sub[serial_only] = NIK_SERIAL
+        sub[explained] = NIK_SERIAL
         sub[typo | swapped] = NIK_TYPO
         level[rows] = sub
     # other lengths (a digit missing or extra): one edit apart is a typo
@@ -111,15 +127,15 @@ def nik_levels(
 
 def dob_levels(ld: pl.Series, rd: pl.Series, r_swap: pl.Series) -> np.ndarray:
     frame = pl.DataFrame({"l": ld, "r": rd, "s": r_swap})
-    l, r = pl.col("l"), pl.col("r")
-    same = [(l.dt.year() == r.dt.year()), (l.dt.month() == r.dt.month()), (l.dt.day() == r.dt.day())]
+    lc, r = pl.col("l"), pl.col("r")
+    same = [(lc.dt.year() == r.dt.year()), (lc.dt.month() == r.dt.month()), (lc.dt.day() == r.dt.day())]
     two_of_three = pl.sum_horizontal([s.cast(pl.Int8) for s in same]) >= 2
     expr = (
-        pl.when(l.is_null() | r.is_null())
+        pl.when(lc.is_null() | r.is_null())
         .then(MISSING)
-        .when(l == r)
+        .when(lc == r)
         .then(4)
-        .when(l == pl.col("s"))
+        .when(lc == pl.col("s"))
         .then(3)
         .when(two_of_three)
         .then(2)
@@ -138,14 +154,15 @@ def _three_levels(sim: np.ndarray, present: np.ndarray, equal: np.ndarray, near:
 
 def compare(left: pl.DataFrame, right: pl.DataFrame, li: np.ndarray, ri: np.ndarray, nik_digits) -> pl.DataFrame:
     """Levels of every feature for the pairs (li[k], ri[k]); also the name similarity."""
-    cols = ["nik", "name", "compact", "sex", "dob", "place", "desa", "district", "alamat", "rt", "rw"]
+    cols = ["nik", "name", "compact", "sex", "dob", "place", "desa", "district", "alamat", "rt", "rw", "nik_dob_ok"]
     lp = left.select(cols)[pl.Series(li)] if len(li) else left.select(cols).clear()
     rp = right.select([*cols, "dob_swap"])[pl.Series(ri)] if len(ri) else right.select([*cols, "dob_swap"]).clear()
     out: dict[str, np.ndarray] = {}
     ld, rd = nik_digits
-    out["nik"] = nik_levels(ld[0][li], rd[0][ri], lp["nik"], rp["nik"])
+    dob_ok = (lp["nik_dob_ok"] & rp["nik_dob_ok"]).to_numpy()
+    out["nik"] = nik_levels(ld[0][li], rd[0][ri], lp["nik"], rp["nik"], dob_ok)
 
-    sim = _similarity(lp["compact"], rp["compact"])
+    sim = _similarity(lp["compact"], rp["compact"], strict=True)
     subset = _token_subset(lp["name"], rp["name"])
     present = (lp["compact"].is_not_null() & rp["compact"].is_not_null()).to_numpy()
     name = np.select([sim >= 0.9999, sim >= 0.94, (sim >= 0.86) | subset, sim >= 0.75], [4, 3, 2, 1], 0).astype(np.int8)
@@ -166,19 +183,26 @@ def compare(left: pl.DataFrame, right: pl.DataFrame, li: np.ndarray, ri: np.ndar
         0.88,
     )
     desa_present = (lp["desa"].is_not_null() & rp["desa"].is_not_null()).to_numpy()
-    desa = np.where(
-        (lp["desa"] == rp["desa"]).fill_null(False).to_numpy(),
-        2,
-        np.where((lp["district"] == rp["district"]).fill_null(False).to_numpy(), 1, 0),
-    ).astype(np.int8)
-    desa[~desa_present] = MISSING
-    out["desa"] = desa
-
-    addr_present = (lp["alamat"].is_not_null() & rp["alamat"].is_not_null()).to_numpy()
+    same_desa = (lp["desa"] == rp["desa"]).fill_null(False).to_numpy()
+    same_district = (lp["district"] == rp["district"]).fill_null(False).to_numpy()
     same_rt = ((lp["rt"] == rp["rt"]) & (lp["rw"] == rp["rw"])).fill_null(True).to_numpy()
-    addr_sim = _similarity(lp["alamat"].fill_null(""), rp["alamat"].fill_null(""))
-    addr = np.where((addr_sim >= 0.97) & same_rt, 2, np.where(addr_sim >= 0.85, 1, 0)).astype(np.int8)
-    addr[~addr_present] = MISSING
+    addr_sim = np.zeros(len(li), dtype=np.float32)
+    if same_desa.any():
+        addr_sim[same_desa] = _similarity(
+            lp["alamat"].filter(same_desa).fill_null(""), rp["alamat"].filter(same_desa).fill_null("")
+        )
+    addr_present = (lp["alamat"].is_not_null() & rp["alamat"].is_not_null()).to_numpy()
+    addr = np.select(
+        [
+            same_desa & addr_present & (addr_sim >= 0.97) & same_rt,
+            same_desa & addr_present & (addr_sim >= 0.85),
+            same_desa,
+            same_district,
+        ],
+        [4, 3, 2, 1],
+        0,
+    ).astype(np.int8)
+    addr[~desa_present] = MISSING
     out["alamat"] = addr
 
     frame = pl.DataFrame({k: pl.Series(v, dtype=pl.Int8) for k, v in out.items()})

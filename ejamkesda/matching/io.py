@@ -37,7 +37,7 @@ def conform(frame: pl.DataFrame, *, name: str = "data") -> pl.DataFrame:
 def read_contract_csv(path: str | os.PathLike[str]) -> pl.DataFrame:
     """Read one input file of the contract (UTF-8, comma-separated, header row)."""
     try:
-        frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy", missing_utf8_is_empty_string=True)
+        frame = pl.read_csv(os.fspath(path), infer_schema=False, encoding="utf8-lossy")
     except pl.exceptions.NoDataError as exc:
         raise ContractError(f"{os.fspath(path)}: berkas kosong") from exc
     return conform(frame, name=os.path.basename(os.fspath(path)))
@@ -45,4 +45,4 @@ def read_contract_csv(path: str | os.PathLike[str]) -> pl.DataFrame:
 
 def write_matches_csv(matches: pl.DataFrame, path: str | os.PathLike[str]) -> None:
     """Write the OUT file: ``right_id, left_id, score, method, reasons``."""
-    matches.select(OUTPUT_COLUMNS).write_csv(path)
+    matches.select(OUTPUT_COLUMNS).write_csv(os.fspath(path))

@@ -94,13 +94,26 @@ def _start_m() -> dict[str, np.ndarray]:
     return out
 
 
-def fit(candidates: pl.DataFrame, u: dict[str, np.ndarray], *, max_iter: int = 60, tol: float = 1e-6) -> FSModel:
-    """EM for m and λ on candidate pairs (u fixed)."""
+def estimate_m(labelled: pl.DataFrame) -> dict[str, np.ndarray]:
+    """m from pairs known to be matches (e.g. pairs with the same NIK)."""
+    return _level_frequencies(labelled)
+
+
+def fit(
+    candidates: pl.DataFrame,
+    u: dict[str, np.ndarray],
+    *,
+    fixed_m: dict[str, np.ndarray] | None = None,
+    max_iter: int = 60,
+    tol: float = 1e-6,
+) -> FSModel:
+    """EM for m and λ on candidate pairs (u fixed; the m of features in ``fixed_m`` too)."""
+    fixed_m = fixed_m or {}
     names = [f.name for f in FEATURES]
     patterns = candidates.group_by(names).len()
     counts = patterns["len"].to_numpy().astype(np.float64)
     x = {n: patterns[n].to_numpy() for n in names}
-    model = FSModel(m=_start_m(), u=u, prior=0.1)
+    model = FSModel(m={**_start_m(), **fixed_m}, u=u, prior=0.1)
     for it in range(1, max_iter + 1):
         weights = model.weights()
         logit = np.full(len(counts), np.log(model.prior / (1 - model.prior)))
@@ -110,8 +123,10 @@ def fit(candidates: pl.DataFrame, u: dict[str, np.ndarray], *, max_iter: int = 6
         post = 1.0 / (1.0 + np.exp(-logit))
         resp = post * counts
         new_prior = float(np.clip(resp.sum() / counts.sum(), 1e-6, 1 - 1e-6))
-        new_m = {}
+        new_m = dict(fixed_m)
         for feature in FEATURES:
+            if feature.name in fixed_m:
+                continue
             k = len(feature.levels)
             xs = x[feature.name]
             sums = np.bincount(np.where(xs >= 0, xs, k), weights=resp, minlength=k + 1)[:k]

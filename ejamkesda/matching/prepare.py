@@ -78,6 +78,13 @@ def prepare(frame: pl.DataFrame, *, today: dt.date | None = None) -> pl.DataFram
         first3=pl.col("name").str.slice(0, 3),
         last3=pl.col("name").str.extract(r"(\S+)$").str.slice(0, 3),
     )
+    # does the birth date written in the NIK agree with the record's own birth date?
+    nik_day = pl.col("nik16").str.slice(6, 2).cast(pl.Int32, strict=False)
+    out = out.with_columns(
+        nik_dob_ok=(
+            ((nik_day % 40) == dob.dt.day()) & (pl.col("nik16").str.slice(8, 4) == dob.dt.strftime("%m%y"))
+        ).fill_null(False)
+    )
     return out
 
 
