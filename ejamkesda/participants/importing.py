@@ -89,6 +89,7 @@ class PersonRecord:
     row: int
     nik: str
     values: tuple[Any, ...]  # PERSON_FIELDS; "" / None = not given
+    from_nik: tuple[str, dt.date]  # sex and birth date read from the NIK: used when creating a person
     programme: str = ""  # "" = no membership in this row
     card_number: str = ""
     member: tuple[Any, ...] = ()  # MEMBER_FIELDS
@@ -100,6 +101,14 @@ def _jsonable(value: Any) -> Any:
 
 def _given(value: Any) -> bool:
     return value is not None and value != ""
+
+
+def _with_nik_defaults(record: PersonRecord) -> tuple[Any, ...]:
+    """A new person's values; sex and birth date from the NIK when the file leaves them out."""
+    values = list(record.values)
+    values[2] = values[2] or record.from_nik[0]
+    values[4] = values[4] or record.from_nik[1]
+    return tuple(values)
 
 
 class _Invalid:
@@ -265,15 +274,16 @@ class ParticipantImporter:
                 values=(
                     kk or "",
                     name or "",
-                    sex or parsed.sex,
+                    sex or "",
                     birth_place or "",
-                    birth_date or parsed.birth_date,
+                    birth_date,
                     address or "",
                     rt or "",
                     rw or "",
                     village,
                     phone or "",
                 ),
+                from_nik=(parsed.sex, parsed.birth_date),
             )
         if self.has_membership_columns:
             self._membership(get, record, check)
@@ -349,7 +359,7 @@ class ParticipantImporter:
             insert_rows(
                 Person,
                 ("nik", *PERSON_FIELDS, "name_key", "deceased", "created_at", "updated_at"),
-                sorted((r.nik, *r.values, name_key(r.values[1]), False, now, now) for r in creates),
+                sorted((r.nik, *_with_nik_defaults(r), name_key(r.values[1]), False, now, now) for r in creates),
             )
             for person_id, nik in select_in(Person, ("id", "nik"), "nik", [r.nik for r in creates]):
                 person_ids[nik] = person_id
