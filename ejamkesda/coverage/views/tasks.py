@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -93,13 +93,15 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*INTERNAL_ROLES)
-def evidence(request: HttpRequest, pk: int) -> FileResponse:
+def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """Evidence files are private: served only to users who may see the task."""
     user: Any = request.user
     progress = get_object_or_404(TaskProgress.objects.select_related("task"), pk=pk)
     if not progress.evidence or not _tasks_for(user).filter(pk=progress.task_id).exists():
         raise Http404
     audit_record(action="view", obj=progress, summary=f"Unduh bukti tugas {progress.task.label}")
-    return FileResponse(
-        progress.evidence.open("rb"), as_attachment=True, filename=progress.evidence.name.rsplit("/", 1)[-1]
-    )
+    with progress.evidence.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type="application/octet-stream")
+    name = progress.evidence.name.rsplit("/", 1)[-1]
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
