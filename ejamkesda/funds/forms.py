@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ejamkesda.funds.models import FundSource, RegulationProfile, ServiceKind, StaffMember
+from ejamkesda.funds.models import BudgetCategory, FundSource, RegulationProfile, ServiceKind, StaffMember
 from ejamkesda.funds.selectors import latest_profiles, providers_for_funds
 
 
@@ -128,3 +128,47 @@ class CasesForm(ProviderScopedForm):
 class ProfileEditForm(forms.Form):
     text = forms.CharField(label=_("Isi profil (TOML)"), widget=forms.Textarea(attrs={"rows": 30, "class": "mono"}))
     note = forms.CharField(label=_("Catatan perubahan"), max_length=300, required=False)
+
+
+class BudgetFilterForm(ProviderScopedForm):
+    year = forms.IntegerField(label=_("Tahun anggaran"), min_value=2000, max_value=2100)
+
+
+class BudgetLineForm(forms.Form):
+    pool_code = forms.CharField(
+        label=_("Pos dana (kode)"), max_length=40, help_text=_("Mis. jasa_sarana, obat_alkes_bmhp, operasional")
+    )
+    category = forms.ChoiceField(label=_("Kategori"), choices=BudgetCategory.choices)
+    name = forms.CharField(label=_("Uraian"), max_length=200)
+    planned = forms.IntegerField(label=_("Pagu (Rp)"), min_value=1)
+
+
+class ExpenseForm(forms.Form):
+    spent_on = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(label=_("Uraian"), max_length=300)
+    amount = forms.IntegerField(label=_("Jumlah (Rp)"), min_value=1)
+    proof = forms.FileField(label=_("Bukti pembayaran (PDF/JPG/PNG)"))
+
+
+class OrderForm(forms.Form):
+    number = forms.CharField(label=_("Nomor pesanan"), max_length=60)
+    supplier = forms.CharField(label=_("Penyedia/rekanan"), max_length=200)
+    description = forms.CharField(label=_("Barang yang dipesan"), widget=forms.Textarea(attrs={"rows": 3}))
+    amount = forms.IntegerField(label=_("Nilai (Rp)"), min_value=1)
+    ordered_on = forms.DateField(label=_("Tanggal pesan"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class InspectionForm(forms.Form):
+    accepted = forms.TypedChoiceField(
+        label=_("Hasil"), choices=[("1", _("Diterima")), ("0", _("Ditolak"))], coerce=lambda v: v == "1"
+    )
+    committee_decree = forms.CharField(label=_("Nomor SK PPHP"), max_length=100)
+    committee_members = forms.CharField(label=_("Anggota PPHP"), max_length=300)
+    handover_number = forms.CharField(label=_("Nomor berita acara serah terima"), max_length=100, required=False)
+    note = forms.CharField(label=_("Hasil pemeriksaan"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    inspected_on = forms.DateField(label=_("Tanggal pemeriksaan"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PaymentForm(forms.Form):
+    paid_on = forms.DateField(label=_("Tanggal bayar"), widget=forms.DateInput(attrs={"type": "date"}))
+    proof = forms.FileField(label=_("Bukti pembayaran (PDF/JPG/PNG)"))

@@ -10,7 +10,15 @@ from typing import Any
 from django.db.models import QuerySet
 
 from ejamkesda.core.roles import Role
-from ejamkesda.funds.models import DistributionRun, FundReceipt, RegulationProfile, StaffMember
+from ejamkesda.funds.models import (
+    BudgetLine,
+    DistributionRun,
+    Expense,
+    FundReceipt,
+    PurchaseOrder,
+    RegulationProfile,
+    StaffMember,
+)
 from ejamkesda.providers.models import Provider
 
 FUNDS_READ_ROLES = (Role.TREASURER, Role.UPT_ADMIN, Role.UPT_VERIFIER, Role.VIEWER)
@@ -57,3 +65,15 @@ def latest_profiles() -> list[RegulationProfile]:
             seen.add(profile.code)
             latest.append(profile)
     return latest
+
+
+def budget_lines_visible_to(user: Any) -> QuerySet[BudgetLine]:
+    return _scope(BudgetLine.objects.select_related("provider"), user)
+
+
+def orders_visible_to(user: Any) -> QuerySet[PurchaseOrder]:
+    return _scope(PurchaseOrder.objects.select_related("line", "line__provider"), user, "line__provider")
+
+
+def expenses_visible_to(user: Any) -> QuerySet[Expense]:
+    return _scope(Expense.objects.select_related("line", "line__provider"), user, "line__provider")

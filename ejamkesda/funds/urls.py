@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from ejamkesda.funds import run_views, views
+from ejamkesda.funds import run_views, spending_views, views
 
 app_name = "funds"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -26,6 +26,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("penerimaan/", views.receipt_list, name="receipt_list"),
     path("penerimaan/baru/", views.receipt_create, name="receipt_create"),
     path("penerimaan/<int:pk>/", views.receipt_detail, name="receipt_detail"),
+    path("anggaran/", spending_views.budget, name="budget"),
+    path("anggaran/pagu/", spending_views.budget_line_create, name="budget_line_create"),
+    path("anggaran/sisa/", spending_views.carry_over, name="carry_over"),
+    path("anggaran/pagu/<int:pk>/belanja/", spending_views.line_spend, name="line_spend"),
+    path("anggaran/pesanan/<int:pk>/", spending_views.order_detail, name="order_detail"),
+    path("anggaran/pesanan/<int:pk>/aksi/", spending_views.order_action, name="order_action"),
+    path("anggaran/pesanan/<int:pk>/bukti/", spending_views.order_proof, name="order_proof"),
+    path("anggaran/belanja/<int:pk>/bukti/", spending_views.expense_proof, name="expense_proof"),
     path("profil/", views.profile_list, name="profile_list"),
     path("profil/<int:pk>/", views.profile_detail, name="profile_detail"),
     path("profil/<int:pk>/salin/", views.profile_edit, name="profile_edit"),

@@ -47,7 +47,7 @@ def hospital():
 
 
 def test_order_must_be_accepted_by_pphp_before_payment(hospital):
-    provider, treasurer, drugs, _ops = hospital
+    _provider, treasurer, drugs, _ops = hospital
     verifier = user_with_role(Role.UPT_VERIFIER)
     order = spending.order_create(
         line=drugs, number="SP-01", supplier="PT Farma", description="Amoksisilin 100 box", amount=2_000_000,
@@ -134,3 +134,55 @@ def test_summary_and_carry_over_once(hospital):
     next_year = {item.code: item for item in spending.budget_summary(provider=provider, year=2026)}
     assert next_year["operasional"].carried_in == 2_100_000
     assert CarryOver.objects.count() == 2
+
+
+def test_spending_pages_and_scoping(client, login, hospital):
+    from django.urls import reverse
+
+    provider, treasurer, drugs, ops = hospital
+    other = ProviderFactory()
+    client.force_login(treasurer)
+    page = client.get(reverse("funds:budget") + f"?provider={provider.pk}&year=2025")
+    assert page.status_code == 200 and "Obat generik" in page.content.decode()
+    response = client.post(
+        reverse("funds:line_spend", args=[drugs.pk]),
+        {"number": "SP-9", "supplier": "PT A", "description": "Parasetamol", "amount": "500000",
+         "ordered_on": "2025-01-10"},
+    )  # fmt: skip
+    order = drugs.orders.get()
+    assert response.status_code == 302
+    detail = client.get(reverse("funds:order_detail", args=[order.pk])).content.decode()
+    assert "Pemeriksaan dan serah terima" not in detail  # treasurer cannot inspect
+    client.post(
+        reverse("funds:order_action", args=[order.pk]), {"action": "pay", "paid_on": "2025-01-20", "proof": proof()}
+    )
+    order.refresh_from_db()
+    assert order.status == OrderStatus.ORDERED  # not paid before PPHP acceptance
+    login(Role.UPT_VERIFIER)
+    client.post(
+        reverse("funds:order_action", args=[order.pk]),
+        {"action": "inspect", "accepted": "1", "committee_decree": "SK-7", "committee_members": "A, B, C",
+         "handover_number": "BA-7", "note": "", "inspected_on": "2025-01-15"},
+    )  # fmt: skip
+    order.refresh_from_db()
+    assert order.status == OrderStatus.ACCEPTED
+    client.force_login(treasurer)
+    client.post(
+        reverse("funds:order_action", args=[order.pk]), {"action": "pay", "paid_on": "2025-01-20", "proof": proof()}
+    )
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    assert client.get(reverse("funds:order_proof", args=[order.pk])).status_code == 200
+    response = client.post(
+        reverse("funds:line_spend", args=[ops.pk]),
+        {"spent_on": "2025-01-05", "description": "Listrik", "amount": "100000", "proof": proof()},
+    )
+    assert response.status_code == 302
+    expense = ops.expenses.get()
+    # Another provider's treasurer sees none of it.
+    login(Role.TREASURER, provider=other)
+    assert client.get(reverse("funds:order_detail", args=[order.pk])).status_code == 404
+    assert client.get(reverse("funds:order_proof", args=[order.pk])).status_code == 404
+    assert client.get(reverse("funds:expense_proof", args=[expense.pk])).status_code == 404
+    assert client.get(reverse("funds:line_spend", args=[ops.pk])).status_code == 404
+    assert client.post(reverse("funds:carry_over"), {"provider": provider.pk, "year": "2025"}).status_code == 404
