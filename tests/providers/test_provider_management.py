@@ -226,3 +226,11 @@ def test_concurrent_edits_do_not_lose_an_update():
     provider.refresh_from_db()
     assert (provider.name, provider.phone) == ("Nama Baru", "2")
     assert AuditLog.objects.filter(action="update").count() == 2
+
+
+def test_register_is_available_in_english(client, login):
+    login(Role.UPT_ADMIN)
+    client.cookies["django_language"] = "en"
+    text = client.get(LIST).content.decode()
+    assert "Add PPK" in text
+    assert "All districts" in text
