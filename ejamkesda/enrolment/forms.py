@@ -12,7 +12,12 @@ from ejamkesda.rules.nik import InvalidNik, parse_nik
 
 
 class DateInput(forms.DateInput):
+    """A native date picker; its value must be ISO (yyyy-mm-dd) whatever the language."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _clean_nik(value: str) -> str:

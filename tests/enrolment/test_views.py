@@ -260,3 +260,12 @@ def test_export_pbpu_proposals(client, login):
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][1] == "NIK" and len(rows) == 2 and rows[1][1] == proposed.nik
     assert AuditLog.objects.filter(action="export", object_type="enrolment.Application").exists()
+
+
+def test_approve_form_prefills_iso_dates(client, login):
+    application = ApplicationFactory()
+    login(Role.UPT_VERIFIER)
+    page = client.get(reverse("enrolment:detail", args=[application.pk])).content.decode()
+    from django.utils import timezone
+
+    assert f'value="{timezone.localdate():%Y-%m-%d}"' in page
