@@ -235,5 +235,32 @@ class PaymentPaidForm(forms.Form):
     order_date = forms.DateField(label=_("tanggal"), widget=DATE)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
 class BulkClaimForm(forms.Form):
-    file = forms.FileField(label=_("berkas CSV/XLSX"))
+    file = forms.FileField(
+        label=_("berkas CSV/XLSX"),
+        help_text=_(
+            "Satu baris per rincian: nomor_sjp, tanggal_masuk, tanggal_keluar, diagnosis_utama, "
+            "diagnosis_sekunder, kode_tarif, jumlah."
+        ),
+    )
+    attachments = MultipleFileField(
+        label=_("lampiran (boleh banyak)"),
+        required=False,
+        help_text=_("Nama berkas: nomor SJP dengan tanda - lalu __jenis, mis. SJP-2026-000123__rincian_biaya.pdf"),
+    )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("verifikasi-sjp/<str:token>/", views_sjp.sjp_verify, name="sjp_verify"),
     path("icd10/", views_sjp.icd_search, name="icd_search"),
     path("klaim/", views_claims.claim_list, name="claim_list"),
+    path("klaim/unggah/", views_claims.claim_bulk, name="claim_bulk"),
     path("klaim/<int:pk>/", views_claims.claim_detail, name="claim_detail"),
     path("klaim/<int:pk>/keputusan/", views_claims.claim_decide, name="claim_decide"),
     path("klaim/<int:pk>/ajukan-ulang/", views_claims.claim_resubmit_view, name="claim_resubmit"),

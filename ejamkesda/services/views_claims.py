@@ -25,6 +25,7 @@ from ejamkesda.rules.claims import (
 )
 from ejamkesda.services import conf, icd
 from ejamkesda.services.auditing import audit_event
+from ejamkesda.services.bulk import claims_bulk_submit
 from ejamkesda.services.claim_checks import ClaimConflict, ClaimError, claim_checks_for
 from ejamkesda.services.claim_decisions import (
     LineAdjustment,
@@ -35,9 +36,10 @@ from ejamkesda.services.claim_decisions import (
     claim_return,
 )
 from ejamkesda.services.claims import AttachmentInput, LineInput, claim_submit
-from ejamkesda.services.forms import ClaimDecisionForm, ClaimForm, LineFormSet, ResubmitForm
+from ejamkesda.services.forms import BulkClaimForm, ClaimDecisionForm, ClaimForm, LineFormSet, ResubmitForm
 from ejamkesda.services.models import ClaimAttachment, Sjp
 from ejamkesda.services.selectors import claims_visible_to, sjps_visible_to
+from ejamkesda.services.tabular import UnreadableFile, iter_rows
 
 PAGE_SIZE = 25
 
@@ -260,3 +262,25 @@ def claim_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpR
     safe_name = "".join(ch for ch in attachment.original_name if ch.isalnum() or ch in "._- ")[:100] or "lampiran"
     response["Content-Disposition"] = f'attachment; filename="{safe_name}"'
     return response
+
+
+@role_required(Role.PPK_OPERATOR)
+def claim_bulk(request: HttpRequest) -> HttpResponse:
+    """Bulk submission: the same checks as one claim, each claim reported with its rows."""
+    form = BulkClaimForm(request.POST or None, request.FILES or None)
+    result = None
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > conf.SERVICES_UPLOAD_MAX_MB * 1024 * 1024:
+            error = _("Berkas lebih dari %(n)s MB.") % {"n": conf.SERVICES_UPLOAD_MAX_MB}
+        else:
+            try:
+                result = claims_bulk_submit(
+                    actor=request.user,
+                    rows=iter_rows(upload, upload.name),
+                    attachments=form.cleaned_data["attachments"],
+                )
+            except UnreadableFile as exc:
+                error = str(exc)
+    return render(request, "services/claim_bulk.html", {"form": form, "result": result, "error": error})
