@@ -10,6 +10,7 @@ variables, ``+ - * /``, parentheses and ``min``/``max`` are allowed. Arithmetic 
 from __future__ import annotations
 
 import ast
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -48,6 +49,8 @@ def _compile(node: ast.AST, used: set[str], depth: int) -> Evaluator:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
             raise FormulaError(f"Nilai {node.value!r} tidak diizinkan dalam rumus; hanya angka.")
+        if isinstance(node.value, float) and not math.isfinite(node.value):
+            raise FormulaError("Angka dalam rumus terlalu besar.")
         constant: Fraction | int = Fraction(repr(node.value)) if isinstance(node.value, float) else node.value
         return lambda _values: constant
     if isinstance(node, ast.Name):

@@ -44,6 +44,14 @@ AMBIGUITY_KINDS: dict[str, tuple[str, ...] | None] = {
 }
 
 
+TOP_LEVEL_KEYS = frozenset(
+    {
+        "id", "judul", "dasar_hukum", "berlaku_mulai", "catatan", "program_jkn", "rumus", "pembagian", "jenis",
+        "rangkap", "kehadiran", "status", "masa_kerja", "kinerja", "pajak", "nonkapitasi", "ambiguitas",
+    }
+)  # fmt: skip
+
+
 class ProfileError(ValueError):
     """A profile that may not be used. ``errors`` lists every problem in Bahasa Indonesia."""
 
@@ -174,6 +182,9 @@ def parse_profile(text: str, *, source: str = "profil") -> Profile:
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError([f"{source}: TOML tidak dapat dibaca ({exc})."]) from exc
     r = _Reader(data)
+    # A misspelt key would otherwise be ignored silently (e.g. program_jkn inside a table).
+    for key in sorted(set(data) - TOP_LEVEL_KEYS):
+        r.errors.append(f"profil: kunci '{key}' tidak dikenal.")
     pid = r.get(data, "id", str, "profil") or ""
     title = r.get(data, "judul", str, "profil") or ""
     legal = r.get(data, "dasar_hukum", str, "profil") or ""

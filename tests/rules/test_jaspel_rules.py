@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import itertools
 from decimal import Decimal
 from fractions import Fraction
 
@@ -86,6 +88,11 @@ def test_permenkes_minimum_60_percent_enforced():
         parse_profile(bad)
 
 
+def test_unknown_top_level_key_rejected():
+    with pytest.raises(ProfileError, match="gaji_pokok"):
+        parse_profile("gaji_pokok = 1\n" + profile_text(PM))
+
+
 def test_unknown_ambiguity_and_bad_toml_rejected():
     with pytest.raises(ProfileError, match="TOML"):
         parse_profile("id = ")
@@ -118,6 +125,8 @@ def test_formula_evaluates_exactly_with_min_max():
         "lambda: 1",
         "",
         "(jenis",
+        "1e999 * jenis",
+        "(" * 250 + "jenis" + ")" * 250,
     ],
 )
 def test_formula_rejects_anything_else(text):
@@ -351,3 +360,55 @@ def test_noncapitation_per_case_and_by_points_of_those_who_served():
     assert by_points.results[0].share == 2 * by_points.results[1].share == 600
     with pytest.raises(CalculationError, match="nol"):
         calculate(profile=load_profile(TD), staff=people, period_end=END, pool=900, cases=[0, 0, 0])
+
+
+# --- properties over whole calculations --------------------------------------------------------
+
+person = st.builds(
+    lambda jenis, hadir, izin, late, years, status, roles: staff(
+        jenis_tenaga=jenis, hari_hadir=hadir, hari_izin=izin, menit_terlambat=late,
+        mulai_kerja=dt.date(2024 - years, 3, 1), status=status, rangkap=roles,
+    ),
+    st.sampled_from(["tenaga_medis", "apoteker_ners", "nakes_s1_d4", "nakes_d3", "nakes_bawah_d3", "non_nakes_d3"]),
+    st.integers(0, 23), st.integers(0, 3), st.integers(0, 2000), st.integers(0, 35),
+    st.sampled_from(["pns", "cpns", "pppk", "kontrak"]),
+    st.sampled_from([(), ("kepala",), ("ktu", "bendahara")]),
+)  # fmt: skip
+
+
+@given(people=st.lists(person, min_size=1, max_size=25), pool=st.integers(0, 10**10), pid=st.sampled_from([KH, TD, PM]))
+def test_calculation_properties(people, pool, pid):
+    people = [StaffInput(**{**p.__dict__, "id": str(i)}) for i, p in enumerate(people)]
+    profile = load_profile(pid)
+    try:
+        result = calculate(profile=profile, staff=people, period_end=END, pool=pool)
+    except CalculationError:
+        assert all(p.hari_hadir + p.hari_izin - p.menit_terlambat // 420 <= 0 for p in people)
+        return
+    shares = [r.share for r in result.results]
+    assert sum(shares) == pool and min(shares) >= 0
+    total = sum(r.points for r in result.results)
+    for r in result.results:
+        assert abs(Fraction(r.share) - r.points * pool / total) < 1
+        assert 0 <= r.tax <= r.share and r.net == r.share - r.tax
+    again = calculate(profile=profile, staff=people, period_end=END, pool=pool)
+    assert [r.share for r in again.results] == shares
+    ranked = sorted(result.results, key=lambda r: r.points)
+    for lower, higher in itertools.pairwise(ranked):
+        if higher.points > lower.points:
+            assert higher.share >= lower.share
+
+
+@given(total=st.integers(0, 10**9), w=st.lists(st.fractions(min_value=0, max_value=1000), min_size=1, max_size=30))
+def test_allocation_with_fractional_points(total, w):
+    if sum(w) == 0:
+        return
+    shares = allocate(total, w)
+    assert sum(shares) == total
+    assert all(abs(Fraction(s) - x * total / sum(w)) < 1 for s, x in zip(shares, w, strict=True))
+
+
+@given(st.text(max_size=60))
+def test_formula_parser_never_crashes_with_anything_but_formula_error(text):
+    with contextlib.suppress(FormulaError):
+        parse_formula(text).evaluate({name: 1 for name in ("jenis", "rangkap", "kehadiran")})
