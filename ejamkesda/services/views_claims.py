@@ -51,6 +51,7 @@ def _user(request: HttpRequest) -> Any:
 
 CLAIM_ROLES = (Role.PPK_OPERATOR, Role.TREASURER, Role.UPT_VERIFIER, Role.UPT_ADMIN)
 UPT = (Role.UPT_VERIFIER, Role.UPT_ADMIN)
+AWAITING_PAYMENT = {ClaimState.APPROVED.value, ClaimState.ADJUSTED.value, ClaimState.IN_PAYMENT.value}
 
 
 @role_required(*CLAIM_ROLES)
@@ -65,6 +66,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         "claimed_total",
         "approved_total",
         "submitted_at",
+        "decided_at",
         "provider__name",
         "provider__code",
         "person__name",
@@ -97,7 +99,10 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     for claim in page:
         days = (today - timezone.localdate(claim.submitted_at)).days
         sla = sla_status(timezone.localdate(claim.submitted_at), today, conf.CLAIM_VERIFICATION_SLA_DAYS)
-        rows.append({"claim": claim, "age": ageing_bucket(days), "days": days, "sla": sla})
+        payment_sla = None
+        if claim.status in AWAITING_PAYMENT and claim.decided_at:
+            payment_sla = sla_status(timezone.localdate(claim.decided_at), today, conf.CLAIM_PAYMENT_SLA_DAYS)
+        rows.append({"claim": claim, "age": ageing_bucket(days), "days": days, "sla": sla, "payment_sla": payment_sla})
     return render(
         request,
         "services/claim_list.html",
@@ -108,6 +113,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             "statuses": statuses,
             "query_string": f"status={status}" if status else "",
             "sla_days": conf.CLAIM_VERIFICATION_SLA_DAYS,
+            "payment_sla_days": conf.CLAIM_PAYMENT_SLA_DAYS,
         },
     )
 

@@ -246,3 +246,19 @@ def test_list_query_counts_do_not_grow(client, django_assert_max_num_queries, na
     grow(6)
     with django_assert_max_num_queries(limit):
         assert client.get(reverse(f"services:{name}")).status_code == 200
+
+
+def test_claim_list_marks_claims_past_their_service_level_targets(client):
+    import datetime as dt
+
+    tariff_table()
+    late = submitted_claim()
+    Claim.objects.filter(pk=late.pk).update(submitted_at=timezone.now() - dt.timedelta(days=20))
+    client.force_login(user_with_role(Role.UPT_VERIFIER))
+    body = client.get(reverse("services:claim_list"), {"status": "diajukan"}).content.decode()
+    assert "15–30 hari" in body and "lewat target" in body and "tertua 20 hari" in body
+    approved = claim_approve(claim=submitted_claim(), actor=user_with_role(Role.UPT_VERIFIER))
+    Claim.objects.filter(pk=late.pk).delete()
+    Claim.objects.filter(pk=approved.pk).update(decided_at=timezone.now() - dt.timedelta(days=31))
+    body = client.get(reverse("services:claim_list"), {"status": "disetujui"}).content.decode()
+    assert "31 hari menunggu bayar" in body and "lewat target" in body
