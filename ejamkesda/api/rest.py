@@ -6,10 +6,11 @@ OpenAPI: /api/v1/openapi.json; a browsable, script-free docs page: /api/v1/docs.
 from __future__ import annotations
 
 import logging
+from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
@@ -41,8 +42,28 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 
-# Responses every authenticated operation may give, documented in the OpenAPI schema.
-AUTH_ERRORS: dict[int, Any] = {}
+
+def _strict_query(func: Any) -> Any:
+    """Refuse unknown query parameters (a typo such as ``?stauts=`` must not silently do nothing)."""
+
+    @wraps(func)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.GET:
+            allowed = set(kwargs)
+            for value in kwargs.values():
+                if isinstance(value, Schema):
+                    allowed |= set(type(value).model_fields)
+            unknown = sorted(name[:30] for name in set(request.GET) - allowed)
+            if unknown:
+                raise InvalidInput(
+                    f"Parameter tidak dikenal: {', '.join(unknown[:5])}.", code="parameter_tidak_dikenal"
+                )
+        return func(request, *args, **kwargs)
+
+    return wrapper
+
+
+api.add_decorator(_strict_query)
 
 
 def _error(request: HttpRequest, exc: ApiError) -> HttpResponse:
@@ -86,9 +107,10 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         405: "metode_tidak_didukung",
         429: "terlalu_banyak_permintaan",
     }
-    return _error(
-        request, ApiError("Permintaan tidak dapat diproses.", code=codes.get(exc.status_code), status=exc.status_code)
-    )
+    message = "Permintaan tidak dapat diproses."
+    if exc.status_code == 400:
+        message = "Badan permintaan tidak dapat dibaca: kirim JSON yang sah dengan Content-Type application/json."
+    return _error(request, ApiError(message, code=codes.get(exc.status_code), status=exc.status_code))
 
 
 @api.exception_handler(Exception)

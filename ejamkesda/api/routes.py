@@ -36,8 +36,8 @@ from ejamkesda.rules.nik import InvalidNik, parse_nik
 router = Router()
 
 E = ErrorOut
-ERRORS_AUTH = {401: E, 403: E, 422: E}
-ERRORS_OBJECT = {401: E, 403: E, 404: E, 422: E}
+ERRORS_AUTH = {400: E, 401: E, 403: E, 422: E}
+ERRORS_OBJECT = {400: E, 401: E, 403: E, 404: E, 422: E}
 
 
 def _check_nik(nik: str, field: str = "nik") -> None:
@@ -87,7 +87,7 @@ def eligibility(request: HttpRequest, payload: EligibilityIn) -> Any:
     }
 
 
-@router.get("/me", response={200: MeOut, 401: E}, tags=["token"], summary="Pemilik token dan cakupan datanya")
+@router.get("/me", response={200: MeOut, 400: E, 401: E}, tags=["token"], summary="Pemilik token dan cakupan datanya")
 def me(request: HttpRequest) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     provider_code = None

@@ -42,7 +42,7 @@ class PublicCoverageOut(Schema):
 @router.get(
     "/public/coverage",
     auth=None,
-    response={200: PublicCoverageOut},
+    response={200: PublicCoverageOut, 400: E},
     tags=["publik"],
     summary="Angka cakupan JKN (UHC) kabupaten dan kecamatan — tanpa token",
 )
@@ -112,7 +112,9 @@ def _job(job: Any) -> dict[str, Any]:
     return {name: getattr(job, name) for name in JobOut.model_fields}
 
 
-@router.get("/jobs", response={200: JobPageOut, 401: E, 422: E}, tags=["impor"], summary="Status impor (pekerjaan)")
+@router.get(
+    "/jobs", response={200: JobPageOut, 400: E, 401: E, 422: E}, tags=["impor"], summary="Status impor (pekerjaan)"
+)
 def jobs(request: HttpRequest, filters: Query[JobFilter]) -> Any:
     from ejamkesda.api import access
 
@@ -123,7 +125,10 @@ def jobs(request: HttpRequest, filters: Query[JobFilter]) -> Any:
 
 
 @router.get(
-    "/jobs/{job_id}", response={200: JobOut, 401: E, 404: E, 422: E}, tags=["impor"], summary="Status satu impor"
+    "/jobs/{job_id}",
+    response={200: JobOut, 400: E, 401: E, 404: E, 422: E},
+    tags=["impor"],
+    summary="Status satu impor",
 )
 def job_detail(request: HttpRequest, job_id: int) -> Any:
     from ejamkesda.api import access

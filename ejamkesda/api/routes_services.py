@@ -43,8 +43,8 @@ from ejamkesda.providers.models import Provider
 
 router = Router()
 E = ErrorOut
-WRITE_ERRORS = {401: E, 403: E, 404: E, 409: E, 422: E}
-READ_ERRORS = {401: E, 403: E, 404: E, 422: E}
+WRITE_ERRORS = {400: E, 401: E, 403: E, 404: E, 409: E, 422: E}
+READ_ERRORS = {400: E, 401: E, 403: E, 404: E, 422: E}
 IDEMPOTENCY_HEADER = Header(
     None,
     alias="Idempotency-Key",

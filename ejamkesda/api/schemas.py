@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator, Strict
 
 NIK_PATTERN = r"^[0-9]{16}$"
+
+
+def _text_only(value: Any) -> Any:
+    # JSON dates are strings; pydantic would otherwise read a number as a Unix time.
+    if not isinstance(value, str | dt.date):
+        raise ValueError("harus teks tanggal ISO 8601")
+    return value
+
+
+# Request-body types that refuse look-alikes (true for 1, 0 for a date).
+StrictInt = Annotated[int, Strict()]
+StrictDate = Annotated[dt.date, BeforeValidator(_text_only)]
+StrictDateTime = Annotated[dt.datetime, BeforeValidator(_text_only)]
 
 
 class ErrorOut(Schema):
@@ -18,7 +32,7 @@ class ErrorOut(Schema):
 
 class EligibilityIn(Schema):
     nik: str = Field(..., pattern=NIK_PATTERN, description="NIK 16 digit (hanya di badan permintaan, tidak di URL).")
-    date: dt.date | None = Field(None, description="Tanggal pelayanan (YYYY-MM-DD); kosong = hari ini.")
+    date: StrictDate | None = Field(None, description="Tanggal pelayanan (YYYY-MM-DD); kosong = hari ini.")
 
 
 class CoverageOut(Schema):
@@ -58,8 +72,8 @@ class ParticipantSearchIn(Schema):
     kk_number: str | None = Field(None, pattern=r"^[0-9]{16}$")
     name: str | None = Field(None, min_length=3, max_length=150, description="Awal nama (minimal 3 huruf)")
     village_code: str | None = Field(None, max_length=13, pattern=r"^[0-9]{2}(\.[0-9]{2}){2}\.[0-9]{4}$")
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0, le=10_000)
+    limit: StrictInt = Field(20, ge=1, le=100)
+    offset: StrictInt = Field(0, ge=0, le=10_000)
 
 
 class MembershipOut(Schema):

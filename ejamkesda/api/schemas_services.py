@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from ejamkesda.api.schemas import NIK_PATTERN
+from ejamkesda.api.schemas import NIK_PATTERN, StrictDate, StrictDateTime, StrictInt
 
 ServiceKindIn = Literal["rawat_jalan", "rawat_inap", "gawat_darurat", "persalinan"]
 AttachmentKindIn = Literal["rincian_biaya", "resume_medis", "surat_rujukan", "lainnya"]
@@ -24,10 +24,10 @@ class SjpIn(Schema):
     nik: str = Field(..., pattern=NIK_PATTERN, description="NIK pasien (di badan, tidak di URL)")
     service_kind: ServiceKindIn
     diagnosis_code: str = ICD
-    service_from: dt.date
-    service_to: dt.date | None = None
-    referring_provider_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    emergency_at: dt.datetime | None = Field(None, description="Wajib untuk gawat_darurat (ISO 8601 dengan zona)")
+    service_from: StrictDate
+    service_to: StrictDate | None = None
+    referring_provider_id: StrictInt | None = Field(None, ge=1, le=2**31 - 1)
+    emergency_at: StrictDateTime | None = Field(None, description="Wajib untuk gawat_darurat (ISO 8601 dengan zona)")
     notes: str = Field("", max_length=2000)
 
 
@@ -55,10 +55,10 @@ class SjpPageOut(Schema):
 
 class ReferralIn(Schema):
     nik: str = Field(..., pattern=NIK_PATTERN)
-    to_provider_id: int = Field(..., ge=1, le=2**31 - 1)
+    to_provider_id: StrictInt = Field(..., ge=1, le=2**31 - 1)
     diagnosis_code: str = ICD
     reason: str = Field(..., min_length=1, max_length=2000)
-    sjp_id: int | None = Field(None, ge=1, le=2**31 - 1)
+    sjp_id: StrictInt | None = Field(None, ge=1, le=2**31 - 1)
 
 
 class ReferralOut(Schema):
@@ -82,7 +82,7 @@ class ReferralPageOut(Schema):
 
 class LineIn(Schema):
     code: str = Field(..., min_length=1, max_length=30, description="Kode tarif dari tabel tarif daerah")
-    quantity: int = Field(..., ge=1, le=10_000)
+    quantity: StrictInt = Field(..., ge=1, le=10_000)
 
 
 class AttachmentIn(Schema):
@@ -92,9 +92,9 @@ class AttachmentIn(Schema):
 
 
 class ClaimIn(Schema):
-    sjp_id: int = Field(..., ge=1, le=2**31 - 1)
-    admission_date: dt.date
-    discharge_date: dt.date
+    sjp_id: StrictInt = Field(..., ge=1, le=2**31 - 1)
+    admission_date: StrictDate
+    discharge_date: StrictDate
     primary_diagnosis: str = ICD
     secondary_diagnoses: list[str] = Field(default_factory=list, max_length=20)
     lines: list[LineIn] = Field(..., min_length=1, max_length=200)
@@ -106,7 +106,7 @@ class ClaimResubmitIn(Schema):
     lines: list[LineIn] | None = Field(None, min_length=1, max_length=200)
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=10)
     note: str = Field("", max_length=2000)
-    expected_version: int | None = Field(None, ge=1, le=2**31 - 1)
+    expected_version: StrictInt | None = Field(None, ge=1, le=2**31 - 1)
 
 
 class ClaimLineOut(Schema):

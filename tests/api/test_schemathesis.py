@@ -1,0 +1,61 @@
+"""Property-based fuzzing of the REST API from its own OpenAPI document (schemathesis).
+
+At least 200 generated cases per operation (issue 6 §1). Checks: no 5xx, status codes,
+content types and bodies conform to the schema, invalid input is rejected, and no
+operation that needs a token accepts a request without one (``ignored_auth``).
+"""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    ignored_auth,
+    negative_data_rejection,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from ejamkesda.core.roles import Role
+from tests.api.factories import token_for
+from tests.factories import MembershipFactory, ProviderFactory, user_with_role
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+    ignored_auth,
+]
+
+
+@pytest.fixture
+def api_token(db):
+    provider = ProviderFactory()
+    MembershipFactory(first_level_provider_code=provider.code)
+    return token_for(user_with_role(Role.PPK_OPERATOR, provider=provider))
+
+
+@pytest.fixture
+def upt_token(db):
+    return token_for(user_with_role(Role.UPT_ADMIN))
+
+
+@pytest.mark.slow
+@schema.parametrize()
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_api_as_provider(case, api_token):
+    case.call_and_validate(headers={"Authorization": f"Bearer {api_token}"}, checks=CHECKS)
+
+
+@pytest.mark.slow
+@schema.include(path_regex="participants|jobs").parametrize()
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_api_as_upt(case, upt_token):
+    case.call_and_validate(headers={"Authorization": f"Bearer {upt_token}"}, checks=CHECKS)
