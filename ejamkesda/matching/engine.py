@@ -25,7 +25,8 @@ from .prepare import nik_matrix, prepare
 
 DEFAULT_THRESHOLD = 0.9
 DEFAULT_REVIEW_THRESHOLD = 0.5
-RANDOM_PAIRS = 200_000
+RANDOM_PAIRS = 120_000
+MIN_LABELLED = 500  # pairs needed to count m instead of estimating it by EM
 STATUS_ACCEPTED = "diterima"
 STATUS_REVIEW = "tinjau"
 METHOD_NIK = "nik"
@@ -61,7 +62,9 @@ def _score(frame: pl.DataFrame, model: FSModel) -> pl.DataFrame:
     tf_adjust = pl.when(pl.col("nama") == 4).then(np.log(u_exact) - pl.col("name_tf").log()).otherwise(0.0)
     weight = model.weight_expr() + tf_adjust
     posterior = (1.0 / (1.0 + (-weight).exp())).cast(pl.Float64)
-    weak_name = (pl.col("nama") <= 1) & (pl.col("nama") >= 0) & (pl.col("nik") != NIK_EXACT)
+    names_differ = (pl.col("nama") <= 1) & (pl.col("nama") >= 0)
+    # the same NIK with another name and another birth date: the NIK of a relative
+    weak_name = names_differ & ((pl.col("nik") != NIK_EXACT) | ~pl.col("tgl_lahir").is_in([3, 4]))
     return frame.with_columns(
         score=pl.when(weak_name).then(pl.min_horizontal(posterior, pl.lit(NAME_GUARD_CAP))).otherwise(posterior)
     )
@@ -125,7 +128,12 @@ def score_pairs(
     # matches, and their other errors are independent of the NIK being right); m of the NIK
     # and λ: EM on all candidate pairs.
     nik_same = candidates.filter(pl.col("nik") == NIK_EXACT)
-    fixed = {k: v for k, v in estimate_m(nik_same).items() if k != "nik"} if nik_same.height >= 1000 else {}
+    fixed = {k: v for k, v in estimate_m(nik_same).items() if k != "nik"} if nik_same.height >= MIN_LABELLED else {}
+    # m of the NIK: counted on the pairs that agree on everything else (same name, birth
+    # date and village) — EM would otherwise learn from its own false matches
+    agree = candidates.filter((pl.col("nama") >= 3) & (pl.col("tgl_lahir") == 4) & (pl.col("alamat") >= 2))
+    if agree.filter(pl.col("nik") >= 0).height >= MIN_LABELLED:
+        fixed["nik"] = estimate_m(agree)["nik"]
     model = fit(candidates, u, fixed_m=fixed)
     progress(
         f"Model Fellegi–Sunter: λ={model.prior:.4f}, {model.iterations} iterasi EM ({time.perf_counter() - t:.1f} dtk)"

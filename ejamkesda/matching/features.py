@@ -15,8 +15,9 @@ NIK evidence (issue 5 §2, DESIGN.md §4 NIK structure):
     get NIKs that differ exactly there (twins!);
   - only the district digits (5–6): people born on the same day in neighbouring districts
     often both have serial 0001;
-* ``different`` — anything else, including birth-date digits (7–12) that differ while each NIK
-  agrees with its own record's birth date: two people born on different days.
+* ``different, each consistent`` — two valid NIKs that differ otherwise while each agrees with
+  its own record's birth date: two people (weighs more than a plain ``different``);
+* ``different`` — anything else.
 """
 
 from __future__ import annotations
@@ -39,16 +40,20 @@ class Feature:
 
 
 FEATURES = (
-    Feature("nik", ("beda", "beda wajar (bukan bukti)", "salah ketik", "sama"), neutral=(1,)),
+    Feature(
+        "nik",
+        ("beda, masing-masing sesuai tgl lahirnya", "beda", "beda wajar (bukan bukti)", "salah ketik", "sama"),
+        neutral=(2,),
+    ),
     Feature("nama", ("beda", "agak mirip", "mirip", "sangat mirip", "sama")),
     Feature("jk", ("beda", "sama")),
-    Feature("tgl_lahir", ("beda", "tahun sama", "satu unsur beda", "hari-bulan tertukar", "sama")),
+    Feature("tgl_lahir", ("beda", "tahun sama", "salah ketik", "hari-bulan tertukar", "sama")),
     Feature("tempat_lahir", ("beda", "mirip", "sama")),
     # one address feature: village and street are strongly dependent (a household shares both)
     Feature("alamat", ("beda", "kecamatan sama", "desa sama", "desa sama, jalan mirip", "desa dan alamat sama")),
 )
 FEATURE_NAMES = tuple(f.name for f in FEATURES)
-NIK_EXACT, NIK_TYPO, NIK_SERIAL, NIK_DIFFERENT = 3, 2, 1, 0
+NIK_EXACT, NIK_TYPO, NIK_SERIAL, NIK_DIFFERENT, NIK_DIFFERENT_CONSISTENT = 4, 3, 2, 1, 0
 
 
 def _similarity(left: pl.Series, right: pl.Series, *, strict: bool = False) -> np.ndarray:
@@ -73,7 +78,10 @@ def _token_subset(left: pl.Series, right: pl.Series) -> np.ndarray:
     frame = pl.DataFrame({"a": left.str.split(" "), "b": right.str.split(" ")})
     inter = frame.select(pl.col("a").list.set_intersection(pl.col("b")).list.len().alias("n"))["n"]
     shorter = frame.select(pl.min_horizontal(pl.col("a").list.len(), pl.col("b").list.len()).alias("s"))["s"]
-    return ((inter == shorter) & (shorter >= 1)).fill_null(False).to_numpy()
+    longer = frame.select(pl.max_horizontal(pl.col("a").list.len(), pl.col("b").list.len()).alias("s"))["s"]
+    # one word inside a long name ("SITI" ⊂ "SITI SAFINA PAULIN") says little
+    enough = (shorter >= 2) | ((shorter == 1) & (longer == 2))
+    return ((inter == shorter) & enough).fill_null(False).to_numpy()
 
 
 def nik_levels(
@@ -112,6 +120,9 @@ def nik_levels(
         swapped = (count == 2) & diff[ar, p + 1] & (a[ar, p] == b[ar, p + 1]) & (a[ar, p + 1] == b[ar, p]) & (p < 12)
         swapped &= ~explained & ~real_dob
         sub = np.full(len(rows), NIK_DIFFERENT, dtype=np.int8)
+        if dob_ok is not None:
+            # two valid NIKs, each agreeing with its own record's birth date: two people
+            sub[dob_ok[rows]] = NIK_DIFFERENT_CONSISTENT
         sub[explained] = NIK_SERIAL
         sub[typo | swapped] = NIK_TYPO
         level[rows] = sub
@@ -126,10 +137,18 @@ def nik_levels(
 
 
 def dob_levels(ld: pl.Series, rd: pl.Series, r_swap: pl.Series) -> np.ndarray:
+    """4 same, 3 day and month swapped, 2 a typo (one digit, or one part off by one),
+    1 same year only, 0 different, -1 missing."""
     frame = pl.DataFrame({"l": ld, "r": rd, "s": r_swap})
     lc, r = pl.col("l"), pl.col("r")
-    same = [(lc.dt.year() == r.dt.year()), (lc.dt.month() == r.dt.month()), (lc.dt.day() == r.dt.day())]
-    two_of_three = pl.sum_horizontal([s.cast(pl.Int8) for s in same]) >= 2
+    ls, rs = lc.dt.strftime("%Y%m%d"), r.dt.strftime("%Y%m%d")
+    digits_differ = pl.sum_horizontal([(ls.str.slice(i, 1) != rs.str.slice(i, 1)).cast(pl.Int8) for i in range(8)])
+    year, month, day = (lc.dt.year() == r.dt.year()), (lc.dt.month() == r.dt.month()), (lc.dt.day() == r.dt.day())
+    off_by_one = (
+        (year & month & ((lc.dt.day().cast(pl.Int32) - r.dt.day().cast(pl.Int32)).abs() <= 1))
+        | (year & day & ((lc.dt.month().cast(pl.Int32) - r.dt.month().cast(pl.Int32)).abs().is_in([1, 11])))
+        | (month & day & ((lc.dt.year() - r.dt.year()).abs() <= 1))
+    )
     expr = (
         pl.when(lc.is_null() | r.is_null())
         .then(MISSING)
@@ -137,9 +156,9 @@ def dob_levels(ld: pl.Series, rd: pl.Series, r_swap: pl.Series) -> np.ndarray:
         .then(4)
         .when(lc == pl.col("s"))
         .then(3)
-        .when(two_of_three)
+        .when((digits_differ == 1) | off_by_one)
         .then(2)
-        .when(same[0])
+        .when(year)
         .then(1)
         .otherwise(0)
     )
@@ -163,7 +182,11 @@ def compare(left: pl.DataFrame, right: pl.DataFrame, li: np.ndarray, ri: np.ndar
     out["nik"] = nik_levels(ld[0][li], rd[0][ri], lp["nik"], rp["nik"], dob_ok)
 
     sim = _similarity(lp["compact"], rp["compact"], strict=True)
-    subset = _token_subset(lp["name"], rp["name"])
+    # word subset (M. YUSUF ⊂ MUHAMAD YUSUF BAHRI) matters only where the names are not alike
+    subset = np.zeros(len(li), dtype=bool)
+    unlike = sim < 0.86
+    if unlike.any():
+        subset[unlike] = _token_subset(lp["name"].filter(unlike), rp["name"].filter(unlike))
     present = (lp["compact"].is_not_null() & rp["compact"].is_not_null()).to_numpy()
     name = np.select([sim >= 0.9999, sim >= 0.94, (sim >= 0.86) | subset, sim >= 0.75], [4, 3, 2, 1], 0).astype(np.int8)
     name[~present] = MISSING

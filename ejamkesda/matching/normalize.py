@@ -289,7 +289,7 @@ def normalize_series(names: pl.Series) -> pl.Series:
     uniq = pl.concat(done).with_columns(
         pl.when(pl.col("norm") == "").then(None).otherwise(pl.col("norm")).alias("norm")
     )
-    return frame.join(uniq, on="raw", how="left", nulls_equal=True)["norm"]
+    return frame.join(uniq, on="raw", how="left", nulls_equal=True, maintain_order="left")["norm"]
 
 
 def normalize_name(name: str | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import polars as pl
@@ -10,8 +11,19 @@ import polars as pl
 from .normalize import compact_expr, digits_expr, normalize_series, text_expr
 
 
-def _sex_expr(column: str) -> pl.Expr:
-    raw = pl.col(column).cast(pl.String).str.strip_chars().str.to_uppercase()
+def _on_unique(series: pl.Series, fn: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
+    """Apply ``fn`` to each distinct value once (villages, dates, places repeat a lot)."""
+    values = pl.DataFrame({"raw": series.cast(pl.String)})
+    distinct = values.unique().with_columns(fn(pl.col("raw")).alias("out"))
+    return values.join(distinct, on="raw", how="left", nulls_equal=True, maintain_order="left")["out"]
+
+
+def _date_expr(raw: pl.Expr) -> pl.Expr:
+    return raw.str.strip_chars().str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+
+
+def _sex_expr(column: str | pl.Expr) -> pl.Expr:
+    raw = (pl.col(column) if isinstance(column, str) else column).cast(pl.String).str.strip_chars().str.to_uppercase()
     return (
         pl.when(raw.is_in(["L", "LK", "LAKI-LAKI", "LAKI LAKI", "LAKI", "M", "1"]))
         .then(pl.lit("L"))
@@ -39,22 +51,24 @@ def prepare(frame: pl.DataFrame, *, today: dt.date | None = None) -> pl.DataFram
     """Columns: idx, id, nik (digits), nik16, sex, dob, dob_swap, name, compact, first3, last3,
     place, desa, district, alamat, rt, rw. Missing values are null."""
     today = today or dt.date.today()
-    out = frame.select(
-        pl.int_range(pl.len(), dtype=pl.UInt32).alias("idx"),
-        pl.col("id").cast(pl.String),
-        pl.col("nik").cast(pl.String).str.replace_all(r"\D", "").alias("nik"),
-        _sex_expr("jenis_kelamin").alias("sex"),
-        pl.col("tgl_lahir")
-        .cast(pl.String)
-        .str.strip_chars()
-        .str.slice(0, 10)
-        .str.to_date("%Y-%m-%d", strict=False)
-        .alias("dob"),
-        text_expr("tempat_lahir").alias("place"),
-        digits_expr("kode_desa").alias("desa"),
-        text_expr("alamat").alias("alamat"),
-        digits_expr("rt").alias("rt"),
-        digits_expr("rw").alias("rw"),
+    frame = frame.rechunk()
+
+    def unique(column: str, fn: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
+        return _on_unique(frame[column], fn).alias(column)
+
+    out = pl.DataFrame(
+        [
+            pl.Series("idx", range(frame.height), dtype=pl.UInt32),
+            frame["id"].cast(pl.String),
+            frame.select(pl.col("nik").cast(pl.String).str.replace_all(r"\D", ""))["nik"],
+            unique("jenis_kelamin", _sex_expr).alias("sex"),
+            unique("tgl_lahir", _date_expr).alias("dob"),
+            unique("tempat_lahir", text_expr).alias("place"),
+            unique("kode_desa", digits_expr).alias("desa"),
+            unique("alamat", text_expr),
+            unique("rt", digits_expr),
+            unique("rw", digits_expr),
+        ]
     )
     out = out.with_columns(
         name=normalize_series(frame["nama"]),
@@ -63,6 +77,7 @@ def prepare(frame: pl.DataFrame, *, today: dt.date | None = None) -> pl.DataFram
     nik16 = pl.when(pl.col("nik").str.len_bytes() == 16).then(pl.col("nik")).otherwise(None)
     out = out.with_columns(nik16=nik16)
     nik_sex, nik_dob = _nik_parts(pl.col("nik16"), today.year % 100)
+    out = out.with_columns(dob_given=pl.col("dob").is_not_null())
     out = out.with_columns(
         # a missing sex or birth date is taken from the NIK's own structure
         sex=pl.coalesce(pl.col("sex"), nik_sex),
@@ -82,10 +97,12 @@ def prepare(frame: pl.DataFrame, *, today: dt.date | None = None) -> pl.DataFram
     nik_day = pl.col("nik16").str.slice(6, 2).cast(pl.Int32, strict=False)
     out = out.with_columns(
         nik_dob_ok=(
-            ((nik_day % 40) == dob.dt.day()) & (pl.col("nik16").str.slice(8, 4) == dob.dt.strftime("%m%y"))
+            ((nik_day % 40) == dob.dt.day())
+            & (pl.col("nik16").str.slice(8, 4) == dob.dt.strftime("%m%y"))
+            & pl.col("dob_given")
         ).fill_null(False)
     )
-    return out
+    return out.rechunk()
 
 
 def nik_matrix(nik16: pl.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -8,7 +8,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ejamkesda.matching import find_duplicates, match_frames
-from ejamkesda.matching.features import MISSING, NIK_DIFFERENT, NIK_EXACT, NIK_SERIAL, NIK_TYPO, compare, nik_levels
+from ejamkesda.matching.features import (
+    MISSING,
+    NIK_DIFFERENT,
+    NIK_DIFFERENT_CONSISTENT,
+    NIK_EXACT,
+    NIK_SERIAL,
+    NIK_TYPO,
+    compare,
+    nik_levels,
+)
 from ejamkesda.matching.io import conform
 from ejamkesda.matching.prepare import nik_matrix, prepare
 
@@ -31,14 +40,15 @@ def test_nik_levels():
     # one mistyped digit in the birth-date part while the record's birth date agrees → typo
     assert _levels(nik, "3328015708810002", dob_ok=False) == NIK_TYPO
     # the same digit difference, but each NIK matches its own record's birth date → different people
-    assert _levels(nik, "3328015708810002", dob_ok=True) == NIK_DIFFERENT
+    assert _levels(nik, "3328015708810002", dob_ok=True) == NIK_DIFFERENT_CONSISTENT
     # two neighbouring digits swapped → typo
     assert _levels(nik, "3328017508800002", dob_ok=False) == NIK_TYPO
     # regency digits mistyped → typo; a digit missing → typo
     assert _levels(nik, "3329015708800002") == NIK_TYPO
     assert _levels(nik, "332801570880002") == NIK_TYPO
     # unrelated
-    assert _levels(nik, "3174094101950123") == NIK_DIFFERENT
+    assert _levels(nik, "3174094101950123", dob_ok=False) == NIK_DIFFERENT
+    assert _levels(nik, "3174094101950123", dob_ok=True) == NIK_DIFFERENT_CONSISTENT
 
 
 def _register() -> list[dict[str, str]]:
