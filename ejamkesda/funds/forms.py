@@ -54,6 +54,17 @@ class StaffForm(forms.ModelForm):
         widgets = {"started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
+class RosterUploadForm(ProviderScopedForm):
+    file = forms.FileField(label=_("Roster CSV"))
+    period = forms.DateField(
+        label=_("Bulan kehadiran (opsional)"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=MonthInput(),
+        required=False,
+        help_text=_("Isi bila kolom kehadiran dalam berkas juga disimpan untuk bulan ini."),
+    )
+
+
 class AttendanceUploadForm(ProviderScopedForm):
     period = month_field(_("Bulan"))
     file = forms.FileField(label=_("Berkas kehadiran (.csv atau .xlsx)"))

@@ -27,7 +27,7 @@ from ejamkesda.funds.models import (
     StaffMember,
 )
 from ejamkesda.providers.models import Provider
-from ejamkesda.rules.jaspel import split_revenue
+from ejamkesda.rules.jaspel import StaffInput, split_revenue
 from ejamkesda.rules.profile import Profile, ProfileError, parse_profile, profile_text, shipped_profile_ids
 
 STAFF_FIELDS = (
@@ -137,6 +137,52 @@ def staff_save(
             changes=changes,
         )
     return staff
+
+
+@transaction.atomic
+def staff_import(
+    *, provider: Provider, staff: list[StaffInput], actor: Any, period: dt.date | None = None
+) -> tuple[int, int]:
+    """Upsert the roster from the roster CSV format (``rules.roster``), keyed by ``id``.
+
+    With ``period`` the attendance columns of the file are saved for that month too.
+    Returns (created, changed). All or nothing: any bad row raises before writing.
+    """
+    created = changed = 0
+    existing = {member.employee_no: member for member in StaffMember.objects.filter(provider=provider)}
+    for person in staff:
+        data = {
+            "employee_no": person.id,
+            "name": person.nama,
+            "jenis_tenaga": person.jenis_tenaga,
+            "education": person.pendidikan,
+            "started_on": person.mulai_kerja,
+            "roles": ";".join(person.rangkap),
+            "status": person.status,
+            "golongan": person.golongan,
+            "program_jkn": person.program_jkn,
+            "active": True,
+        }
+        member = existing.get(person.id)
+        history_before = member.history.count() if member else 0
+        saved = staff_save(provider=provider, data=data, actor=actor, staff=member)
+        if member is None:
+            created += 1
+        elif saved.history.count() > history_before:
+            changed += 1
+        if period is not None:
+            Attendance.objects.update_or_create(
+                staff=saved,
+                period=month_start(period),
+                defaults={
+                    "days_present": person.hari_hadir,
+                    "days_excused": person.hari_izin,
+                    "minutes_late": person.menit_terlambat,
+                    "skp": person.skp,
+                    "source": "roster",
+                },
+            )
+    return created, changed
 
 
 # --- attendance -------------------------------------------------------------------------------

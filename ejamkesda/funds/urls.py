@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("pembagian/<int:pk>/transfer.csv", run_views.run_bank_csv, name="run_bank_csv"),
     path("pegawai/", views.staff_list, name="staff_list"),
     path("pegawai/baru/", views.staff_edit, name="staff_create"),
+    path("pegawai/impor/", views.staff_import, name="staff_import"),
     path("pegawai/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("pegawai/<int:pk>/ubah/", views.staff_edit, name="staff_edit"),
     path("kehadiran/unggah/", views.attendance_upload, name="attendance_upload"),

@@ -28,6 +28,7 @@ from ejamkesda.funds.forms import (
     PeriodForm,
     ProfileEditForm,
     ReceiptForm,
+    RosterUploadForm,
     StaffForm,
 )
 from ejamkesda.funds.models import Attendance, RegulationProfile, ServiceCaseCount
@@ -40,6 +41,7 @@ from ejamkesda.funds.selectors import (
     staff_visible_to,
 )
 from ejamkesda.rules.profile import ProfileError
+from ejamkesda.rules.roster import COLUMNS, RosterError, parse_roster_text
 
 PAGE_SIZE = 50
 
@@ -105,6 +107,35 @@ def staff_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 messages.success(request, _("Data pegawai disimpan."))
                 return redirect("funds:staff_detail", pk=saved.pk)
     return render(request, "funds/staff_form.html", {"form": form, "staff": staff, "providers": providers})
+
+
+@role_required(*FUNDS_WRITE_ROLES)
+def staff_import(request: HttpRequest) -> HttpResponse:
+    """Upload the roster CSV (the same columns as ``jaspel_calculate --roster``)."""
+    form = RosterUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > 5 * 1024 * 1024:
+                raise ValidationError(_("Berkas terlalu besar (paling besar 5 MB)."))
+            staff = parse_roster_text(upload.read().decode("utf-8-sig"))
+            created, changed = services.staff_import(
+                provider=form.cleaned_data["provider"],
+                staff=staff,
+                actor=request.user,
+                period=form.cleaned_data["period"],
+            )
+        except UnicodeDecodeError:
+            errors = [_("Berkas harus CSV UTF-8.")]
+        except RosterError as exc:
+            errors = [str(exc)]
+        except ValidationError as exc:
+            errors = _errors(exc)
+        else:
+            messages.success(request, _("Roster: %(c)s baru, %(u)s berubah.") % {"c": created, "u": changed})
+            return redirect("funds:staff_list")
+    return render(request, "funds/staff_import.html", {"form": form, "errors": errors, "columns": COLUMNS})
 
 
 # --- attendance --------------------------------------------------------------------------------

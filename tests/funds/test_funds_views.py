@@ -217,3 +217,29 @@ def test_cases_grid_saves_counts(client, login):
     assert page.status_code == 200 and staff.name in page.content.decode()
     assert client.post(url, {f"kasus_{staff.pk}": "4"}).status_code == 302
     assert ServiceCaseCount.objects.get(staff=staff, service_kind="iva").cases == 4
+
+
+def test_roster_csv_import_upserts_and_rejects_bad_rows(client, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ejamkesda.rules.roster import COLUMNS
+
+    provider = ProviderFactory()
+    login(Role.TREASURER, provider=provider)
+    header = ",".join(COLUMNS) + "\n"
+    good = header + "K1,dr. K,tenaga_medis,S1,2015-01-01,kepala,pns,III/c,20,1,0,92,0\n"
+    url = reverse("funds:staff_import")
+    response = client.post(
+        url, {"provider": provider.pk, "period": "2025-01", "file": SimpleUploadedFile("r.csv", good.encode())}
+    )
+    assert response.status_code == 302
+    member = StaffMember.objects.get(provider=provider, employee_no="K1")
+    assert member.roles == "kepala" and Attendance.objects.get(staff=member).days_present == 20
+    changed = good.replace(",pns,III/c,", ",pns,IV/a,")
+    client.post(url, {"provider": provider.pk, "file": SimpleUploadedFile("r.csv", changed.encode())})
+    member.refresh_from_db()
+    assert member.golongan == "IV/a" and StaffMember.objects.filter(provider=provider).count() == 1
+    bad = header + "K2,X,tenaga_medis,S1,2015-01-01,,pns,,1,0,0,,0\nK3,Y,dukun,S1,2015-01-01,,pns,,1,0,0,,0\n"
+    page = client.post(url, {"provider": provider.pk, "file": SimpleUploadedFile("r.csv", bad.encode())})
+    assert "Baris 3, kolom" in page.content.decode()
+    assert not StaffMember.objects.filter(employee_no="K2").exists()
