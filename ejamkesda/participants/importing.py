@@ -24,7 +24,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils import timezone
 
@@ -76,6 +76,7 @@ STATUS = {"AKTIF": "aktif", "A": "aktif", "ACTIVE": "aktif",
 CARE_CLASS = {"1": 1, "I": 1, "KELAS1": 1, "KELASI": 1, "2": 2, "II": 2, "KELAS2": 2, "KELASII": 2,
               "3": 3, "III": 3, "KELAS3": 3, "KELASIII": 3}  # fmt: skip
 CACHE_LIMIT = 50_000
+NIK_CACHE_LIMIT = 200_000
 NIK_AS_NUMBER = "NIK tersimpan sebagai angka di Excel (presisi hanya 15 digit); format kolom NIK sebagai Teks"
 MEMBERSHIP_COLUMNS = ("PROGRAM", "NO_KARTU", "SEGMEN", "KELAS", "STATUS", "TMT", "TGL_AKHIR", "KODE_FASKES")
 
@@ -109,6 +110,12 @@ def _with_nik_defaults(record: PersonRecord) -> tuple[Any, ...]:
     values[2] = values[2] or record.from_nik[0]
     values[4] = values[4] or record.from_nik[1]
     return tuple(values)
+
+
+class _Nik(NamedTuple):
+    nik: str
+    sex: str
+    birth_date: dt.date
 
 
 class _Invalid:
@@ -199,6 +206,7 @@ class ParticipantImporter:
         self.villages: frozenset[str] = frozenset()
         self.has_membership_columns = False
         self._caches: dict[str, dict[Any, Any]] = {}
+        self._nik_prefixes: dict[str, Any] = {}
 
     # -- validation ---------------------------------------------------------------------
     def start(self, header_map: HeaderMap) -> None:
@@ -240,10 +248,7 @@ class ParticipantImporter:
         if isinstance(raw_nik, int | float) and not isinstance(raw_nik, bool):
             check("NIK", _Invalid(NIK_AS_NUMBER))
         else:
-            try:
-                parsed = parse_nik(cell_text(raw_nik).lstrip("'"), today=self.today)
-            except InvalidNik as error:
-                check("NIK", _Invalid(str(error)))
+            parsed = check("NIK", self._parse_nik(cell_text(raw_nik).lstrip("'")))
         name = check("NAMA", _call(clean_text, get("NAMA"), max_length=150, label="NAMA"))
         if name == "":
             check("NAMA", _Invalid("NAMA wajib diisi"))
@@ -293,6 +298,30 @@ class ParticipantImporter:
         self.seen.add(int(record.nik))
         return record
 
+    def _parse_nik(self, nik: str) -> _Nik | _Invalid:
+        """``rules.nik.parse_nik``, memoised on the first 12 digits (region + birth date): the
+        serial only has to differ from 0000, so people born the same day in the same district
+        share one parse. Anything unusual goes to ``parse_nik`` itself for its message."""
+        if len(nik) == 16 and nik.isascii() and nik.isdigit() and nik[12:] != "0000":
+            known = self._nik_prefixes.get(nik[:12])
+            if known is None:
+                try:
+                    parsed = parse_nik(nik, today=self.today)
+                    known = (parsed.sex, parsed.birth_date)
+                except InvalidNik as error:
+                    known = _Invalid(str(error))
+                if len(self._nik_prefixes) >= NIK_CACHE_LIMIT:
+                    self._nik_prefixes.clear()
+                self._nik_prefixes[nik[:12]] = known
+            if type(known) is _Invalid:
+                return known
+            return _Nik(nik, *known)  # type: ignore[misc]
+        try:
+            parsed = parse_nik(nik, today=self.today)
+        except InvalidNik as error:
+            return _Invalid(str(error))
+        return _Nik(parsed.nik, parsed.sex, parsed.birth_date)
+
     def _parse_village(self, value: Any) -> str | None:
         text = cell_text(value).replace(".", "").replace(" ", "")
         if not text:
@@ -305,7 +334,11 @@ class ParticipantImporter:
         return code
 
     def _membership(self, get: Any, record: PersonRecord | None, check: Any) -> None:
-        if not any(cell_text(get(key)) for key in MEMBERSHIP_COLUMNS):
+        for key in MEMBERSHIP_COLUMNS:
+            value = get(key)
+            if value is not None and (type(value) is not str or value.strip()):
+                break
+        else:
             return
         cached = self._cached
         programme = check("PROGRAM", cached("PROGRAM", get("PROGRAM"), _parse_programme))
