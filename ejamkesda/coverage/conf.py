@@ -32,7 +32,6 @@ PBI_SEGMENTS = tuple(
     for part in os.environ.get("COVERAGE_PBI_SEGMENTS", "pbi_apbn,pbpu_bp_pemda").split(",")
     if part.strip()
 )
-EXPORT_MAX_ROWS = _int("COVERAGE_EXPORT_MAX_ROWS", 100_000)
 # Probable links (pemadanan): accept at or above, review between the two scores.
 MATCH_ACCEPT = Decimal(os.environ.get("COVERAGE_MATCH_ACCEPT", "0.90"))
 MATCH_REVIEW = Decimal(os.environ.get("COVERAGE_MATCH_REVIEW", "0.60"))

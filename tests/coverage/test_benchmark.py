@@ -1,0 +1,92 @@
+"""Scale check, skipped unless COVERAGE_BENCH=<rows> is set, e.g.
+COVERAGE_BENCH=200000 pytest tests/coverage/test_benchmark.py -s"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import time
+import resource
+
+import pytest
+
+from ejamkesda.coverage.importers import import_rows
+from ejamkesda.coverage.models import SnapshotKind
+from ejamkesda.coverage.selectors import residents_without_active_jkn
+from ejamkesda.coverage.services.compute import coverage_period_compute
+from ejamkesda.coverage.services.snapshots import snapshot_open
+from tests.factories import ensure_region_tree
+
+ROWS = int(os.environ.get("COVERAGE_BENCH", "0"))
+pytestmark = [pytest.mark.django_db, pytest.mark.skipif(not ROWS, reason="COVERAGE_BENCH not set")]
+
+
+def test_import_and_compute_at_scale():
+    rng = random.Random(7)
+    villages = [f"64.09.{d:02d}.20{v:02d}" for d in range(1, 11) for v in range(1, 21)]
+    for code in villages:
+        ensure_region_tree(code)
+
+    # Valid NIKs: district 01–10, born 07-03-19YY, serial unique per stem.
+    people = []
+    for i in range(ROWS):
+        district = i % 10 + 1
+        year = 60 + (i // 10) % 40
+        serial = i // 400 + 1
+        people.append(
+            (f"6409{district:02d}0703{year:02d}{serial:04d}", f"64.09.{district:02d}.20{(i // 10) % 20 + 1:02d}")
+        )
+
+    def population_rows():
+        for n, (nik, village) in enumerate(people, start=2):
+            yield (
+                n,
+                {
+                    "nik": nik,
+                    "nama": f"Warga {n}",
+                    "jenis_kelamin": "L",
+                    "tgl_lahir": "1985-03-07",
+                    "kode_desa": village,
+                },
+            )
+
+    def membership_rows():
+        for n, (nik, _village) in enumerate(people, start=2):
+            if rng.random() < 0.9:
+                yield (
+                    n,
+                    {
+                        "no_kartu": f"{n:013d}",
+                        "nik": nik,
+                        "nama": f"Warga {n}",
+                        "segmen": "PBI",
+                        "status": rng.choice(["AKTIF"] * 9 + ["MENUNGGAK"]),
+                    },
+                )
+
+    month = dt.date(2026, 10, 1)
+    population = snapshot_open(kind=SnapshotKind.POPULATION, as_of=month)
+    started = time.perf_counter()
+    result = import_rows(snapshot=population, rows=population_rows())
+    population_seconds = time.perf_counter() - started
+    assert result.error_count == 0, result.errors[:3]
+    membership = snapshot_open(kind=SnapshotKind.MEMBERSHIP, as_of=month)
+    started = time.perf_counter()
+    import_rows(snapshot=membership, rows=membership_rows())
+    membership_seconds = time.perf_counter() - started
+    population.status = membership.status = "done"
+    population.save()
+    membership.save()
+    started = time.perf_counter()
+    period = coverage_period_compute(month=month, population=population, membership=membership)
+    compute_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    first_page = list(residents_without_active_jkn(period, "64.09.01.2001")[:50])
+    list_seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"\nrows={ROWS} population_import={population_seconds:.1f}s membership_import={membership_seconds:.1f}s "
+        f"compute={compute_seconds:.1f}s village_list_page={list_seconds * 1000:.0f}ms "
+        f"peak_rss={peak_mb:.0f}MB uncovered_in_village={len(first_page)}"
+    )
