@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ejamkesda.portal.forms import AccessibleFormMixin
 from ejamkesda.providers.models import Provider
 from ejamkesda.providers.selectors import regency_districts, regency_villages
 from ejamkesda.regions.models import Region
@@ -17,7 +19,7 @@ class VillageChoiceField(forms.ModelChoiceField):
         return f"{obj.name} — {district}" if district else str(obj.name)
 
 
-class ProviderForm(forms.Form):
+class ProviderForm(AccessibleFormMixin, forms.Form):
     code = forms.CharField(label=_("Kode PPK"), max_length=20, help_text=_("Kode faskes BPJS bila ada."))
     name = forms.CharField(label=_("Nama"), max_length=200)
     kind = forms.ChoiceField(label=_("Jenis"), choices=Provider.Kind.choices)
@@ -58,9 +60,28 @@ class ProviderForm(forms.Form):
         districts = Region.objects.filter(Q(pk__in=regency_districts().values("pk")) | Q(pk=district or ""))
         self.fields["district"].queryset = districts.order_by("name")  # type: ignore[attr-defined]
         self.fields["phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
+        self.describe_fields()
+
+    def clean(self) -> dict[str, Any]:
+        """Show the domain rules (``provider_validate``) together with the field errors."""
+        from ejamkesda.providers.services import provider_validate
+
+        data = super().clean() or {}
+        draft = Provider(**{name: data.get(name) for name in ("kind", "level", "agreement_number")})
+        draft.agreement_from = data.get("agreement_from")
+        draft.agreement_to = data.get("agreement_to")
+        draft.village = data.get("village")
+        draft.district = data.get("district")
+        try:
+            provider_validate(draft)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, messages)
+        return data
 
 
-class ProviderFilterForm(forms.Form):
+class ProviderFilterForm(AccessibleFormMixin, forms.Form):
     q = forms.CharField(label=_("Cari nama, kode, alamat"), max_length=100, required=False)
     district = forms.ChoiceField(label=_("Kecamatan"), required=False)
     kind = forms.ChoiceField(label=_("Jenis"), choices=[("", _("Semua jenis")), *Provider.Kind.choices], required=False)
@@ -79,3 +100,4 @@ class ProviderFilterForm(forms.Form):
             ("", _("Semua kecamatan")),
             *((d.code, d.name) for d in regency_districts()),
         ]
+        self.describe_fields()

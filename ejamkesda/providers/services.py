@@ -48,7 +48,7 @@ def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _validate(provider: Provider) -> None:
+def provider_validate(provider: Provider) -> None:
     errors: dict[str, list[str]] = {}
     village: Region | None = provider.village
     district: Region | None = provider.district
@@ -95,7 +95,7 @@ def provider_create(*, actor: Any, **fields: Any) -> Provider:
     provider = Provider()
     changes = _apply(provider, data)
     provider.full_clean()
-    _validate(provider)
+    provider_validate(provider)
     provider.save()
     audit_record(
         action="create",
@@ -117,7 +117,7 @@ def provider_update(*, provider: Provider, actor: Any, **fields: Any) -> Provide
     if not changes:
         return locked
     locked.full_clean()
-    _validate(locked)
+    provider_validate(locked)
     locked.save()
     audit_record(
         action="update",

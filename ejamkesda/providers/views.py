@@ -83,6 +83,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _form_errors(form: ProviderForm, error: ValidationError) -> None:
     for field, errors in error.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+    form.describe_fields()
 
 
 @role_required(Role.UPT_ADMIN)

@@ -150,6 +150,9 @@ def test_duplicate_code_is_rejected(client, login):
     login(Role.UPT_ADMIN)
     response = client.post(CREATE, form_data(code="1234a567"))
     assert "code" in response.context["form"].errors
+    text = response.content.decode()
+    assert 'aria-describedby="id_code_help id_code_error"' in text
+    assert 'id="id_code_error"' in text
     assert Provider.objects.count() == 1
 
 
@@ -234,3 +237,12 @@ def test_register_is_available_in_english(client, login):
     text = client.get(LIST).content.decode()
     assert "Add PPK" in text
     assert "All districts" in text
+
+
+def test_all_problems_are_reported_at_once(client, login):
+    login(Role.UPT_ADMIN)
+    response = client.post(
+        CREATE, form_data(code="", level="FKRTL", agreement_from="2026-02-01", agreement_to="2026-01-01")
+    )
+    errors = response.context["form"].errors
+    assert {"code", "level", "agreement_to", "agreement_number"} <= set(errors)
