@@ -189,3 +189,25 @@ def test_command_reports_a_bad_file(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(CommandError, match="kosong"):
         call_command("import_participants", str(path), "--quiet-progress")
+
+
+def test_demo_seed_leaves_a_finished_import_with_an_error_report():
+    import random
+
+    from faker import Faker
+
+    from ejamkesda.core.demo import DemoContext
+    from ejamkesda.jobs.demo import seed
+    from tests.factories import PersonFactory
+
+    people = PersonFactory.create_batch(25)
+    admin = user_with_role(Role.UPT_ADMIN)
+    context = DemoContext(
+        rng=random.Random(1), faker=Faker("id_ID"), regency_code="64.09", users={"demo_admin": admin},
+        person_ids=[person.pk for person in people], log=lambda line: None,
+    )  # fmt: skip
+    seed(context)
+    job = Job.objects.get()
+    assert job.status == Job.Status.SUCCEEDED and job.created_by == admin
+    assert job.rows_unchanged + job.rows_updated == 25
+    assert job.rows_rejected == 3 and job.has_error_report
