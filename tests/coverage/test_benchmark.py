@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
-import time
 import resource
+import time
 
 import pytest
 

@@ -4,9 +4,11 @@ import datetime as dt
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ejamkesda.audit.models import AuditLog
-from ejamkesda.coverage.importers import import_rows
+from ejamkesda.coverage.importers import RowInvalid, dotted_village, import_rows, parse_date
 from ejamkesda.coverage.models import MembershipRecord, PopulationRecord, Snapshot, SnapshotKind, WelfareRecord
 from ejamkesda.coverage.readers import iter_csv
 from ejamkesda.coverage.services.snapshots import snapshot_open
@@ -132,3 +134,19 @@ def test_unusable_file_marks_snapshot_failed_with_reason(tmp_path):
     snapshot_import_file(snapshot=snapshot, path=path)
     snapshot.refresh_from_db()
     assert snapshot.status == Snapshot.Status.FAILED and "kosong" in snapshot.message
+
+
+@given(st.text(alphabet="0123456789.", max_size=14))
+def test_village_code_is_dotted_or_refused(text):
+    try:
+        code = dotted_village(text)
+    except RowInvalid as error:
+        assert error.column == "kode_desa"
+        return
+    assert code.replace(".", "") == text.replace(".", "") and [len(p) for p in code.split(".")] == [2, 2, 2, 4]
+
+
+@given(st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1)))
+def test_dates_in_each_accepted_form(day):
+    for text in (f"{day:%Y-%m-%d}", f"{day:%d-%m-%Y}", f"{day:%d/%m/%Y}"):
+        assert parse_date(text, "tgl_lahir") == day

@@ -110,6 +110,12 @@ def test_follow_up_recorded_and_audited(client, login, month):
     assert AuditLog.objects.filter(object_type="coverage.FollowUp", action="update").exists()
     listed = client.get(reverse("coverage:village_residents", args=[VILLAGE_A]), {"follow": "contacted"})
     assert len(listed.context["rows"]) == 1
+    still_open = client.get(reverse("coverage:village_residents", args=[VILLAGE_B]), {"follow": "open"})
+    assert len(still_open.context["rows"]) == 1
+    assert (
+        len(client.get(reverse("coverage:village_residents", args=[VILLAGE_A]), {"follow": "open"}).context["rows"])
+        == 0
+    )
     assert nik(2) not in response.url
 
 

@@ -27,10 +27,10 @@ def followup_record(
     if status not in FollowUpStatus.values:
         raise ValidationError(_("Status tindak lanjut tidak dikenal."))
     with transaction.atomic():
-        item = FollowUp.objects.select_for_update().filter(scope=scope, nik=nik).first()
-        before = item.status if item else ""
-        if item is None:
-            item = FollowUp(scope=scope, nik=nik, agency=agency)
+        item, created = FollowUp.objects.select_for_update().get_or_create(
+            scope=scope, nik=nik, defaults={"agency": agency, "status": FollowUpStatus.OPEN}
+        )
+        before = "" if created else item.status
         item.status = status
         item.note = note[:300]
         item.updated_by = actor if getattr(actor, "is_authenticated", False) else None

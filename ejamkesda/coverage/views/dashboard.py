@@ -80,6 +80,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["sectors"] = [{"stat": s, "figures": coverage(s.listed, s.registered, s.active)} for s in sector_stats]
     context["can_compute"] = user_has_role(request.user, [Role.UPT_ADMIN])
     context["can_see_people"] = user_has_role(request.user, UPT)
+    context["can_see_pbi"] = selectors.can_see_pbi(request.user)
     return render(request, "coverage/dashboard.html", context)
 
 
