@@ -239,3 +239,23 @@ def test_noncapitation_run_only_pays_those_who_served():
         "B bidan": 300_000,
         "C admin": 0,
     }
+
+
+def test_jaspel_run_command_creates_a_draft():
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    provider, *_rest = make_run_fixture()
+    out = StringIO()
+    call_command(
+        "jaspel_run", "--provider", provider.code, "--from", "2025-01", "--to", "2025-02",
+        "--profile", "tanah-datar-29-2017", "--source", "kapitasi", stdout=out,
+    )  # fmt: skip
+    run = DistributionRun.objects.get(provider=provider)
+    assert run.status == RunStatus.DRAFT and run.pool_amount == 6_000_000
+    assert "6.000.000" in out.getvalue()
+    with pytest.raises(CommandError) as info:
+        call_command("jaspel_run", "--provider", "TIDAK-ADA", "--from", "2025-01", "--profile", "x")
+    assert info.value.returncode == 2
