@@ -243,3 +243,16 @@ def test_roster_csv_import_upserts_and_rejects_bad_rows(client, login):
     page = client.post(url, {"provider": provider.pk, "file": SimpleUploadedFile("r.csv", bad.encode())})
     assert "Baris 3, kolom" in page.content.decode()
     assert not StaffMember.objects.filter(employee_no="K2").exists()
+
+
+def test_slip_pdf_has_breakdown_and_amount_in_words(client, login, world):
+    from ejamkesda.funds.slips import words
+
+    login(Role.TREASURER, provider=world["own"]["provider"])
+    run = world["own"]["run"]
+    line = run.lines.get()
+    pdf = client.get(reverse("funds:run_slip", args=[run.pk, line.pk])).content
+    assert pdf.startswith(b"%PDF")
+    assert b"SLIP JASA PELAYANAN" in pdf and b"Kehadiran" in pdf
+    assert words(line.net).encode() in pdf
+    assert AuditLog.objects.filter(action="export", object_type="funds.DistributionRun").exists()
