@@ -6,14 +6,17 @@ Keys are 64-bit hashes (small, fast joins). Each rule catches what the others mi
 
 * ``nik`` — the same NIK;
 * ``nik_typo`` — the same NIK with two neighbouring digits of the first 13 masked (one mistyped
-  digit or two swapped neighbours);
-* ``dob_first`` / ``dob_last`` — same birth date and same first three letters of the first /
-  last word of the name;
+  digit or two swapped neighbours) and the same first letter of the name;
+* ``dob_initial`` / ``dob_last`` — same birth date and same first letter of the name / first
+  three letters of its last word;
 * ``swap_first`` — the right record's birth date with day and month swapped;
 * ``dob_desa`` — same birth date and village (name badly written);
 * ``name_year`` / ``name_daymonth`` — same normalised name and birth year / day+month (one part
   of the date wrong);
-* ``name_desa`` — same name and village (birth date missing or wrong).
+* ``name_desa`` — same name and village (birth date missing or wrong);
+* ``household`` — same village, address and first letter of the name (name and date both
+  mistyped);
+* ``full_name`` — the same name of two words or more, anywhere (moved, birth date missing).
 """
 
 from __future__ import annotations
@@ -34,13 +37,15 @@ def _key(*parts: pl.Expr) -> pl.Expr:
 
 # rule name → (key on the left, key on the right)
 RULES: dict[str, tuple[pl.Expr, pl.Expr]] = {
-    "dob_first": (_key(pl.col("dob"), pl.col("first3")),) * 2,
+    "dob_initial": (_key(pl.col("dob"), pl.col("compact").str.slice(0, 1)),) * 2,
     "dob_last": (_key(pl.col("dob"), pl.col("last3")),) * 2,
     "swap_first": (_key(pl.col("dob"), pl.col("first3")), _key(pl.col("dob_swap"), pl.col("first3"))),
     "dob_desa": (_key(pl.col("dob"), pl.col("desa")),) * 2,
     "name_year": (_key(pl.col("compact"), pl.col("dob").dt.year()),) * 2,
     "name_daymonth": (_key(pl.col("compact"), pl.col("dob").dt.strftime("%m%d")),) * 2,
     "name_desa": (_key(pl.col("compact"), pl.col("desa")),) * 2,
+    "household": (_key(pl.col("desa"), pl.col("alamat"), pl.col("compact").str.slice(0, 1)),) * 2,
+    "full_name": (_key(pl.when(pl.col("name").str.contains(" ", literal=True)).then(pl.col("compact"))),) * 2,
 }
 
 
@@ -71,7 +76,9 @@ def candidate_pairs(
         lnik = left.filter(pl.col("nik16").is_not_null())
         rnik = right.filter(pl.col("nik16").is_not_null())
         for i in NIK_MASKS:
-            key = _key(_nik_mask(i))
+            # with the first letter of the name: NIKs are dense (serial 0001 everywhere), so a
+            # masked NIK alone is shared by many people
+            key = _key(_nik_mask(i), pl.col("compact").str.slice(0, 1))
             parts.append(_pairs_on(lnik, rnik, key, key, max_block))
     if not parts:
         return pl.DataFrame(schema={"li": pl.UInt32, "ri": pl.UInt32})

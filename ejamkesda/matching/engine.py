@@ -23,8 +23,8 @@ from .io import conform
 from .model import FSModel, estimate_m, estimate_u, fit
 from .prepare import nik_matrix, prepare
 
-DEFAULT_THRESHOLD = 0.9
-DEFAULT_REVIEW_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.5
+DEFAULT_REVIEW_THRESHOLD = 0.2
 RANDOM_PAIRS = 120_000
 MIN_LABELLED = 500  # pairs needed to count m instead of estimating it by EM
 STATUS_ACCEPTED = "diterima"
@@ -52,7 +52,7 @@ class MatchResult:
 # relatives share the address and twins also the birth date, and NIKs of people born on
 # neighbouring days in one district are often one digit apart — dependences the
 # independence assumption of Fellegi–Sunter does not see.
-NAME_GUARD_CAP = 0.5
+NAME_GUARD_CAP = 0.25
 
 
 def _score(frame: pl.DataFrame, model: FSModel) -> pl.DataFrame:
@@ -135,6 +135,8 @@ def score_pairs(
     if agree.filter(pl.col("nik") >= 0).height >= MIN_LABELLED:
         fixed["nik"] = estimate_m(agree)["nik"]
     model = fit(candidates, u, fixed_m=fixed)
+    all_pairs = max(left.height * right.height - (left.height if same_list else 0), 1)
+    model.pair_prior = float(np.clip(model.prior * candidates.height / all_pairs, 1e-12, 0.5))
     progress(
         f"Model Fellegi–Sunter: λ={model.prior:.4f}, {model.iterations} iterasi EM ({time.perf_counter() - t:.1f} dtk)"
     )

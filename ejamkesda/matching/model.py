@@ -28,7 +28,11 @@ _FLOOR = 1e-6
 class FSModel:
     m: dict[str, np.ndarray] = field(default_factory=dict)
     u: dict[str, np.ndarray] = field(default_factory=dict)
-    prior: float = 0.01  # λ
+    prior: float = 0.01  # λ: share of matches among the candidate pairs (EM)
+    # share of matches among *all* pairs (what the u probabilities, counted on random pairs,
+    # are consistent with); the score uses this one, so it does not depend on how many
+    # junk pairs the blocking let through
+    pair_prior: float | None = None
     iterations: int = 0
 
     def weights(self) -> dict[str, np.ndarray]:
@@ -43,7 +47,8 @@ class FSModel:
 
     def weight_expr(self) -> pl.Expr:
         """A polars expression of the total match weight of a comparison frame."""
-        prior = float(np.log(self.prior / (1 - self.prior)))
+        p = self.prior if self.pair_prior is None else self.pair_prior
+        prior = float(np.log(p / (1 - p)))
         terms = [pl.lit(prior)]
         for name, w in self.weights().items():
             mapping = {i: float(v) for i, v in enumerate(w)}
@@ -52,7 +57,7 @@ class FSModel:
         return pl.sum_horizontal(terms)
 
     def describe(self) -> list[str]:
-        lines = [f"λ = {self.prior:.4f} ({self.iterations} iterasi EM)"]
+        lines = [f"λ = {self.prior:.4f} ({self.iterations} iterasi EM), prior pasangan = {self.pair_prior or 0:.3g}"]
         for feature in FEATURES:
             w = self.weights()[feature.name]
             cells = ", ".join(
