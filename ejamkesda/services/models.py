@@ -304,3 +304,18 @@ class ClaimEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        return _state_label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return _state_label(self.to_status)
+
+
+def _state_label(value: str) -> str:
+    try:
+        return str(dict(CLAIM_STATE_CHOICES)[value])
+    except KeyError:
+        return value
