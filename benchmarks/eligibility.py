@@ -1,0 +1,400 @@
+"""Benchmark of ``POST /api/v1/eligibility`` and the public membership check (issue 6 §4).
+
+1. Loads N people (default 2,000,000; ``--people``) into PostgreSQL with ``COPY`` through
+   psycopg, plus memberships (about 85% JKN, 5% Jamkesda, the rest none) generated in SQL.
+   A database that already holds N people is reused (``--reload`` forces a fresh load).
+2. Serves the app with gunicorn, 2 workers, production settings (EJAMKESDA_ENV=production
+   with the variables production requires), on 127.0.0.1.
+3. Drives the endpoint with ``wrk`` (``apt-get install -y wrk``) and a Lua script that
+   sends a different real NIK on every request; falls back to a small Python thread client
+   when wrk is missing. Authentication (Bearer token) is included in every request.
+4. Prints requests/s, p50, p99 and errors; then the same for the public check page
+   (``POST /cek-kepesertaan/`` with NIK + birth date and CSRF token; rate limits off).
+
+    .venv/bin/python benchmarks/eligibility.py                        # 2,000,000 people
+    .venv/bin/python benchmarks/eligibility.py --people 200000 --duration 10
+
+Target on the 2-core reference machine: ≥ 2,000 requests/s, p99 ≤ 25 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/ejk_api_bench"
+FIRST_NAMES = ("SITI", "AHMAD", "BUDI", "DEWI", "RINA", "AGUS", "SRI", "HENDRA", "NUR", "YUSUF", "PUTRI", "RUDI")
+LAST_NAMES = ("AMINAH", "SANTOSO", "WIJAYA", "LESTARI", "HIDAYAT", "SAPUTRA", "RAHAYU", "KURNIAWAN", "SARI")
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+            log(f"database {name} created")
+
+
+def nik_for(i: int) -> tuple[str, dt.date, str]:
+    """A valid, unique NIK for person number i (district 64.09.01–04)."""
+    birth = dt.date(1950, 1, 1) + dt.timedelta(days=i % 20000)
+    serial = i // 20000 + 1
+    sex = "P" if i % 2 else "L"
+    day = birth.day + (40 if sex == "P" else 0)
+    district = f"6409{(i % 4) + 1:02d}"
+    return f"{district}{day:02d}{birth:%m%y}{serial:04d}", birth, sex
+
+
+def load_people(url: str, n: int, reload: bool) -> None:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        count = conn.execute("SELECT count(*) FROM participants_person").fetchone()[0]
+        if count == n and not reload:
+            log(f"reusing {count:,} people already loaded")
+            return
+        log(f"loading {n:,} people with COPY …")
+        started = time.monotonic()
+        conn.execute("TRUNCATE participants_person, participants_membership, participants_participanthistory CASCADE")
+        now = dt.datetime.now(dt.UTC).isoformat()
+        rng = random.Random(42)
+        columns = (
+            "nik, kk_number, name, name_key, sex, birth_place, birth_date, address, rt, rw, phone, deceased, "
+            "created_at, updated_at"
+        )
+        with conn.cursor() as cur, cur.copy(f"COPY participants_person ({columns}) FROM STDIN") as copy:
+            chunk: list[str] = []
+            for i in range(n):
+                nik, birth, sex = nik_for(i)
+                name = f"{FIRST_NAMES[rng.randrange(12)]} {LAST_NAMES[rng.randrange(9)]}"
+                chunk.append(
+                    f"{nik}\t{nik[:10]}{i % 1_000_000:06d}\t{name}\t{name}\t{sex}\tPenajam\t{birth}\t"
+                    f"Jl. Uji {i % 500}\t001\t002\t\tf\t{now}\t{now}\n"
+                )
+                if len(chunk) == 20_000:
+                    copy.write("".join(chunk))
+                    chunk.clear()
+            if chunk:
+                copy.write("".join(chunk))
+        log(f"  people: {time.monotonic() - started:.1f}s")
+        conn.execute(
+            """
+            INSERT INTO participants_membership (person_id, programme, segment, card_number, care_class, status,
+                valid_from, valid_to, first_level_provider_code, source, source_date, created_at, updated_at)
+            SELECT id,
+                   CASE WHEN id % 20 = 0 THEN 'jamkesda' ELSE 'jkn' END,
+                   CASE WHEN id % 20 = 0 THEN ''
+                        ELSE (ARRAY['pbi_apbn','pbpu_bp_pemda','ppu','pbpu','bp'])[id % 5 + 1] END,
+                   lpad(id::text, 13, '0'), id % 3 + 1,
+                   CASE WHEN id % 10 = 7 THEN 'nonaktif' ELSE 'aktif' END,
+                   DATE '2020-01-01', NULL, '', 'benchmark', DATE '2025-01-01', now(), now()
+            FROM participants_person WHERE id % 100 < 90
+            """
+        )
+        conn.execute("ANALYZE participants_person")
+        conn.execute("ANALYZE participants_membership")
+        conn.commit()
+        log(f"  people + memberships: {time.monotonic() - started:.1f}s")
+
+
+def sample_people(url: str, k: int) -> list[tuple[str, str]]:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT nik, birth_date FROM participants_person TABLESAMPLE SYSTEM (1) LIMIT %s", (k,)
+        ).fetchall()
+        if len(rows) < k:
+            rows = conn.execute(
+                "SELECT nik, birth_date FROM participants_person ORDER BY random() LIMIT %s", (k,)
+            ).fetchall()
+    return [(nik, birth.isoformat()) for nik, birth in rows]
+
+
+def server_env(url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        EJAMKESDA_ENV="production",
+        SECRET_KEY="benchmark-only-" + "x" * 40,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=url,
+        DB_CONN_MAX_AGE="600",
+        RATELIMIT_ENABLE="0",
+        AXES_ENABLED="0",
+        LOG_LEVEL="WARNING",
+        API_TOKEN_CACHE_SECONDS="30",  # noqa: S106 - seconds, not a secret
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str, capture: bool = False) -> str:
+    result = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True, capture_output=capture)
+    return result.stdout if capture else ""
+
+
+def make_token(env: dict[str, str]) -> str:
+    code = (
+        "from ejamkesda.accounts.models import User\n"
+        "from ejamkesda.providers.models import Provider\n"
+        "p, _ = Provider.objects.get_or_create(code='BENCH01', defaults={'name': 'RS Benchmark', "
+        "'kind': 'rumah_sakit', 'level': 'FKRTL'})\n"
+        "u, _ = User.objects.get_or_create(username='bench_simrs', defaults={'role': 'ppk_operator', 'provider': p})\n"
+    )
+    manage(env, "shell", "-c", code)
+    return manage(env, "api_token_create", "--user", "bench_simrs", "--name", "benchmark", capture=True).strip()
+
+
+def wait_ready(base: str, server: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn exited (port in use?)")
+        try:
+            urllib.request.urlopen(f"{base}/fhir/metadata", timeout=1).read()
+            return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.3)
+    raise SystemExit("server did not start")
+
+
+LUA_ELIGIBILITY = """
+local bodies = {}
+local i = 0
+init = function(args)
+  for line in io.lines(args[1]) do bodies[#bodies + 1] = line end
+end
+request = function()
+  i = i % #bodies + 1
+  return wrk.format("POST", "/api/v1/eligibility", nil, bodies[i])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("JSON{\\"requests\\":%d,\\"duration_us\\":%d,\\"p50_us\\":%d,\\"p99_us\\":%d," ..
+    "\\"non2xx\\":%d,\\"errors\\":%d}\\n", summary.requests, summary.duration, latency:percentile(50),
+    latency:percentile(99), summary.errors.status, summary.errors.connect + summary.errors.read +
+    summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def run_wrk(
+    base: str, path: str, lua_body_file: str, headers: dict[str, str], args: argparse.Namespace, method_path: str
+) -> dict[str, float]:
+    lua = LUA_ELIGIBILITY.replace('"POST", "/api/v1/eligibility"', f'"POST", "{method_path}"')
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua)
+    command = [
+        "wrk",
+        "-t",
+        str(args.threads),
+        "-c",
+        str(args.connections),
+        "-d",
+        f"{args.duration}s",
+        "--latency",
+        "-s",
+        script.name,
+    ]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    command += [base + path, "--", lua_body_file]
+    output = subprocess.run(command, check=True, text=True, capture_output=True).stdout
+    match = re.search(r"JSON(\{.*\})", output)
+    if not match:
+        raise SystemExit(output)
+    data = json.loads(match.group(1))
+    seconds = data["duration_us"] / 1e6
+    return {
+        "rps": data["requests"] / seconds,
+        "p50_ms": data["p50_us"] / 1000,
+        "p99_ms": data["p99_us"] / 1000,
+        "requests": data["requests"],
+        "errors": data["non2xx"] + data["errors"],
+    }
+
+
+def run_threads(
+    base: str, path: str, bodies: list[str], headers: dict[str, str], args: argparse.Namespace
+) -> dict[str, float]:
+    """Fallback load generator (slower than wrk: it competes for the same two cores)."""
+    import http.client
+
+    latencies: list[float] = []
+    errors = [0]
+    stop = time.monotonic() + args.duration
+    lock = threading.Lock()
+
+    def worker(offset: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=5)
+        local, i = [], offset
+        while time.monotonic() < stop:
+            body = bodies[i % len(bodies)]
+            i += 1
+            started = time.perf_counter()
+            try:
+                conn.request("POST", path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status >= 300:
+                    errors[0] += 1
+            except (OSError, http.client.HTTPException):
+                errors[0] += 1
+                conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=5)
+            local.append(time.perf_counter() - started)
+        with lock:
+            latencies.extend(local)
+
+    threads = [threading.Thread(target=worker, args=(n * 997,)) for n in range(args.connections)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50_ms": pick(0.5),
+        "p99_ms": pick(0.99),
+        "requests": len(latencies),
+        "errors": errors[0],
+    }
+
+
+def public_page_session(base: str) -> tuple[str, str]:
+    """A CSRF cookie and form token for the public check page."""
+    import http.cookiejar
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    html = opener.open(f"{base}/cek-kepesertaan/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    cookie = next((c.value for c in jar if c.name == "csrftoken"), "")
+    if not token or not cookie:
+        raise SystemExit("no CSRF token on the public check page")
+    return cookie, token.group(1)
+
+
+def report(label: str, result: dict[str, float]) -> None:
+    log(
+        f"{label}: {result['rps']:,.0f} requests/s, p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
+        f"errors {int(result['errors'])} of {int(result['requests']):,}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--people", type=int, default=2_000_000)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
+    parser.add_argument("--duration", type=int, default=20, help="seconds per scenario")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=0, help="0 = a free port")
+    parser.add_argument("--reload", action="store_true", help="reload the people even if present")
+    parser.add_argument("--skip-public", action="store_true")
+    args = parser.parse_args()
+
+    ensure_database(args.database_url)
+    env = server_env(args.database_url)
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "createcachetable")
+    load_people(args.database_url, args.people, args.reload)
+    token = make_token(env)
+    people = sample_people(args.database_url, 20_000)
+    today = dt.date.today().isoformat()
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as api_bodies:
+        for nik, _birth in people:
+            api_bodies.write(json.dumps({"nik": nik, "date": today}) + "\n")
+    log(f"{len(people):,} distinct NIKs in the request mix")
+
+    if not args.port:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            args.port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(
+        [
+            GUNICORN,
+            "ejamkesda.wsgi",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+            "--backlog",
+            "2048",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        wait_ready(base, server)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        use_wrk = shutil.which("wrk") is not None
+        log(
+            f"load generator: {'wrk' if use_wrk else 'python threads'}, {args.connections} connections, "
+            f"{args.duration}s, gunicorn {args.workers} workers"
+        )
+        # Warm-up: connections, token cache, query plans.
+        warm = argparse.Namespace(**{**vars(args), "duration": 3})
+        if use_wrk:
+            run_wrk(base, "/api/v1/eligibility", api_bodies.name, headers, warm, "/api/v1/eligibility")
+            result = run_wrk(base, "/api/v1/eligibility", api_bodies.name, headers, args, "/api/v1/eligibility")
+        else:
+            bodies = Path(api_bodies.name).read_text().splitlines()
+            result = run_threads(base, "/api/v1/eligibility", bodies, headers, args)
+        report(f"POST /api/v1/eligibility ({args.people:,} people)", result)
+
+        if not args.skip_public:
+            cookie, csrf = public_page_session(base)
+            with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as page_bodies:
+                for nik, birth in people:
+                    page_bodies.write(f"csrfmiddlewaretoken={csrf}&nik={nik}&birth_date={birth}\n")
+            page_headers = {
+                "Cookie": f"csrftoken={cookie}",
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"{base}/cek-kepesertaan/",
+            }
+            if use_wrk:
+                run_wrk(base, "/cek-kepesertaan/", page_bodies.name, page_headers, warm, "/cek-kepesertaan/")
+                page = run_wrk(base, "/cek-kepesertaan/", page_bodies.name, page_headers, args, "/cek-kepesertaan/")
+            else:
+                bodies = Path(page_bodies.name).read_text().splitlines()
+                page = run_threads(base, "/cek-kepesertaan/", bodies, page_headers, args)
+            report("POST /cek-kepesertaan/ (public page)", page)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
