@@ -8,8 +8,14 @@ permission-checked views.
 from __future__ import annotations
 
 from django.conf import settings
+import datetime as dt
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+STALE_AFTER = dt.timedelta(minutes=15)
 
 
 class Job(models.Model):
@@ -67,6 +73,14 @@ class Job(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def is_stale(self) -> bool:
+        """Running, but no progress for ``STALE_AFTER``: the worker was probably killed. Nothing
+        is half-written (batches are atomic); the job can be run again."""
+        if self.status != self.Status.RUNNING or self.heartbeat_at is None:
+            return False
+        return timezone.now() - self.heartbeat_at > STALE_AFTER
 
     @property
     def percent(self) -> int:

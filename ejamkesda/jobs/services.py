@@ -115,7 +115,6 @@ def job_run(*, job_id: int, on_progress: Any = None) -> Job:
     claimed: Job = job
     kind = get_import_kind(job.kind)
     report_path = conf.import_dir() / "laporan" / f"kesalahan-{job.pk}.csv"
-    importer = kind.make_importer(source=job.source, actor=job.created_by, **job.options)
 
     def progress(state: ImportProgress) -> None:
         _save_progress(claimed, state)
@@ -124,6 +123,7 @@ def job_run(*, job_id: int, on_progress: Any = None) -> Job:
 
     status, message, state = Job.Status.SUCCEEDED, "", None
     try:
+        importer = kind.make_importer(source=job.source, actor=job.created_by, **job.options)
         state = run_import(
             job.file_path, importer, error_report_path=report_path, dry_run=job.dry_run, progress=progress
         )

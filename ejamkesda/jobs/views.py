@@ -85,7 +85,7 @@ def job_error_report(request: HttpRequest, job_id: int, fmt: str) -> HttpRespons
 @role_required(Role.UPT_ADMIN)
 def job_rerun_view(request: HttpRequest, job_id: int) -> HttpResponse:
     job = job_get_for(user=request.user, job_id=job_id)
-    if job.is_active or not Path(job.file_path).exists():
+    if (job.is_active and not job.is_stale) or not Path(job.file_path).exists():
         messages.error(request, _("Pekerjaan ini tidak dapat dijalankan ulang."))
         return redirect("jobs:detail", job_id=job.pk)
     new = job_rerun(job=job, actor=request.user)

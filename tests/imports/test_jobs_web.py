@@ -211,3 +211,25 @@ def test_demo_seed_leaves_a_finished_import_with_an_error_report():
     assert job.status == Job.Status.SUCCEEDED and job.created_by == admin
     assert job.rows_unchanged + job.rows_updated == 25
     assert job.rows_rejected == 3 and job.has_error_report
+
+
+def test_a_stale_running_job_says_so_and_can_be_rerun(client, login, tmp_path):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    login(Role.UPT_ADMIN)
+    path = write_csv(tmp_path / "a.csv", [person_row(1)])
+    job = job_create(kind="participants", upload=path, original_name="a.csv")
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, heartbeat_at=timezone.now() - dt.timedelta(hours=1))
+    body = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "mungkin terhenti" in body and reverse("jobs:rerun", args=[job.pk]) in body
+    client.post(reverse("jobs:rerun", args=[job.pk]))
+    assert Job.objects.exclude(pk=job.pk).get().rows_created == 1
+
+
+def test_unknown_options_fail_the_job_cleanly(tmp_path):
+    path = write_csv(tmp_path / "a.csv", [person_row(1)])
+    job = job_create(kind="participants", upload=path, original_name="a.csv", options={"tidak_ada": 1})
+    job = job_run(job_id=job.pk)
+    assert job.status == Job.Status.FAILED and "kesalahan sistem" in job.message

@@ -10,7 +10,7 @@ a transaction (the import runner does).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -58,13 +58,36 @@ def update_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
 
 def select_in(
     model: type[models.Model], fields: Sequence[str], key: str, values: Iterable[Any]
-) -> Iterable[tuple[Any, ...]]:
-    """Rows of ``fields`` whose ``key`` is in ``values`` (chunked; values converted by Django)."""
+) -> Iterator[tuple[Any, ...]]:
+    """Rows of ``fields`` whose ``key`` is in ``values``, chunked under every backend's parameter
+    limit. Dates come back as ``datetime.date`` on every backend (SQLite returns text)."""
     values = list(values)
-    manager = model._default_manager
-    for start in range(0, len(values), SELECT_CHUNK):
-        chunk = values[start : start + SELECT_CHUNK]
-        yield from manager.filter(**{f"{key}__in": chunk}).values_list(*fields).order_by()
+    table, columns = _table(model, fields)
+    key_column = _table(model, [key])[1][0]
+    dates = []
+    if connection.vendor == "sqlite":
+        for index, name in enumerate(fields):
+            field = model._meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name)
+            if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+                dates.append(index)
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), SELECT_CHUNK):
+            chunk = values[start : start + SELECT_CHUNK]
+            placeholders = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT {', '.join(columns)} FROM {table} WHERE {key_column} IN ({placeholders})",  # noqa: S608
+                chunk,
+            )
+            rows = cursor.fetchall()
+            if not dates:
+                yield from (tuple(row) for row in rows)
+                continue
+            for row in rows:
+                out = list(row)
+                for index in dates:
+                    if isinstance(out[index], str):
+                        out[index] = dt.date.fromisoformat(out[index])
+                yield tuple(out)
 
 
 def _adapt_rows(rows: Sequence[tuple[Any, ...]]) -> Sequence[tuple[Any, ...]] | list[list[Any]]:
