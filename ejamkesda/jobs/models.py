@@ -7,13 +7,12 @@ permission-checked views.
 
 from __future__ import annotations
 
-from django.conf import settings
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
 
 STALE_AFTER = dt.timedelta(minutes=15)
 
