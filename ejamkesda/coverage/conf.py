@@ -35,3 +35,5 @@ PBI_SEGMENTS = tuple(
 # Probable links (pemadanan): accept at or above, review between the two scores.
 MATCH_ACCEPT = Decimal(os.environ.get("COVERAGE_MATCH_ACCEPT", "0.90"))
 MATCH_REVIEW = Decimal(os.environ.get("COVERAGE_MATCH_REVIEW", "0.60"))
+# "engine": ejamkesda.matching (Fellegi–Sunter, polars); "simple": same name + birth date only.
+MATCHER = os.environ.get("COVERAGE_MATCHER", "engine")

@@ -225,6 +225,7 @@ def build_membership(row: dict[str, Any], ctx: Context) -> tuple[str, models.Mod
         snapshot=ctx.snapshot,
         card_number=card,
         nik=nik,
+        reported_nik=raw_nik[:32],
         name=name[:150],
         birth_date=parse_date(_raw(row, "tgl_lahir"), "tgl_lahir", required=False),
         segment=parse_segment(value(row, "segmen")),

@@ -9,6 +9,7 @@ from django.db import connection
 from django.urls import reverse
 
 from ejamkesda.core.roles import Role
+from ejamkesda.coverage import conf
 from ejamkesda.coverage.models import CoverageStat, MatchReview, SnapshotKind
 from ejamkesda.coverage.services.compute import coverage_period_compute
 from ejamkesda.coverage.services.matching import match_review_decide
@@ -23,6 +24,13 @@ from tests.coverage.factories import (
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def simple_matcher(request, monkeypatch):
+    """The rule-based matcher has fixed scores; the engine is tested separately below."""
+    if "engine" not in request.node.name:
+        monkeypatch.setattr(conf, "MATCHER", "simple")
 
 
 def snapshots(month=dt.date(2026, 10, 1)):
@@ -137,3 +145,25 @@ def test_two_concurrent_reviewers_exactly_one_wins():
         thread.join()
     assert sorted(outcomes) == ["ok", "refused"]
     assert connection.vendor == "postgresql"
+
+
+def test_engine_links_mistyped_nik_or_queues_it():
+    population, membership = snapshots()
+    PopulationRecordFactory(
+        snapshot=population, nik=nik(1), name="MUHAMMAD RIZKI", sex="L", birth_date=dt.date(1985, 3, 7)
+    )
+    for serial in range(2, 30):
+        PopulationRecordFactory(snapshot=population, nik=nik(serial), birth_date=dt.date(1970 + serial, 1, 2))
+    typo = nik(1)[:-1] + ("9" if nik(1)[-1] != "9" else "8")
+    record = MembershipRecordFactory(
+        snapshot=membership,
+        card_number="55",
+        nik="",
+        reported_nik=typo,
+        name="Moh. Rizki",
+        birth_date=dt.date(1985, 3, 7),
+    )
+    coverage_period_compute(month=population.as_of, population=population, membership=membership)
+    record.refresh_from_db()
+    queued = MatchReview.objects.filter(card_number="55", resident_nik=nik(1)).exists()
+    assert record.resident_nik == nik(1) or queued

@@ -125,7 +125,8 @@ class PopulationRecord(models.Model):
 class MembershipRecord(models.Model):
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="memberships")
     card_number = models.CharField(_("nomor kartu"), max_length=20)
-    nik = models.CharField(_("NIK"), max_length=16, blank=True)
+    nik = models.CharField(_("NIK"), max_length=16, blank=True)  # valid NIKs only (exact join)
+    reported_nik = models.CharField(_("NIK tertulis"), max_length=32, blank=True)  # as in the file, for matching
     name = models.CharField(_("nama"), max_length=150)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     segment = models.CharField(_("segmen"), max_length=20)

@@ -26,7 +26,7 @@ from ejamkesda.coverage.models import (
     Snapshot,
     SnapshotKind,
 )
-from ejamkesda.coverage.services.matching import fallback_candidates, probable_links_apply
+from ejamkesda.coverage.services.matching import probable_candidates, probable_links_apply
 from ejamkesda.participants.models import MembershipStatus
 from ejamkesda.rules.premium import add_months, month_start
 
@@ -68,7 +68,7 @@ def coverage_period_compute(
         probable_links_apply(
             population=population,
             membership=membership,
-            candidates=fallback_candidates(population=population, membership=membership),
+            candidates=probable_candidates(population=population, membership=membership),
         )
         period, _created = CoveragePeriod.objects.select_for_update().update_or_create(
             month=month, defaults={"population": population, "membership": membership}

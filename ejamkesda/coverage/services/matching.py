@@ -1,8 +1,9 @@
 """Probable links for membership cards whose NIK is missing or mistyped, with a review queue.
 
-Until the matching engine (``ejamkesda.matching``) is wired in, candidates come from a
-conservative fallback: same normalised name and same birth date (or day and month
-swapped) on the population snapshot. Pairs at or above ``COVERAGE_MATCH_ACCEPT`` are
+Candidates come from the matching engine (``ejamkesda.matching.engine.match_frames``:
+names normalised for Indonesian spelling, NIK structure, birth date, sex, address) when
+``COVERAGE_MATCHER=engine`` (default), or from a conservative rule (``simple``): same
+normalised name and same birth date (or day and month swapped). Pairs at or above ``COVERAGE_MATCH_ACCEPT`` are
 linked directly; pairs in the band down to ``COVERAGE_MATCH_REVIEW`` wait for a UPT
 user. A confirmed or rejected pair is never asked again.
 """
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ejamkesda.audit.services import audit_record
+from ejamkesda.coverage import conf
 from ejamkesda.coverage.conf import MATCH_ACCEPT, MATCH_REVIEW
 from ejamkesda.coverage.models import MatchReview, MembershipRecord, PopulationRecord, Snapshot
 
@@ -78,6 +80,77 @@ def fallback_candidates(*, population: Snapshot, membership: Snapshot) -> list[C
                 reasons += f"; {len(unique_people)} penduduk cocok"
             candidates.append(Candidate(card, nik, score, "nama+tgl_lahir", reasons))
     return candidates
+
+
+def engine_candidates(*, population: Snapshot, membership: Snapshot) -> list[Candidate]:
+    """Unlinked cards → best resident by the matching engine (score ≥ the review threshold)."""
+    import polars as pl
+
+    from ejamkesda.matching.engine import match_frames
+
+    unlinked = MembershipRecord.objects.filter(snapshot=membership, resident_nik="")
+    right_rows = [
+        {
+            "id": card,
+            "nik": reported or None,
+            "nama": name,
+            "jenis_kelamin": None,
+            "tgl_lahir": born.isoformat() if born else None,
+            "tempat_lahir": None,
+            "alamat": None,
+            "rt": None,
+            "rw": None,
+            "kode_desa": None,
+        }
+        for card, reported, name, born in unlinked.values_list("card_number", "reported_nik", "name", "birth_date")
+    ]
+    if not right_rows:
+        return []
+    fields = ("nik", "name", "sex", "birth_date", "birth_place", "address", "rt", "rw", "village_code")
+    left_rows = [
+        {
+            "id": nik,
+            "nik": nik,
+            "nama": name,
+            "jenis_kelamin": sex,
+            "tgl_lahir": born.isoformat() if born else None,
+            "tempat_lahir": place,
+            "alamat": address,
+            "rt": rt,
+            "rw": rw,
+            "kode_desa": village.replace(".", ""),
+        }
+        for nik, name, sex, born, place, address, rt, rw, village in PopulationRecord.objects.filter(
+            snapshot=population
+        )
+        .values_list(*fields)
+        .iterator(chunk_size=10000)
+    ]
+    if not left_rows:
+        return []
+    schema = {column: pl.String for column in right_rows[0]}
+    matches = match_frames(
+        pl.DataFrame(left_rows, schema=schema),
+        pl.DataFrame(right_rows, schema=schema),
+        threshold=float(MATCH_ACCEPT),
+        review_threshold=float(MATCH_REVIEW),
+    )
+    return [
+        Candidate(
+            card_number=row["right_id"],
+            resident_nik=row["left_id"],
+            score=Decimal(str(round(row["score"], 4))),
+            method=str(row["method"])[:40],
+            reasons=str(row["reasons"])[:300],
+        )
+        for row in matches.iter_rows(named=True)
+    ]
+
+
+def probable_candidates(*, population: Snapshot, membership: Snapshot) -> list[Candidate]:
+    if conf.MATCHER == "engine":
+        return engine_candidates(population=population, membership=membership)
+    return fallback_candidates(population=population, membership=membership)
 
 
 @dataclass
