@@ -35,7 +35,8 @@ class Formula:
 
     def evaluate(self, values: Mapping[str, Fraction | int]) -> Fraction:
         converted = {name: values.get(name, 0) for name in self.variables}
-        return Fraction(self._evaluate(converted))
+        result = self._evaluate(converted)
+        return result if isinstance(result, Fraction) else Fraction(result)
 
 
 _OPS: dict[type[ast.operator], str] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}

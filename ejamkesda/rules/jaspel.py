@@ -198,6 +198,12 @@ def variables_for(staff: StaffInput, profile: Profile, period_end: dt.date) -> t
     return values, why
 
 
+def _total(results: Sequence[StaffResult]) -> Fraction:
+    if all(r.points.denominator == 1 for r in results):
+        return Fraction(sum(r.points.numerator for r in results))
+    return sum((r.points for r in results), Fraction(0))
+
+
 def split_revenue(profile: Profile, revenue: int) -> list[tuple[str, str, int]]:
     """The profile's revenue split, exact to the rupiah (largest remainder)."""
     amounts = allocate(revenue, [line.percent for line in profile.split])
@@ -279,7 +285,7 @@ def calculate(
         profile_id=profile.id,
         formula=compiled.text,
         pool=pool,
-        total_points=sum((r.points for r in results), Fraction(0)),
+        total_points=_total(results),
         results=results,
         revenue=revenue,
         split=split,

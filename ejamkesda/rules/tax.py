@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 
 _RANK = re.compile(r"^\s*(IV|III|II|I)\b", re.IGNORECASE)
 
@@ -45,6 +44,6 @@ def tax_for(
     else:
         rate = other_rate
         why = f"PPh 21 tarif lainnya ({status or 'tanpa status'}): {rate}%"
-    exact = Fraction(share) * Fraction(rate) / 100
-    amount = exact.numerator // exact.denominator
+    numerator, denominator = rate.as_integer_ratio()
+    amount = share * numerator // (denominator * 100)  # exact, rounded down
     return TaxResult(rate=rate, amount=amount, explanation=why)
