@@ -67,7 +67,7 @@ class Complaint(models.Model):
         verbose_name_plural = _("pengaduan")
         ordering = ["created_at", "id"]
         indexes = [
-            models.Index(fields=["status", "created_at"], name="complaint_queue"),
+            models.Index(fields=["status", "created_at", "id"], name="complaint_queue_order"),
             models.Index(fields=["assigned_to", "status"], name="complaint_assignee"),
         ]
 

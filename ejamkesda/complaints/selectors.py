@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from ejamkesda.complaints.models import Complaint, ComplaintStatus
 from ejamkesda.core.permissions import user_has_role
 from ejamkesda.core.roles import UPT_ROLES, Role
+from ejamkesda.enrolment.selectors import capped_count
 from ejamkesda.enrolment.tracking import tracking_code_normalise
 
 
@@ -27,10 +28,8 @@ def complaint_queue(*, user: Any, status: str = ComplaintStatus.NEW, mine: bool 
 
 
 def complaint_counts(*, user: Any) -> dict[str, int]:
-    counts = {status.value: 0 for status in ComplaintStatus}
-    for row in complaints_visible_to(user).values("status").annotate(n=Count("id")):
-        counts[row["status"]] = row["n"]
-    return counts
+    visible = complaints_visible_to(user)
+    return {status.value: capped_count(visible.filter(status=status)) for status in ComplaintStatus}
 
 
 def complaint_by_tracking_code(code: str) -> Complaint | None:

@@ -30,6 +30,7 @@ from ejamkesda.complaints.services import (
 )
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
+from ejamkesda.enrolment.selectors import count_label
 from ejamkesda.enrolment.web import form_rate, public_ratelimit, serve_private_file, track_rate
 
 PAGE_SIZE = 25
@@ -95,7 +96,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "mine": mine,
-            "tabs": [(value, label, counts[value]) for value, label in ComplaintStatus.choices],
+            "tabs": [(value, label, count_label(counts[value])) for value, label in ComplaintStatus.choices],
             "query_string": f"status={status}" + ("&saya=1" if mine else ""),
         },
     )

@@ -26,6 +26,7 @@ from ejamkesda.enrolment.selectors import (
     application_counts,
     application_queue,
     applications_visible_to,
+    count_label,
 )
 from ejamkesda.enrolment.services import (
     AlreadyCovered,
@@ -142,7 +143,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "status": status,
-            "tabs": [(value, label, counts[value]) for value, label in ApplicationStatus.choices],
+            "tabs": [(value, label, count_label(counts[value])) for value, label in ApplicationStatus.choices],
             "query_string": f"status={status}",
         },
     )

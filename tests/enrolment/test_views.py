@@ -269,3 +269,13 @@ def test_approve_form_prefills_iso_dates(client, login):
     from django.utils import timezone
 
     assert f'value="{timezone.localdate():%Y-%m-%d}"' in page
+
+
+def test_desk_counts_are_capped(client, login, monkeypatch):
+    monkeypatch.setattr("ejamkesda.enrolment.selectors.COUNT_CAP", 3)
+    for _ in range(5):
+        ApplicationFactory()
+    login(Role.UPT_VERIFIER)
+    response = client.get(reverse("enrolment:desk"))
+    assert response.context["tabs"][0][2] == "3+"
+    assert len(response.context["page"]) == 5  # the list itself is complete
