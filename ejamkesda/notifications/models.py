@@ -48,7 +48,11 @@ class Notification(models.Model):
         verbose_name = _("notifikasi")
         verbose_name_plural = _("notifikasi")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at", "created_at"], name="notif_inbox")]
+        indexes = [
+            # the inbox page (newest first) and the unread count
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notif_inbox_order"),
+            models.Index(fields=["recipient", "read_at"], name="notif_unread"),
+        ]
 
     def __str__(self) -> str:
         return self.subject
