@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from ejamkesda.funds.models import DistributionRun, StaffMember
+from ejamkesda.funds.models import DistributionRun, RunStatus, StaffMember
 
 ATTENDANCE_COLUMNS = ("id", "nama", "hari_hadir", "hari_izin", "menit_terlambat", "skp")
 # Header aliases for common attendance-machine exports (case-insensitive).
@@ -174,13 +174,27 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
+def already_paid(run: DistributionRun) -> dict[int, int]:
+    """Net already paid per staff member by the paid version this run corrects ({} if none)."""
+    previous = run.previous
+    while previous is not None and previous.status != RunStatus.PAID:
+        previous = previous.previous
+    if previous is None:
+        return {}
+    return dict(previous.lines.values_list("staff_id", "net"))
+
+
 def bank_transfer_csv(run: DistributionRun) -> str:
+    """Transfers of the net amounts; for a correction of a paid version, only what is still owed."""
+    paid = already_paid(run)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["no", "nama", "id_pegawai", "bank", "nomor_rekening", "jumlah", "keterangan"])
     for number, line in enumerate(run.lines.order_by("position"), start=1):
-        if line.net <= 0:
+        amount = line.net - paid.get(line.staff_id, 0)
+        if amount <= 0:
             continue
+        label = f"Jaspel {run.period_label}" + (f" koreksi v{run.version}" if paid else "")
         writer.writerow(
             [
                 number,
@@ -188,8 +202,8 @@ def bank_transfer_csv(run: DistributionRun) -> str:
                 _csv_safe(line.employee_no),
                 _csv_safe(line.bank_name),
                 _csv_safe(line.bank_account),
-                line.net,
-                f"Jaspel {run.period_label}",
+                amount,
+                label,
             ]
         )
     return buffer.getvalue()

@@ -250,6 +250,11 @@ def run_recalculate(*, run: DistributionRun, actor: Any) -> DistributionRun:
     return run
 
 
+def superseded(run: DistributionRun) -> bool:
+    """A newer version of this run has been approved (or paid)."""
+    return run.next_versions.filter(status__in=[RunStatus.APPROVED, RunStatus.PAID]).exists()
+
+
 @transaction.atomic
 def run_transition(*, run: DistributionRun, to: str, actor: Any) -> DistributionRun:
     """Move a run to ``to``; two concurrent actors → exactly one wins (row lock)."""
@@ -259,6 +264,8 @@ def run_transition(*, run: DistributionRun, to: str, actor: Any) -> Distribution
     run = DistributionRun.objects.select_for_update().get(pk=run.pk)
     if run.status not in allowed_from:
         raise ValidationError(f"Status sekarang '{run.get_status_display()}': langkah ini tidak dapat dilakukan.")
+    if to == RunStatus.PAID and superseded(run):
+        raise ValidationError("Versi ini sudah digantikan versi yang lebih baru yang disetujui; bayar versi terbaru.")
     now = timezone.now()
     run.status = to
     stamp = {RunStatus.VERIFIED: "verified", RunStatus.APPROVED: "approved", RunStatus.PAID: "paid"}[to]  # type: ignore[index]
@@ -285,6 +292,7 @@ def run_rerun(
     *, run: DistributionRun, actor: Any, profile: RegulationProfile | None = None, pool_amount: int | None = None
 ) -> DistributionRun:
     """A new draft version of an approved run; the approved one stays as it was."""
+    run = DistributionRun.objects.select_related("profile", "provider").get(pk=run.pk)
     if not run.locked:
         raise ValidationError("Hanya pembagian yang sudah disetujui yang dijalankan ulang; draf cukup dihitung ulang.")
     if profile is None:

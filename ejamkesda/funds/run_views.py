@@ -15,7 +15,7 @@ from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required, user_has_role
 from ejamkesda.core.roles import Role
 from ejamkesda.funds import run_services, services
-from ejamkesda.funds.exports import bank_transfer_csv, recap_rows, recap_xlsx
+from ejamkesda.funds.exports import already_paid, bank_transfer_csv, recap_rows, recap_xlsx
 from ejamkesda.funds.forms import RunForm
 from ejamkesda.funds.models import DistributionRun, RunLine, RunStatus
 from ejamkesda.funds.selectors import FUNDS_READ_ROLES, FUNDS_WRITE_ROLES, runs_visible_to
@@ -87,11 +87,15 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": lines,
             "totals": {k: sum(getattr(line, k) for line in lines) for k in ("share", "tax", "net")},
             "diff": run_services.run_diff(run),
+            "superseded": run_services.superseded(run),
+            "paid_before": bool(already_paid(run)),
             "next_versions": run.next_versions.all(),
             "can_verify": run.status == RunStatus.DRAFT
             and user_has_role(user, run_services.TRANSITIONS["verified"][1]),
             "can_approve": run.status == RunStatus.VERIFIED and user_has_role(user, (Role.UPT_ADMIN,)),
-            "can_pay": run.status == RunStatus.APPROVED and user_has_role(user, FUNDS_WRITE_ROLES),
+            "can_pay": run.status == RunStatus.APPROVED
+            and user_has_role(user, FUNDS_WRITE_ROLES)
+            and not run_services.superseded(run),
             "can_recalculate": not run.locked and user_has_role(user, FUNDS_WRITE_ROLES),
             "can_rerun": run.locked and user_has_role(user, FUNDS_WRITE_ROLES),
         },
@@ -192,8 +196,8 @@ def run_recap_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.TREASURER, Role.UPT_ADMIN)
 def run_bank_csv(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
-    if not run.locked:
-        messages.error(request, _("Berkas transfer bank hanya untuk pembagian yang sudah disetujui."))
+    if not run.locked or run_services.superseded(run):
+        messages.error(request, _("Berkas transfer bank hanya untuk versi terbaru yang sudah disetujui."))
         return redirect("funds:run_detail", pk=run.pk)
     audit_record(action=AuditLog.Action.EXPORT, obj=run, summary=f"CSV transfer bank {run}")
     response = HttpResponse(bank_transfer_csv(run), content_type="text/csv; charset=utf-8")

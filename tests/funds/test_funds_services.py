@@ -259,3 +259,37 @@ def test_jaspel_run_command_creates_a_draft():
     with pytest.raises(CommandError) as info:
         call_command("jaspel_run", "--provider", "TIDAK-ADA", "--from", "2025-01", "--profile", "x")
     assert info.value.returncode == 2
+
+
+def test_correction_of_a_paid_run_pays_only_the_difference_and_old_version_is_superseded():
+    provider, _doctor, nurse, profile = make_run_fixture()
+    treasurer = user_with_role(Role.TREASURER, provider=provider)
+    admin = user_with_role(Role.UPT_ADMIN)
+    first = run_services.run_create(provider=provider, period_from=JAN, period_to=JAN, profile=profile, actor=admin)
+    run_services.run_verify(run=first, actor=admin)
+    run_services.run_approve(run=first, actor=admin)
+    run_services.run_mark_paid(run=first, actor=treasurer)
+    Attendance.objects.filter(staff=nurse, period=JAN).update(days_present=22)  # under-counted before
+    second = run_services.run_rerun(run=first, actor=treasurer)
+    run_services.run_verify(run=second, actor=admin)
+    run_services.run_approve(run=second, actor=admin)
+    old = {line.staff_id: line.net for line in first.lines.all()}
+    new = {line.staff_id: line.net for line in second.lines.all()}
+    rows = [row.split(",") for row in bank_transfer_csv(second).strip().splitlines()[1:]]
+    assert len(rows) == 1 and int(rows[0][5]) == new[nurse.pk] - old[nurse.pk] > 0
+    assert "koreksi v2" in rows[0][6]
+    assert run_services.superseded(first)
+
+
+def test_superseded_approved_version_cannot_be_paid():
+    provider, *_rest, profile = make_run_fixture()
+    admin = user_with_role(Role.UPT_ADMIN)
+    first = run_services.run_create(provider=provider, period_from=JAN, period_to=JAN, profile=profile, actor=admin)
+    run_services.run_verify(run=first, actor=admin)
+    run_services.run_approve(run=first, actor=admin)
+    second = run_services.run_rerun(run=first, actor=admin)
+    run_services.run_verify(run=second, actor=admin)
+    run_services.run_approve(run=second, actor=admin)
+    with pytest.raises(ValidationError, match="digantikan"):
+        run_services.run_mark_paid(run=first, actor=admin)
+    run_services.run_mark_paid(run=second, actor=admin)
