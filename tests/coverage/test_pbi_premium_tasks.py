@@ -178,6 +178,11 @@ def test_premium_pages(client, login, tmp_path, settings):
     )
     bill = PremiumBill.objects.get()
     assert response.status_code == 302 and bill.billed_count == 1
+    broken = SimpleUploadedFile("tagihan.csv", b"")
+    response = client.post(
+        reverse("coverage:bill_add"), {"month": "2026-11", "billed_amount": 1, "file": broken, "note": ""}
+    )
+    assert response.status_code == 200 and PremiumBill.objects.count() == 1
     client.post(reverse("coverage:payment_add", args=[bill.pk]), {"paid_on": "2026-11-01", "amount": 40000})
     detail = client.get(reverse("coverage:bill", args=[bill.pk]))
     assert detail.context["receivable"] == 2000

@@ -162,6 +162,7 @@ def test_opd_operator_creates_and_uploads_sector_list(client, login, month, tmp_
     assert response.status_code == 302
     snapshot = item.snapshot_set.get()
     assert (snapshot.status, snapshot.rows_saved, snapshot.error_count) == ("done", 1, 1)
+    assert list((tmp_path / "coverage" / "imports").iterdir()) == []  # uploaded file removed
     assert client.get(reverse("coverage:snapshot", args=[snapshot.pk])).status_code == 200
 
 

@@ -30,6 +30,7 @@ from ejamkesda.coverage.services.premium import (
 )
 from ejamkesda.coverage.views.data import _store
 from ejamkesda.coverage.views.forms import BillForm, BudgetForm, PaymentForm, RateForm
+from ejamkesda.jobs.importing.base import ImportFileError
 from ejamkesda.rules.premium import NoRate, add_months, receivable
 
 READ_ROLES = (Role.UPT_ADMIN, Role.UPT_VERIFIER, Role.VIEWER)
@@ -38,7 +39,7 @@ READ_ROLES = (Role.UPT_ADMIN, Role.UPT_VERIFIER, Role.VIEWER)
 @role_required(*READ_ROLES)
 def premium(request: HttpRequest) -> HttpResponse:
     period = selectors.latest_period()
-    count = pemda_members(period).values("resident_nik").distinct().count() if period else 0
+    count = pemda_members(period).count() if period else 0
     today = dt.date.today()
     initial: dict[str, Any] = {"count": count, "start": add_months(today.replace(day=1), 1), "months": 12}
     form = BudgetForm(request.GET or None, initial=initial)
@@ -105,7 +106,10 @@ def bill_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             path = _store(form.cleaned_data["file"])
-            cards = (value(row, "no_kartu") for _number, row in iter_file(path))
+            try:
+                cards = [value(row, "no_kartu") for _number, row in iter_file(path)]
+            finally:
+                path.unlink(missing_ok=True)
             bill = premium_bill_reconcile(
                 month=form.cleaned_data["month"],
                 billed_amount=form.cleaned_data["billed_amount"],
@@ -115,6 +119,8 @@ def bill_add(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+        except ImportFileError as error:
+            messages.error(request, str(error))
         else:
             return redirect("coverage:bill", pk=bill.pk)
     return render(request, "coverage/bill_form.html", {"form": form})
