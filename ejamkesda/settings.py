@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
     "ejamkesda.audit.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -268,6 +269,12 @@ CONTENT_SECURITY_POLICY = {
 # Public membership check: per client and per NIK (seed 000 Pasal 7 aplikasi umum;
 # DESIGN.md §6: a public lookup reveals the minimum and is rate-limited).
 RATELIMIT_ENABLE = _env_bool("RATELIMIT_ENABLE", True)
+# Where the client's address is read from. Behind a reverse proxy set it to the header
+# the proxy writes (e.g. HTTP_X_REAL_IP), or every resident shares the proxy's limit.
+# The same key feeds the rate limits, the login lockout and the audit log.
+CLIENT_IP_META_KEY = os.environ.get("CLIENT_IP_META_KEY", "REMOTE_ADDR")
+RATELIMIT_IP_META_KEY = CLIENT_IP_META_KEY
+AXES_IPWARE_META_PRECEDENCE_ORDER = (CLIENT_IP_META_KEY, "REMOTE_ADDR")
 RATELIMIT_VIEW = "ejamkesda.portal.views.ratelimited"
 PUBLIC_CHECK_RATE_PER_CLIENT = os.environ.get("PUBLIC_CHECK_RATE_PER_CLIENT", "10/m")
 PUBLIC_CHECK_RATE_PER_NIK = os.environ.get("PUBLIC_CHECK_RATE_PER_NIK", "5/h")

@@ -7,6 +7,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 
@@ -25,9 +26,11 @@ def current_request_context() -> RequestContext | None:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR is set by the production server; a reverse proxy in front must set it
-    # correctly (documented in docs/operasional.md) rather than us trusting X-Forwarded-For.
-    return request.META.get("REMOTE_ADDR") or None
+    # settings.CLIENT_IP_META_KEY names the header a trusted reverse proxy writes
+    # (docs/operasional.md); by default the socket address. X-Forwarded-For is never
+    # trusted blindly.
+    value = request.META.get(settings.CLIENT_IP_META_KEY) or request.META.get("REMOTE_ADDR") or ""
+    return value.split(",")[0].strip() or None
 
 
 class RequestContextMiddleware:

@@ -35,7 +35,8 @@ def person_search(request: HttpRequest) -> HttpResponse:
         number = data.get("page") or 1
         rows = list(people[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
         page = {"rows": rows[:PAGE_SIZE], "number": number, "has_next": len(rows) > PAGE_SIZE}
-    template = "participants/_results.html" if request.htmx and request.method == "POST" else "participants/search.html"
+    is_htmx = bool(getattr(request, "htmx", False))
+    template = "participants/_results.html" if is_htmx and request.method == "POST" else "participants/search.html"
     return render(request, template, {"form": form, "page": page})
 
 

@@ -235,7 +235,7 @@ class Command(BaseCommand):
                     Membership(
                         person_id=person_id,
                         programme=Programme.JKN,
-                        segment=segment,
+                        segment=segment or "",
                         card_number=f"0001{rng.randint(10**8, 10**9 - 1)}",
                         care_class=3 if segment in (Segment.PBI_APBN, Segment.PBPU_BP_PEMDA) else rng.choice([1, 2, 3]),
                         status=status,
