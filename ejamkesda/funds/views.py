@@ -209,6 +209,7 @@ def attendance_grid(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Kehadiran disimpan."))
             return redirect(request.get_full_path())
     rows_out = [(member, existing.get(member.pk)) for member in staff]
+    audit_record(action=AuditLog.Action.VIEW, obj=provider, summary=f"Lihat kehadiran {period:%m/%Y}")
     return render(
         request, "funds/attendance_grid.html", {"form": form, "rows": rows_out, "period": period, "errors": errors}
     )
