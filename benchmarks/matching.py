@@ -307,9 +307,20 @@ def _child(left: str, right: str, out: str, threshold: float) -> None:
     t2 = time.perf_counter()
     write_matches_csv(result.matches.filter(pl.col("score") >= threshold), out)
     t3 = time.perf_counter()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak_mb = usage.ru_maxrss / 1024
+    cpu_s = usage.ru_utime + usage.ru_stime
     print(
-        json.dumps({"read_s": t1 - t0, "match_s": t2 - t1, "write_s": t3 - t2, "total_s": t3 - t0, "peak_mb": peak_mb})
+        json.dumps(
+            {
+                "read_s": t1 - t0,
+                "match_s": t2 - t1,
+                "write_s": t3 - t2,
+                "total_s": t3 - t0,
+                "peak_mb": peak_mb,
+                "cpu_s": cpu_s,
+            }
+        )
     )
     print("\n".join(result.model.describe()), file=sys.stderr)
 
@@ -366,7 +377,8 @@ def main() -> None:
     )
     print(
         f"time: read {run['read_s']:.1f} s + match {run['match_s']:.1f} s + write {run['write_s']:.1f} s "
-        f"= {run['total_s']:.1f} s; peak memory {run['peak_mb']:.0f} MB; cores {os.cpu_count()}"
+        f"= {run['total_s']:.1f} s; CPU time {run['cpu_s']:.1f} s; peak memory {run['peak_mb']:.0f} MB; "
+        f"cores {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}"
     )
     if not args.keep:
         for p in paths.values():

@@ -6,7 +6,7 @@ Keys are 64-bit hashes (small, fast joins). Each rule catches what the others mi
 
 * ``nik`` — the same NIK;
 * ``nik_typo`` — the same NIK with two neighbouring digits of the first 13 masked (one mistyped
-  digit or two swapped neighbours) and the same first letter of the name;
+  digit or two swapped neighbours) and the same first three letters of the name;
 * ``dob_initial`` / ``dob_last`` — same birth date and same first letter of the name / first
   three letters of its last word;
 * ``swap_first`` — the right record's birth date with day and month swapped;
@@ -76,9 +76,9 @@ def candidate_pairs(
         lnik = left.filter(pl.col("nik16").is_not_null())
         rnik = right.filter(pl.col("nik16").is_not_null())
         for i in NIK_MASKS:
-            # with the first letter of the name: NIKs are dense (serial 0001 everywhere), so a
-            # masked NIK alone is shared by many people
-            key = _key(_nik_mask(i), pl.col("compact").str.slice(0, 1))
+            # with the first three letters of the name: NIKs are dense (serial 0001 everywhere),
+            # so a masked NIK alone is shared by many people
+            key = _key(_nik_mask(i), pl.col("first3"))
             parts.append(_pairs_on(lnik, rnik, key, key, max_block))
     if not parts:
         return pl.DataFrame(schema={"li": pl.UInt32, "ri": pl.UInt32})

@@ -21,7 +21,7 @@ from .blocking import candidate_pairs, nik_pairs
 from .features import FEATURE_NAMES, NIK_EXACT, NIK_TYPO, compare, reasons_expr
 from .io import conform
 from .model import FSModel, estimate_m, estimate_u, fit
-from .prepare import nik_matrix, prepare
+from .prepare import nik_matrix, prepare, prepare_both
 
 DEFAULT_THRESHOLD = 0.5
 DEFAULT_REVIEW_THRESHOLD = 0.2
@@ -199,8 +199,7 @@ def run_matching(
     review = DEFAULT_REVIEW_THRESHOLD if review_threshold is None else review_threshold
     review = min(review, threshold)
     t0 = time.perf_counter()
-    lp = prepare(conform(left, name="left"))
-    rp = prepare(conform(right, name="right"))
+    lp, rp = prepare_both(conform(left, name="left"), conform(right, name="right"))
     progress(f"Normalisasi: {lp.height:,} × {rp.height:,} baris ({time.perf_counter() - t0:.1f} dtk)")
     scored, model, stats = score_pairs(lp, rp, progress=progress)
     matches = best_matches(scored, lp, rp, threshold=threshold, review_threshold=review)

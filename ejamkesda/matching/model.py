@@ -119,6 +119,8 @@ def fit(
     counts = patterns["len"].to_numpy().astype(np.float64)
     x = {n: patterns[n].to_numpy() for n in names}
     model = FSModel(m={**_start_m(), **fixed_m}, u=u, prior=0.1)
+    if counts.sum() == 0:  # nothing to learn from
+        return model
     for it in range(1, max_iter + 1):
         weights = model.weights()
         logit = np.full(len(counts), np.log(model.prior / (1 - model.prior)))

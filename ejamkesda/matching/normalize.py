@@ -258,13 +258,27 @@ def _name_pass(frame: pl.DataFrame, col: str) -> pl.DataFrame:
         # never reduce a name to nothing
         return pl.when(candidate.str.contains(r"[A-Z]")).then(candidate).otherwise(c).alias(col)
 
-    frame = frame.with_columns(keep_if_letters(c.str.replace(r",.*$", "")))
+    # the costly regular expressions run only on the rows that can need them
+    frame = _where(frame, c.str.contains(",", literal=True), keep_if_letters(c.str.replace(r",.*$", "")), col)
     frame = frame.with_columns(keep_if_letters((" " + c).str.replace(_DEGREES_AT_END, "").str.strip_chars()))
     frame = frame.with_columns(keep_if_letters(c.str.strip_chars(" .,").str.replace(_TITLES_AT_START, "")))
-    out = c.str.replace_all(r"[^A-Z]+", " ").str.strip_chars()
-    out = out.str.replace_all(r"\bABD\b", "ABDUL").str.replace_all(_MUHAMMAD_TOKEN, MUHAMMAD_CANON)
-    out = _transliterate(out)
+    frame = _where(
+        frame, c.str.contains(r"[^A-Z ]|  |^ | $"), c.str.replace_all(r"[^A-Z]+", " ").str.strip_chars(), col
+    )
+    frame = _where(frame, c.str.contains("ABD", literal=True), c.str.replace_all(r"\bABD\b", "ABDUL"), col)
+    out = _transliterate(c.str.replace_all(_MUHAMMAD_TOKEN, MUHAMMAD_CANON))
     return frame.with_columns(_collapse_repeats(out).alias(col))
+
+
+def _where(frame: pl.DataFrame, condition: pl.Expr, expr: pl.Expr, col: str) -> pl.DataFrame:
+    """``frame[col] = expr`` on the rows where ``condition`` holds, computed on those rows only."""
+    mask = frame.select(condition.fill_null(False)).to_series()
+    if not mask.any():
+        return frame
+    if mask.all():
+        return frame.with_columns(expr.alias(col))
+    rows = frame.filter(mask).select(expr.alias(col)).to_series()
+    return frame.with_columns(frame[col].scatter(mask.arg_true(), rows))
 
 
 def normalize_series(names: pl.Series) -> pl.Series:

@@ -105,6 +105,13 @@ def prepare(frame: pl.DataFrame, *, today: dt.date | None = None) -> pl.DataFram
     return out.rechunk()
 
 
+def prepare_both(left: pl.DataFrame, right: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Prepare two lists in one go: a name or village found in both is normalised once."""
+    both = prepare(pl.concat([left, right], how="vertical_relaxed"))
+    n = left.height
+    return both.slice(0, n).rechunk(), both.slice(n).with_columns(pl.col("idx") - n).rechunk()
+
+
 def nik_matrix(nik16: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     """(n, 16) uint8 digits of each 16-digit NIK, and a mask of rows that have one."""
     valid = nik16.is_not_null().to_numpy()
