@@ -412,3 +412,34 @@ def test_allocation_with_fractional_points(total, w):
 def test_formula_parser_never_crashes_with_anything_but_formula_error(text):
     with contextlib.suppress(FormulaError):
         parse_formula(text).evaluate({name: 1 for name in ("jenis", "rangkap", "kehadiran")})
+
+
+def _months_before(end: dt.date, months: int) -> dt.date:
+    """The start date whose service up to ``end`` is exactly ``months`` months."""
+    following = end + dt.timedelta(days=1)
+    year, month = divmod(following.year * 12 + following.month - 1 - months, 12)
+    return dt.date(year, month + 1, following.day)
+
+
+@pytest.mark.parametrize("bracket", range(16))
+def test_kapuas_every_masa_kerja_bound(bracket):
+    """Seed 003 Pasal 19 ayat 8: at exactly the upper bound the lower value, one day more the next."""
+    upper = 3 if bracket == 0 else 24 * bracket
+    start = _months_before(END, upper)
+    assert service_duration(start, END) == (upper, 0)
+    assert variables(KH, mulai_kerja=start)["masa_kerja"] == bracket
+    assert variables(KH, mulai_kerja=start - dt.timedelta(days=1))["masa_kerja"] == bracket + 1
+
+
+@pytest.mark.parametrize("pid", [KH, TD, PM])
+def test_each_profile_end_to_end_from_revenue(pid):
+    kinds = ["tenaga_medis", "apoteker_ners", "nakes_s1_d4", "nakes_d3", "non_nakes_d3", "nakes_bawah_d3"]
+    if pid == KH:
+        kinds.append("dokter_spesialis")
+    people = [
+        staff(id=str(i), jenis_tenaga=k, hari_hadir=20 + i % 3, skp=Decimal(60 + 5 * i)) for i, k in enumerate(kinds)
+    ]
+    result = calculate(profile=load_profile(pid), staff=people, period_end=END, revenue=123_456_789)
+    assert sum(amount for _c, _n, amount in result.split) == 123_456_789
+    assert sum(r.share for r in result.results) == result.pool
+    assert all(r.explanations[name] for r in result.results for name in r.variables)
