@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.enrolment.urlconf_guard import _urlconf_guard  # noqa: F401
-
 
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
