@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import traceback
 import uuid
 from pathlib import Path
 from typing import IO, Any
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ejamkesda.audit.services import audit_record
+from ejamkesda.core.logging import redact_nik
 from ejamkesda.jobs import conf
 from ejamkesda.jobs.importing.base import ImportFileError
 from ejamkesda.jobs.importing.runner import ImportProgress, run_import
@@ -130,7 +132,8 @@ def job_run(*, job_id: int, on_progress: Any = None) -> Job:
     except ImportFileError as error:
         status, message = Job.Status.FAILED, str(error)
     except Exception:
-        logger.exception("impor #%s gagal", job.pk)
+        # The traceback may quote row values (a NIK in a constraint message): redacted first.
+        logger.error("impor #%s gagal:\n%s", job.pk, redact_nik(traceback.format_exc()))
         status, message = (
             Job.Status.FAILED,
             "Terjadi kesalahan sistem saat impor. Data yang sudah tersimpan per batch tetap utuh; hubungi admin.",

@@ -253,3 +253,27 @@ def test_a_crash_mid_import_leaves_no_half_batch_and_a_rerun_completes(tmp_path,
     state, _ = run(path, tmp_path, batch_size=4)
     assert (state.created, state.unchanged) == (6, 4)
     assert Person.objects.count() == 10 and Membership.objects.count() == 10
+
+
+def test_a_concurrent_insert_of_the_same_nik_is_retried_not_duplicated(tmp_path, monkeypatch):
+    import ejamkesda.participants.importing as importing
+
+    row = person_row(5)
+    born = dt.datetime.strptime(row["TGL_LAHIR"], "%d-%m-%Y").date()
+    # Another import committed this person, but after our first read of the batch:
+    PersonFactory(nik=row["NIK"], name="Dari Impor Lain", sex="P", birth_date=born)
+    original = importing.select_in
+    state = {"raced": False}
+
+    def racing_select(model, fields, key, values):
+        if model is Person and key == "nik" and not state["raced"]:
+            state["raced"] = True
+            return iter(())  # our first read did not see it yet
+        return original(model, fields, key, values)
+
+    monkeypatch.setattr(importing, "select_in", racing_select)
+    result, errors = run(write_csv(tmp_path / "a.csv", [row]), tmp_path)
+    assert errors == [] and state["raced"]
+    assert Person.objects.filter(nik=row["NIK"]).count() == 1
+    assert Person.objects.get(nik=row["NIK"]).name == "Warga Impor 5"  # the retry updated it
+    assert (result.created, result.updated) == (0, 1)

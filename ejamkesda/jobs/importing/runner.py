@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from ejamkesda.jobs import conf
 from ejamkesda.jobs.importing.base import BatchResult, Column, ImportFileError, RowError, RowInvalid
@@ -61,6 +61,9 @@ class ImportProgress:
 
     def as_dict(self) -> dict[str, Any]:
         return {key: getattr(self, key) for key in self.__dataclass_fields__}
+
+
+RETRIES = 2
 
 
 class _Rollback(Exception):
@@ -143,8 +146,16 @@ def run_import(
 
 def _write(importer: Importer, batch: list[Any], *, dry_run: bool) -> BatchResult:
     if not dry_run:
-        with transaction.atomic():
-            return importer.write_batch(batch)
+        # Another import may insert the same key between our read and our write; the batch
+        # is then rolled back whole and retried once it can see the other rows.
+        for attempt in range(RETRIES + 1):
+            try:
+                with transaction.atomic():
+                    return importer.write_batch(batch)
+            except IntegrityError:
+                if attempt == RETRIES:
+                    raise
+        raise AssertionError("unreachable")
     result = BatchResult()
     try:
         with transaction.atomic():
