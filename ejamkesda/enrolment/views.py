@@ -56,7 +56,7 @@ def _apply_error(form: ApplicationForm, error: ValidationError) -> None:
 # --- public ---------------------------------------------------------------------------
 
 
-@public_ratelimit(form_rate)
+@public_ratelimit(form_rate, per_nik=True)
 def apply(request: HttpRequest) -> HttpResponse:
     """The application form. The membership check runs first: an active member is told at once."""
     form = ApplicationForm(request.POST or None, request.FILES or None)
@@ -93,7 +93,7 @@ def apply(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@public_ratelimit(form_rate)
+@public_ratelimit(form_rate, per_nik=True)
 def precheck(request: HttpRequest) -> HttpResponse:
     """Check membership before filling in the whole form (POST: the NIK never goes in a URL)."""
     form = PrecheckForm(request.POST)

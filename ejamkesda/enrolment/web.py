@@ -24,17 +24,31 @@ def track_rate(group: str, request: HttpRequest) -> str:
     return conf.track_rate()
 
 
-def public_ratelimit(rate: Callable[[str, HttpRequest], str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Limit POSTs per client address; over the limit → the portal's 429 page (settings.RATELIMIT_VIEW)."""
+def nik_rate(group: str, request: HttpRequest) -> str:
+    # Same limit as the portal's public membership check (DESIGN.md §6).
+    return str(getattr(settings, "PUBLIC_CHECK_RATE_PER_NIK", "5/h"))
+
+
+def public_ratelimit(
+    rate: Callable[[str, HttpRequest], str], *, per_nik: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Limit POSTs per client address (and, with ``per_nik``, per NIK posted in the ``nik``
+    field, whatever the address: the cache key is a hash, never the NIK itself).
+    Over the limit → the portal's 429 page (settings.RATELIMIT_VIEW)."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        group = f"{view.__module__}.{view.__name__}"
 
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            if request.method == "POST" and is_ratelimited(
-                request, group=f"{view.__module__}.{view.__name__}", key="ip", rate=rate, method="POST", increment=True
-            ):
-                return import_string(settings.RATELIMIT_VIEW)(request, Ratelimited())
+            if request.method == "POST":
+                limited = is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
+                if not limited and per_nik and request.POST.get("nik"):
+                    limited = is_ratelimited(
+                        request, group=f"{group}.nik", key="post:nik", rate=nik_rate, method="POST", increment=True
+                    )
+                if limited:
+                    return import_string(settings.RATELIMIT_VIEW)(request, Ratelimited())
             return view(request, *args, **kwargs)
 
         return wrapper
