@@ -256,3 +256,13 @@ def test_slip_pdf_has_breakdown_and_amount_in_words(client, login, world):
     assert b"SLIP JASA PELAYANAN" in pdf and b"Kehadiran" in pdf
     assert words(line.net).encode() in pdf
     assert AuditLog.objects.filter(action="export", object_type="funds.DistributionRun").exists()
+
+
+@pytest.mark.parametrize("code", ["kapuas-hulu-9-2015", "tanah-datar-29-2017", "permenkes-21-2016"])
+def test_profile_page_shows_point_tables(client, login, code):
+    login(Role.VIEWER)
+    services.profiles_ensure_shipped()
+    profile = RegulationProfile.objects.get(code=code)
+    page = client.get(reverse("funds:profile_detail", args=[profile.pk])).content.decode()
+    assert "tenaga_medis: 150" in page and "Tabel poin" in page
+    assert ("dokter_spesialis: 200" in page) == (code == "kapuas-hulu-9-2015")
