@@ -181,3 +181,12 @@ def test_desk_queue(client, login, django_assert_max_num_queries):
 
 def test_unknown_code(client):
     assert "tidak ditemukan" in client.post(reverse("complaints:track"), {"code": "AAAAA-AAAAA"}).content.decode()
+
+
+def test_detail_query_count(client, login, django_assert_max_num_queries):
+    officer = login(Role.UPT_VERIFIER)
+    complaint = ComplaintFactory(status=ComplaintStatus.ANSWERED, assigned_to=officer, responded_by=officer)
+    for _ in range(5):
+        user_with_role(Role.UPT_VERIFIER)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("complaints:detail", args=[complaint.pk])).status_code == 200

@@ -279,3 +279,12 @@ def test_desk_counts_are_capped(client, login, monkeypatch):
     response = client.get(reverse("enrolment:desk"))
     assert response.context["tabs"][0][2] == "3+"
     assert len(response.context["page"]) == 5  # the list itself is complete
+
+
+def test_detail_query_count_does_not_grow_with_documents(client, login, django_assert_max_num_queries):
+    application = ApplicationFactory()
+    for _ in range(6):
+        _document(application)
+    login(Role.UPT_VERIFIER)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("enrolment:detail", args=[application.pk])).status_code == 200
