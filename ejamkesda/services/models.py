@@ -89,6 +89,8 @@ class Sjp(models.Model):
             models.Index(fields=["provider", "status", "requested_at"], name="sjp_provider_status"),
             models.Index(fields=["status", "requested_at"], name="sjp_queue"),
             models.Index(fields=["person", "service_from"], name="sjp_person_date"),
+            models.Index(fields=["-requested_at", "-id"], name="sjp_recent"),
+            models.Index(fields=["provider", "-requested_at", "-id"], name="sjp_provider_recent"),
         ]
 
     def __str__(self) -> str:
@@ -127,6 +129,7 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["from_provider", "created_at"], name="referral_from"),
             models.Index(fields=["to_provider", "status", "created_at"], name="referral_to"),
+            models.Index(fields=["-created_at", "-id"], name="referral_recent"),
         ]
 
     def __str__(self) -> str:
@@ -245,6 +248,9 @@ class Claim(models.Model):
             models.Index(fields=["status", "submitted_at"], name="claim_queue"),
             models.Index(fields=["person", "admission_date"], name="claim_person_date"),
             models.Index(fields=["provider", "discharge_date"], name="claim_provider_period"),
+            models.Index(fields=["-submitted_at", "-id"], name="claim_recent"),
+            models.Index(fields=["provider", "-submitted_at", "-id"], name="claim_provider_recent"),
+            models.Index(fields=["discharge_date"], name="claim_discharge"),
         ]
 
     def __str__(self) -> str:

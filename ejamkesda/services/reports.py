@@ -24,7 +24,6 @@ from ejamkesda.rules.claims import (
     SERVICE_KIND_LABELS,
     ClaimState,
     ServiceKind,
-    ageing_bucket,
 )
 from ejamkesda.services import icd
 from ejamkesda.services.models import Claim
@@ -112,12 +111,10 @@ def claim_report(claims: QuerySet[Claim], *, year: int, month: int | None = None
             status_rows,
         )
     )
-    pending = claims.filter(status=ClaimState.SUBMITTED.value).order_by().values_list("submitted_at", flat=True)
-    buckets = {label: 0 for _low, _high, label in AGEING_BUCKETS}
-    for submitted_at in pending.iterator(chunk_size=2000):
-        buckets[ageing_bucket((today - timezone.localdate(submitted_at)).days)] += 1
     sections.append(
-        Section("Umur klaim menunggu verifikasi", ["Umur", "Jumlah klaim"], [[k, v] for k, v in buckets.items()])
+        Section(
+            "Umur klaim menunggu verifikasi", ["Umur", "Jumlah klaim"], [list(row) for row in ageing(claims, today)]
+        )
     )
     return sections
 
@@ -146,3 +143,22 @@ def _safe(value: Any) -> Any:
 
 def report_pdf(title: str, sections: Sequence[Section]) -> bytes:
     return table_pdf(title, [(section.title, section.header, section.rows) for section in sections])
+
+
+def ageing(claims: QuerySet[Claim], today: dt.date) -> list[tuple[str, int]]:
+    """Claims waiting for verification per age bucket (rules.claims.AGEING_BUCKETS), counted
+    in the database: a claim submitted on local day D is ``today - D`` days old."""
+    pending = claims.filter(status=ClaimState.SUBMITTED.value).order_by()
+
+    def start_of(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+    counts: dict[str, Any] = {}
+    for index, (low, high, _label) in enumerate(AGEING_BUCKETS):
+        # age in [low, high] days  <=>  submitted on a local day in [today - high, today - low]
+        condition = Q(submitted_at__lt=start_of(today - dt.timedelta(days=low - 1)))
+        if high is not None:
+            condition &= Q(submitted_at__gte=start_of(today - dt.timedelta(days=high)))
+        counts[f"b{index}"] = Count("id", filter=condition)
+    row = pending.aggregate(**counts)
+    return [(label, row[f"b{index}"]) for index, (_low, _high, label) in enumerate(AGEING_BUCKETS)]

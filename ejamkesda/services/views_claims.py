@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Min
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,6 +37,7 @@ from ejamkesda.services.claim_decisions import (
 from ejamkesda.services.claims import AttachmentInput, LineInput, claim_submit
 from ejamkesda.services.forms import BulkClaimForm, ClaimDecisionForm, ClaimForm, LineFormSet, ResubmitForm
 from ejamkesda.services.models import ClaimAttachment, Sjp
+from ejamkesda.services.paging import CappedPaginator
 from ejamkesda.services.selectors import claims_visible_to, sjps_visible_to
 from ejamkesda.services.tabular import UnreadableFile, iter_rows
 
@@ -51,6 +51,16 @@ def _user(request: HttpRequest) -> Any:
 
 CLAIM_ROLES = (Role.PPK_OPERATOR, Role.TREASURER, Role.UPT_VERIFIER, Role.UPT_ADMIN)
 UPT = (Role.UPT_VERIFIER, Role.UPT_ADMIN)
+COUNTED_STATES = [
+    state.value
+    for state in (
+        ClaimState.SUBMITTED,
+        ClaimState.RETURNED,
+        ClaimState.APPROVED,
+        ClaimState.ADJUSTED,
+        ClaimState.IN_PAYMENT,
+    )
+]
 AWAITING_PAYMENT = {ClaimState.APPROVED.value, ClaimState.ADJUSTED.value, ClaimState.IN_PAYMENT.value}
 
 
@@ -77,9 +87,14 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         queryset = queryset.filter(status=status)
     if status in PENDING_VERIFICATION:
         queryset = queryset.order_by("submitted_at", "id")  # the verifier's queue: oldest first
+    # Counts only for the workflow states (claims leave them), so the cards stay cheap with a
+    # million claims: rejected and paid claims grow forever and get no count.
     summary = {
         row["status"]: row
-        for row in visible.order_by().values("status").annotate(n=Count("id"), oldest=Min("submitted_at"))
+        for row in visible.filter(status__in=COUNTED_STATES)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"), oldest=Min("submitted_at"))
     }
     today = timezone.localdate()
     statuses = []
@@ -90,11 +105,11 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             {
                 "value": state.value,
                 "label": CLAIM_STATE_LABELS[state],
-                "count": row.get("n", 0),
+                "count": row.get("n", 0) if state.value in COUNTED_STATES else None,
                 "oldest_days": (today - timezone.localdate(oldest)).days if oldest else None,
             }
         )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
     for claim in page:
         days = (today - timezone.localdate(claim.submitted_at)).days

@@ -25,6 +25,7 @@ from ejamkesda.services.forms import (
     TariffImportForm,
 )
 from ejamkesda.services.models import Referral, TariffTable
+from ejamkesda.services.paging import CappedPaginator
 from ejamkesda.services.payments import PaymentError, payment_batch_create, payment_batch_mark_paid
 from ejamkesda.services.referrals import ReferralError, referral_accept, referral_create, referral_return
 from ejamkesda.services.selectors import payment_batches_visible_to, referrals_visible_to
@@ -67,8 +68,11 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         queryset = queryset.filter(status=status)
     if status == Referral.Status.SENT:
         queryset = queryset.order_by("created_at", "id")
-    counts = dict(referrals_visible_to(request.user).order_by().values_list("status").annotate(n=Count("id")))
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Only referrals waiting for an answer are counted (the others grow forever).
+    counts = {
+        Referral.Status.SENT.value: referrals_visible_to(request.user).filter(status=Referral.Status.SENT).count()
+    }
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = "&".join(
         part for part in (f"arah={direction}" if direction else "", f"status={status}" if status else "") if part
     )
@@ -79,7 +83,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "direction": direction,
-            "statuses": [(value, label, counts.get(value, 0)) for value, label in Referral.Status.choices],
+            "statuses": [(value, label, counts.get(value)) for value, label in Referral.Status.choices],
             "query_string": query,
         },
     )

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +21,7 @@ from ejamkesda.services import icd
 from ejamkesda.services.auditing import audit_event
 from ejamkesda.services.forms import SjpDecisionForm, SjpRequestForm
 from ejamkesda.services.models import Sjp
+from ejamkesda.services.paging import CappedPaginator
 from ejamkesda.services.pdf import sjp_letter_pdf
 from ejamkesda.services.selectors import sjps_visible_to
 from ejamkesda.services.sjp import SjpError, sjp_approve, sjp_is_valid_on, sjp_reject, sjp_request
@@ -64,21 +63,16 @@ def sjp_list(request: HttpRequest) -> HttpResponse:
     # The verifier's queue: requested letters, oldest first.
     if status == Sjp.Status.REQUESTED:
         queryset = queryset.order_by("requested_at", "id")
-    counts = dict(
-        sjps_visible_to(request.user)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Only the verifier's queue is counted; approved and rejected letters grow forever.
+    counts = {Sjp.Status.REQUESTED.value: sjps_visible_to(request.user).filter(status=Sjp.Status.REQUESTED).count()}
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "services/sjp_list.html",
         {
             "page": page,
             "status": status,
-            "statuses": [(value, label, counts.get(value, 0)) for value, label in Sjp.Status.choices],
+            "statuses": [(value, label, counts.get(value)) for value, label in Sjp.Status.choices],
             "query_string": f"status={status}" if status else "",
         },
     )

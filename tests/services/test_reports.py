@@ -70,3 +70,22 @@ def test_exports(client, claims):
     assert claims["operator"].provider.name in " ".join(str(v) for v in values if v)
     response = client.get(reverse("services:reports"), {"tahun": year, "format": "pdf"})
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_ageing_buckets_counted_in_the_database_match_the_rule():
+    import datetime as dt
+
+    from ejamkesda.rules.claims import ageing_bucket
+    from ejamkesda.services.reports import ageing
+
+    tariff_table()
+    today = timezone.localdate()
+    ages = [0, 7, 8, 14, 15, 30, 31, 90]
+    for days in ages:
+        claim = submitted_claim()
+        local_noon = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days), dt.time(12)))
+        Claim.objects.filter(pk=claim.pk).update(submitted_at=local_noon)
+    expected: dict[str, int] = {}
+    for days in ages:
+        expected[ageing_bucket(days)] = expected.get(ageing_bucket(days), 0) + 1
+    assert dict(ageing(Claim.objects.all(), today)) == expected

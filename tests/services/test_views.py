@@ -262,3 +262,14 @@ def test_claim_list_marks_claims_past_their_service_level_targets(client):
     Claim.objects.filter(pk=approved.pk).update(decided_at=timezone.now() - dt.timedelta(days=31))
     body = client.get(reverse("services:claim_list"), {"status": "disetujui"}).content.decode()
     assert "31 hari menunggu bayar" in body and "lewat target" in body
+
+
+def test_capped_paginator_counts_at_most_the_cap():
+    from ejamkesda.services.paging import CappedPaginator
+
+    tariff_table()
+    for _ in range(3):
+        submitted_claim()
+    paginator = CappedPaginator(Claim.objects.order_by("id"), 1, cap=2)
+    assert paginator.count == 3 and paginator.capped
+    assert not CappedPaginator(Claim.objects.order_by("id"), 1, cap=5).capped
