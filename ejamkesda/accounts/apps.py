@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
@@ -11,4 +12,4 @@ class AccountsConfig(AppConfig):
         from ejamkesda.core.navigation import register_menu
         from ejamkesda.core.roles import Role
 
-        register_menu("Pengguna", "accounts:users", {Role.UPT_ADMIN})
+        register_menu(_("Pengguna"), "accounts:users", {Role.UPT_ADMIN})  # type: ignore[arg-type]

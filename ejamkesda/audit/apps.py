@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
@@ -10,4 +11,4 @@ class AuditConfig(AppConfig):
         from ejamkesda.core.navigation import register_menu
         from ejamkesda.core.roles import Role
 
-        register_menu("Log audit", "audit:list", {Role.UPT_ADMIN})
+        register_menu(_("Log audit"), "audit:list", {Role.UPT_ADMIN})  # type: ignore[arg-type]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ParticipantsConfig(AppConfig):
@@ -10,4 +11,4 @@ class ParticipantsConfig(AppConfig):
         from ejamkesda.core.navigation import register_menu
         from ejamkesda.core.roles import Role
 
-        register_menu("Peserta", "participants:search", {Role.UPT_ADMIN, Role.UPT_VERIFIER})
+        register_menu(_("Peserta"), "participants:search", {Role.UPT_ADMIN, Role.UPT_VERIFIER})  # type: ignore[arg-type]
