@@ -74,10 +74,19 @@ class PeriodForm(ProviderScopedForm):
     period = month_field(_("Bulan"))
 
 
-def profile_choices() -> forms.ModelChoiceField:
-    ids = [profile.pk for profile in latest_profiles()]
-    return forms.ModelChoiceField(
-        label=_("Profil regulasi"), queryset=RegulationProfile.objects.filter(pk__in=ids).order_by("code")
+class ProfileChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: RegulationProfile) -> str:  # type: ignore[override]
+        return f"{obj.title} — {obj.code} v{obj.version}"
+
+
+def profile_choices() -> forms.ModelChoiceField:  # type: ignore[type-arg]
+    """Every stored version, newest first: a run for an old period may need an older version."""
+    latest = {profile.code: profile.pk for profile in latest_profiles()}
+    return ProfileChoiceField(
+        label=_("Profil regulasi"),
+        queryset=RegulationProfile.objects.order_by("code", "-version"),
+        initial=next(iter(latest.values()), None),
+        help_text=_("Pembagian menyimpan versi profil yang dipakai; profil harus sudah berlaku pada periode itu."),
     )
 
 
