@@ -3,10 +3,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", include("ejamkesda.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Short public address of the aggregate coverage page (no personal data).
+    path("cakupan/", RedirectView.as_view(pattern_name="coverage:public", permanent=False)),
     path("akun/", include("ejamkesda.accounts.urls")),
     path("app/", include("ejamkesda.core.urls")),
     path("app/peserta/", include("ejamkesda.participants.urls")),
