@@ -58,6 +58,11 @@ def _strict_query(func: Any) -> Any:
                 raise InvalidInput(
                     f"Parameter tidak dikenal: {', '.join(unknown[:5])}.", code="parameter_tidak_dikenal"
                 )
+            repeated = sorted(name[:30] for name in request.GET if len(request.GET.getlist(name)) > 1)
+            if repeated:
+                raise InvalidInput(
+                    f"Parameter dikirim lebih dari sekali: {', '.join(repeated[:5])}.", code="parameter_ganda"
+                )
         return func(request, *args, **kwargs)
 
     return wrapper

@@ -190,9 +190,9 @@ def participant_detail(request: HttpRequest, participant_id: int) -> Any:
 
 
 class ProviderFilter(Schema):
-    kind: str | None = Field(None, max_length=20)
-    level: str | None = Field(None, max_length=5)
-    q: str | None = Field(None, max_length=100, description="Bagian nama PPK")
+    kind: str | None = Field(None, min_length=1, max_length=20)
+    level: str | None = Field(None, min_length=1, max_length=5)
+    q: str | None = Field(None, min_length=1, max_length=100, description="Bagian nama PPK")
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=100_000)
 

@@ -103,7 +103,7 @@ class JobPageOut(Schema):
 
 
 class JobFilter(Schema):
-    kind: str | None = Field(None, max_length=40)
+    kind: str | None = Field(None, min_length=1, max_length=40)
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0, le=100_000)
 

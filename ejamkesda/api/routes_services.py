@@ -54,7 +54,7 @@ IDEMPOTENCY_HEADER = Header(
 
 
 class PageFilter(Schema):
-    status: str | None = Field(None, max_length=25)
+    status: str | None = Field(None, min_length=1, max_length=25)
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=100_000)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, reject, settings
 from schemathesis.checks import (
     content_type_conformance,
     ignored_auth,
@@ -35,6 +35,13 @@ CHECKS = [
 ]
 
 
+def _skip_unsendable(case) -> None:
+    # A query parameter whose value is an empty list does not exist on the wire (the WSGI
+    # client sends nothing for it), so the server cannot be blamed for "accepting" it.
+    if isinstance(case.query, dict) and any(value == [] for value in case.query.values()):
+        reject()
+
+
 @pytest.fixture
 def api_token(db):
     provider = ProviderFactory()
@@ -51,6 +58,7 @@ def upt_token(db):
 @schema.parametrize()
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_as_provider(case, api_token):
+    _skip_unsendable(case)
     case.call_and_validate(headers={"Authorization": f"Bearer {api_token}"}, checks=CHECKS)
 
 
@@ -58,4 +66,5 @@ def test_api_as_provider(case, api_token):
 @schema.include(path_regex="participants|jobs").parametrize()
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_as_upt(case, upt_token):
+    _skip_unsendable(case)
     case.call_and_validate(headers={"Authorization": f"Bearer {upt_token}"}, checks=CHECKS)
