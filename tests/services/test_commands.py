@@ -19,3 +19,12 @@ def test_import_tariffs_command(tmp_path, capsys):
         call_command("import_tariffs", str(bad), "--name", "X", "--effective-from", "2026-01-01")
     assert "baris 2, kolom tarif" in capsys.readouterr().err
     assert TariffTable.objects.count() == 1
+
+
+def test_bench_claims_runs_on_a_small_table(capsys):
+    from ejamkesda.services.models import Claim
+
+    call_command("bench_claims", claims=300, people=30, providers=3, repeat=1)
+    out = capsys.readouterr().out
+    assert Claim.objects.count() == 300
+    assert "verifikator: antrean klaim diajukan" in out and "kueri" in out

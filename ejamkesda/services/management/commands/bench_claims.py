@@ -31,14 +31,15 @@ from ejamkesda.providers.models import Provider
 from ejamkesda.rules.claims import ClaimState
 from ejamkesda.services.models import Claim, Sjp, TariffItem, TariffTable
 
+# A steady state: most claims are paid or rejected; a few percent are still in the workflow.
 STATES = [
-    (ClaimState.SUBMITTED, 10),
-    (ClaimState.RETURNED, 3),
-    (ClaimState.APPROVED, 20),
-    (ClaimState.ADJUSTED, 7),
-    (ClaimState.REJECTED, 5),
-    (ClaimState.IN_PAYMENT, 5),
-    (ClaimState.PAID, 50),
+    (ClaimState.SUBMITTED, 2),
+    (ClaimState.RETURNED, 1),
+    (ClaimState.APPROVED, 2),
+    (ClaimState.ADJUSTED, 1),
+    (ClaimState.REJECTED, 3),
+    (ClaimState.IN_PAYMENT, 1),
+    (ClaimState.PAID, 90),
 ]
 DIAGNOSES = ["A09", "J18.9", "I10", "E11.9", "O80", "K35.8", "N39.0", "J06.9", "A01.0", "S06.0"]
 
@@ -63,7 +64,7 @@ class Command(BaseCommand):
         assert claim is not None
         year = claim.discharge_date.year
         deep_page = max(Claim.objects.count() // 25 // 2, 1)
-        cases = [
+        cases: list[tuple[str, Any, str, dict[str, Any]]] = [
             ("verifikator: antrean klaim diajukan", verifier, reverse("services:claim_list"), {"status": "diajukan"}),
             ("verifikator: semua klaim, halaman 1", verifier, reverse("services:claim_list"), {}),
             ("verifikator: semua klaim, halaman tengah", verifier, reverse("services:claim_list"), {"page": deep_page}),
@@ -199,21 +200,13 @@ class Command(BaseCommand):
 
     def _fill_postgresql(self, start: int, total: int, operator_id: int, table_id: int) -> None:
         """Generate the claims inside PostgreSQL (generate_series): a million rows in seconds."""
-        status_case = (
-            "CASE "
-            + " ".join(
-                f"WHEN (g * 31) %% 100 < {bound} THEN '{state}'"
-                for state, bound in [
-                    ("diajukan", 10),
-                    ("dikembalikan", 13),
-                    ("disetujui", 33),
-                    ("disetujui_penyesuaian", 40),
-                    ("ditolak", 45),
-                    ("proses_bayar", 50),
-                ]
-            )
-            + " ELSE 'dibayar' END"
-        )
+        bounds = []
+        total_weight = 0
+        for state, weight in STATES[:-1]:
+            total_weight += weight
+            bounds.append((state.value, total_weight))
+        whens = " ".join(f"WHEN (g * 31) %% 100 < {bound} THEN '{state}'" for state, bound in bounds)
+        status_case = f"CASE {whens} ELSE '{STATES[-1][0].value}' END"
         diagnoses = "ARRAY[" + ",".join(f"'{code}'" for code in DIAGNOSES) + "]"
         # Only constants of this module are formatted in; values go as parameters.
         sql = f"""
