@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import polars as pl
 
-NIK_MASKS = tuple(range(12))  # mask digits (i, i+1) for i in 0..11
+NIK_MASKS = tuple(range(12))
+# rules whose key alone should single a person out: a larger block is a common name, skipped
+SMALL_BLOCKS = {"full_name": 8}  # mask digits (i, i+1) for i in 0..11
 
 
 def _nik_mask(i: int) -> pl.Expr:
@@ -65,13 +67,13 @@ def candidate_pairs(
     *,
     rules: tuple[str, ...] | None = None,
     nik_typos: bool = True,
-    max_block: int = 200,
+    max_block: int = 50,
 ) -> pl.DataFrame:
     """Distinct (li, ri) candidate pairs between prepared frames ``left`` and ``right``."""
     parts = []
     for name in rules if rules is not None else tuple(RULES):
         lkey, rkey = RULES[name]
-        parts.append(_pairs_on(left, right, lkey, rkey, max_block))
+        parts.append(_pairs_on(left, right, lkey, rkey, SMALL_BLOCKS.get(name, max_block)))
     if nik_typos:
         lnik = left.filter(pl.col("nik16").is_not_null())
         rnik = right.filter(pl.col("nik16").is_not_null())

@@ -162,15 +162,17 @@ def best_matches(
     review_threshold: float,
 ) -> pl.DataFrame:
     """The best left record of each right record, if it scores at least ``review_threshold``."""
-    ranked = (
-        scored.filter(pl.col("score") >= review_threshold)
-        .sort(["ri", "score", "li"], descending=[False, True, False])
-        .with_columns(
-            rank=pl.int_range(pl.len()).over("ri"),
-            contenders=(pl.col("score") >= pl.col("score").max().over("ri") - 0.05).sum().over("ri"),
-        )
-        .filter(pl.col("rank") == 0)
+    kept = scored.filter(pl.col("score") >= review_threshold).select("li", "ri", "score", *FEATURE_NAMES)
+    best = kept.sort(["ri", "score", "li"], descending=[False, True, False]).filter(pl.col("ri").is_first_distinct())
+    # candidates scoring almost as well as the best (twins, a register with duplicates)
+    near = (
+        kept.select("ri", "score")
+        .join(best.select("ri", pl.col("score").alias("top")), on="ri")
+        .filter(pl.col("score") >= pl.col("top") - 0.05)
+        .group_by("ri")
+        .len("contenders")
     )
+    ranked = best.join(near, on="ri", how="left")
     ambiguous = pl.when(pl.col("contenders") > 1).then(
         pl.format("ambigu: {} kandidat dengan skor hampir sama", pl.col("contenders"))
     )
@@ -179,11 +181,11 @@ def best_matches(
         reasons=pl.concat_str([reasons_expr(), ambiguous], separator="; ", ignore_nulls=True),
         status=pl.when(pl.col("score") >= threshold).then(pl.lit(STATUS_ACCEPTED)).otherwise(pl.lit(STATUS_REVIEW)),
     )
-    out = out.join(right.select(pl.col("idx").alias("ri"), pl.col("id").alias("right_id")), on="ri", how="left")
-    out = out.join(left.select(pl.col("idx").alias("li"), pl.col("id").alias("left_id")), on="li", how="left")
-    return out.sort("ri").select(
-        "right_id", "left_id", pl.col("score").round(4), "method", "reasons", "status", *FEATURE_NAMES
+    out = out.sort("ri").with_columns(
+        right_id=right["id"].gather(out["ri"]),
+        left_id=left["id"].gather(out["li"]),
     )
+    return out.select("right_id", "left_id", pl.col("score").round(4), "method", "reasons", "status", *FEATURE_NAMES)
 
 
 def run_matching(
@@ -202,7 +204,9 @@ def run_matching(
     lp, rp = prepare_both(conform(left, name="left"), conform(right, name="right"))
     progress(f"Normalisasi: {lp.height:,} × {rp.height:,} baris ({time.perf_counter() - t0:.1f} dtk)")
     scored, model, stats = score_pairs(lp, rp, progress=progress)
+    t1 = time.perf_counter()
     matches = best_matches(scored, lp, rp, threshold=threshold, review_threshold=review)
+    progress(f"Keputusan: {matches.height:,} baris kanan berpasangan ({time.perf_counter() - t1:.1f} dtk)")
     stats["seconds"] = time.perf_counter() - t0
     stats["accepted"] = int((matches["status"] == STATUS_ACCEPTED).sum())
     stats["review"] = int((matches["status"] == STATUS_REVIEW).sum())

@@ -176,8 +176,19 @@ def _three_levels(sim: np.ndarray, present: np.ndarray, equal: np.ndarray, near:
     return level
 
 
+CHUNK = 400_000  # pairs compared at a time: bounds the memory of the gathered columns
+
+
 def compare(left: pl.DataFrame, right: pl.DataFrame, li: np.ndarray, ri: np.ndarray, nik_digits) -> pl.DataFrame:
     """Levels of every feature for the pairs (li[k], ri[k]); also the name similarity."""
+    if len(li) > CHUNK:
+        return pl.concat(
+            [_compare(left, right, li[i : i + CHUNK], ri[i : i + CHUNK], nik_digits) for i in range(0, len(li), CHUNK)]
+        )
+    return _compare(left, right, li, ri, nik_digits)
+
+
+def _compare(left: pl.DataFrame, right: pl.DataFrame, li: np.ndarray, ri: np.ndarray, nik_digits) -> pl.DataFrame:
     cols = ["nik", "name", "compact", "sex", "dob", "place", "desa", "district", "alamat", "rt", "rw", "nik_dob_ok"]
     lp = left.select(cols)[pl.Series(li)] if len(li) else left.select(cols).clear()
     rp = right.select([*cols, "dob_swap"])[pl.Series(ri)] if len(ri) else right.select([*cols, "dob_swap"]).clear()

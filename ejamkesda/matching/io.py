@@ -20,16 +20,17 @@ class ContractError(ValueError):
 
 
 def conform(frame: pl.DataFrame, *, name: str = "data") -> pl.DataFrame:
-    """Check the columns and return them in contract order, all text, blanks as null."""
+    """Check the columns and return them in contract order, all text."""
     lower = {c: c.strip().lower() for c in frame.columns}
     frame = frame.rename(lower)
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ContractError(f"{name}: kolom wajib tidak ada: {', '.join(missing)}")
-    out = frame.select([pl.col(c).cast(pl.String).str.strip_chars() for c in COLUMNS])
-    out = out.with_columns([pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in COLUMNS])
-    if out["id"].null_count():
-        row = int(out.with_row_index("r").filter(pl.col("id").is_null())["r"][0]) + 2
+    # blanks and spaces are handled by the normalisation; no copy of the text here
+    out = frame.select([pl.col(c).cast(pl.String) for c in COLUMNS])
+    blank_id = out["id"].is_null() | (out["id"].str.strip_chars() == "")
+    if blank_id.any():
+        row = int(blank_id.arg_true()[0]) + 2
         raise ContractError(f"{name}: baris {row}, kolom id: id tidak boleh kosong")
     return out
 

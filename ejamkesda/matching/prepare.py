@@ -51,7 +51,6 @@ def prepare(frame: pl.DataFrame, *, today: dt.date | None = None) -> pl.DataFram
     """Columns: idx, id, nik (digits), nik16, sex, dob, dob_swap, name, compact, first3, last3,
     place, desa, district, alamat, rt, rw. Missing values are null."""
     today = today or dt.date.today()
-    frame = frame.rechunk()
 
     def unique(column: str, fn: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
         return _on_unique(frame[column], fn).alias(column)
@@ -59,7 +58,7 @@ def prepare(frame: pl.DataFrame, *, today: dt.date | None = None) -> pl.DataFram
     out = pl.DataFrame(
         [
             pl.Series("idx", range(frame.height), dtype=pl.UInt32),
-            frame["id"].cast(pl.String),
+            frame["id"].cast(pl.String).str.strip_chars(),
             frame.select(pl.col("nik").cast(pl.String).str.replace_all(r"\D", ""))["nik"],
             unique("jenis_kelamin", _sex_expr).alias("sex"),
             unique("tgl_lahir", _date_expr).alias("dob"),
@@ -107,7 +106,7 @@ def prepare(frame: pl.DataFrame, *, today: dt.date | None = None) -> pl.DataFram
 
 def prepare_both(left: pl.DataFrame, right: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Prepare two lists in one go: a name or village found in both is normalised once."""
-    both = prepare(pl.concat([left, right], how="vertical_relaxed"))
+    both = prepare(pl.concat([left, right], how="vertical_relaxed", rechunk=False))
     n = left.height
     return both.slice(0, n).rechunk(), both.slice(n).with_columns(pl.col("idx") - n).rechunk()
 
