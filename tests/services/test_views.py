@@ -273,3 +273,20 @@ def test_capped_paginator_counts_at_most_the_cap():
     paginator = CappedPaginator(Claim.objects.order_by("id"), 1, cap=2)
     assert paginator.count == 3 and paginator.capped
     assert not CappedPaginator(Claim.objects.order_by("id"), 1, cap=5).capped
+
+
+@pytest.mark.parametrize(
+    ("role", "expected", "absent"),
+    [
+        (Role.PPK_OPERATOR, {"SJP", "Rujukan", "Klaim", "Tarif", "Pembayaran", "Laporan klaim"}, set()),
+        (Role.UPT_VERIFIER, {"SJP", "Rujukan", "Klaim", "Tarif", "Pembayaran", "Laporan klaim"}, set()),
+        (Role.TREASURER, {"Klaim", "Pembayaran", "Laporan klaim"}, {"SJP", "Rujukan"}),
+        (Role.VIEWER, {"Tarif", "Laporan klaim"}, {"SJP", "Klaim", "Pembayaran"}),
+        (Role.OPD_OPERATOR, set(), {"SJP", "Klaim", "Tarif", "Laporan klaim"}),
+    ],
+)
+def test_menus_per_role(role, expected, absent):
+    from ejamkesda.core.navigation import menu_for
+
+    labels = {item["label"] for item in menu_for(user_with_role(role))}
+    assert expected <= labels and not (absent & labels)

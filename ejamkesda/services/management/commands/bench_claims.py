@@ -229,7 +229,7 @@ class Command(BaseCommand):
                         ELSE (1 + g %% 40) * 25000 END,
                    '', '', '', %s,
                    now() - (GREATEST(d.age - 5, 0) * interval '1 day') - ((g %% 1440) * interval '1 minute')
-            FROM generate_series(%s, %s) AS g
+            FROM generate_series(%s::bigint, %s::bigint) AS g
             CROSS JOIN l
             CROSS JOIN LATERAL (SELECT (g * 7919) %% 700 AS age) AS a
             CROSS JOIN LATERAL (SELECT (current_date - a.age)::date AS adm, a.age AS age) AS d
