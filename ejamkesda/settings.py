@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "ejamkesda.core.context.site",
+                "ejamkesda.notifications.context.inbox",
             ],
         },
     }
