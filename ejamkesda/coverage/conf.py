@@ -37,3 +37,6 @@ MATCH_ACCEPT = Decimal(os.environ.get("COVERAGE_MATCH_ACCEPT", "0.90"))
 MATCH_REVIEW = Decimal(os.environ.get("COVERAGE_MATCH_REVIEW", "0.60"))
 # "engine": ejamkesda.matching (Fellegi–Sunter, polars); "simple": same name + birth date only.
 MATCHER = os.environ.get("COVERAGE_MATCHER", "engine")
+# Evidence of task progress: accepted file kinds and the largest size (MB).
+EVIDENCE_SUFFIXES = frozenset({"pdf", "jpg", "jpeg", "png", "webp"})
+EVIDENCE_MAX_BYTES = _int("COVERAGE_EVIDENCE_MAX_MB", 10) * 1024 * 1024

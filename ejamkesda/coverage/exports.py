@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+# A cell a spreadsheet would run as a formula (CSV/formula injection). Names and
+# addresses come from uploaded lists (agencies, BPJS, Dukcapil), so any of them may be
+# hostile; they are written as text with a leading apostrophe, never as a formula.
+_SHEET_FORBIDDEN = re.compile(r"[:\\/?*\[\]]")
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def xlsx_response(filename: str, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "Data")
-    sheet.append([title])
+    sheet = workbook.create_sheet(title=sheet_title(title))
+    sheet.append([safe_text(title)])
     sheet.append([f"Dicetak {timezone.localtime():%d-%m-%Y %H:%M}"])
-    sheet.append(list(header))
+    sheet.append([safe_text(column) for column in header])
     for row in rows:
         sheet.append([_cell(value) for value in row])
     buffer = io.BytesIO()
@@ -27,7 +35,7 @@ def xlsx_response(filename: str, title: str, header: Sequence[str], rows: Iterab
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    response["Content-Disposition"] = attachment_header(f"{filename}.xlsx")
     return response
 
 
@@ -48,16 +56,16 @@ def pdf_response(
         rightMargin=12 * mm,
         topMargin=12 * mm,
         bottomMargin=12 * mm,
-        title=title,
+        title=str(title),
     )
     styles = getSampleStyleSheet()
     cell = styles["BodyText"].clone("cell", fontSize=8, leading=10)
-    story: list[Any] = [Paragraph(title, styles["Heading2"])]
+    story: list[Any] = [Paragraph(_escape(title), styles["Heading2"])]
     if subtitle:
-        story.append(Paragraph(subtitle, styles["BodyText"]))
+        story.append(Paragraph(_escape(subtitle), styles["BodyText"]))
     story.append(Paragraph(f"Dicetak {timezone.localtime():%d-%m-%Y %H:%M}", styles["BodyText"]))
     story.append(Spacer(1, 4 * mm))
-    data: list[list[Any]] = [[Paragraph(f"<b>{column}</b>", cell) for column in header]]
+    data: list[list[Any]] = [[Paragraph(f"<b>{_escape(column)}</b>", cell) for column in header]]
     for row in rows:
         data.append([Paragraph(_escape(value), cell) for value in row])
     table = Table(data, repeatRows=1)
@@ -73,16 +81,35 @@ def pdf_response(
     story.append(table)
     document.build(story)
     response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+    response["Content-Disposition"] = attachment_header(f"{filename}.pdf")
     return response
+
+
+def sheet_title(title: str) -> str:
+    """A worksheet name Excel accepts: no ``: \\ / ? * [ ]``, at most 31 characters."""
+    cleaned = " ".join(_SHEET_FORBIDDEN.sub(" ", str(title)).split()).strip("'")
+    return cleaned[:31].strip() or "Data"
+
+
+def attachment_header(filename: str) -> str:
+    """``Content-Disposition`` for a download; quotes, CR/LF and non-ASCII are encoded."""
+    return content_disposition_header(True, filename) or "attachment"
+
+
+def safe_text(value: Any) -> str:
+    """Text that a spreadsheet shows as is, never runs as a formula."""
+    text = "" if value is None else str(value).replace("\x00", "")
+    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
 
 
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, str | int | float | Decimal | dt.date):
-        return value
-    return str(value)  # lazy translations and anything else
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | Decimal | dt.date):
+        return value  # numbers and dates cannot carry a formula
+    return safe_text(value)  # str, lazy translations and anything else
 
 
 def _escape(value: Any) -> str:

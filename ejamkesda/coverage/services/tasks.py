@@ -139,3 +139,21 @@ def task_progress_add(
             actor=actor,
         )
     return progress
+
+
+def instruction_task_update(
+    *, task: InstructionTask, agency: Any, indicator: str, text: str, actor: Any
+) -> InstructionTask:
+    """An admin edits a task (other regencies' instructions differ); the row is locked so a
+    concurrent progress report or edit cannot be lost, and the change is audit-logged."""
+    with transaction.atomic():
+        locked = InstructionTask.objects.select_for_update().get(pk=task.pk)
+        before = {"agency": locked.agency_id, "indicator": locked.indicator, "text": locked.text}
+        locked.agency = agency
+        locked.indicator = indicator
+        locked.text = text
+        locked.save(update_fields=["agency", "indicator", "text"])
+        after = {"agency": locked.agency_id, "indicator": locked.indicator, "text": locked.text}
+        changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+        audit_record(action="update", obj=locked, summary=f"Ubah tugas {locked.label}", changes=changes, actor=actor)
+    return locked

@@ -107,6 +107,25 @@ class ProgressForm(forms.Form):
     note = forms.CharField(label=_("Uraian kemajuan"), widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.FileField(label=_("Bukti (PDF/gambar)"), required=False)
 
+    def clean_evidence(self) -> Any:
+        """Only PDF and pictures, and not larger than ``COVERAGE_EVIDENCE_MAX_MB``: the file is
+        kept on the regency's server and handed to other users."""
+        from ejamkesda.coverage.conf import EVIDENCE_MAX_BYTES, EVIDENCE_SUFFIXES
+
+        upload = self.cleaned_data.get("evidence")
+        if not upload:
+            return upload
+        suffix = (upload.name or "").rsplit(".", 1)[-1].lower() if "." in (upload.name or "") else ""
+        if suffix not in EVIDENCE_SUFFIXES:
+            raise forms.ValidationError(
+                _("Bukti harus berkas %(kinds)s."), params={"kinds": ", ".join(sorted(EVIDENCE_SUFFIXES)).upper()}
+            )
+        if upload.size is not None and upload.size > EVIDENCE_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Berkas bukti paling besar %(mb)d MB."), params={"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
+
 
 class TaskEditForm(forms.Form):
     agency: forms.ModelChoiceField[Any] = forms.ModelChoiceField(

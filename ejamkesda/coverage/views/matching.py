@@ -24,14 +24,26 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if decision not in MatchReview.Decision.values:
         decision = MatchReview.Decision.PENDING
     page = Paginator(MatchReview.objects.filter(decision=decision), 25).get_page(request.GET.get("page"))
+    reviews = list(page)
+    # Both sides of every pair in two queries (not two per row).
+    cards = {
+        (card.snapshot_id, card.card_number): card
+        for card in MembershipRecord.objects.filter(
+            snapshot_id__in={review.membership_snapshot_id for review in reviews},
+            card_number__in={review.card_number for review in reviews},
+        ).order_by("-id")
+    }
+    people = {
+        (person.snapshot_id, person.nik): person
+        for person in PopulationRecord.objects.filter(
+            snapshot_id__in={review.population_snapshot_id for review in reviews},
+            nik__in={review.resident_nik for review in reviews},
+        ).order_by("-id")
+    }
     rows = []
-    for review in page:
-        card = MembershipRecord.objects.filter(
-            snapshot_id=review.membership_snapshot_id, card_number=review.card_number
-        ).first()
-        person = PopulationRecord.objects.filter(
-            snapshot_id=review.population_snapshot_id, nik=review.resident_nik
-        ).first()
+    for review in reviews:
+        card = cards.get((review.membership_snapshot_id, review.card_number))
+        person = people.get((review.population_snapshot_id, review.resident_nik))
         rows.append(
             {
                 "review": review,

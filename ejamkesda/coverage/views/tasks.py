@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
+from ejamkesda.coverage.exports import attachment_header
 from ejamkesda.coverage.models import InstructionTask, TaskProgress
-from ejamkesda.coverage.services.tasks import task_progress_add
+from ejamkesda.coverage.services.tasks import instruction_task_update, task_progress_add
 from ejamkesda.coverage.views.common import INTERNAL_ROLES
 from ejamkesda.coverage.views.forms import ProgressForm, TaskEditForm
 
@@ -61,12 +62,13 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 raise Http404
             edit_form = TaskEditForm(request.POST)
             if edit_form.is_valid():
-                before = {"agency": task.agency_id, "indicator": task.indicator, "text": task.text}
-                task.agency = edit_form.cleaned_data["agency"]
-                task.indicator = edit_form.cleaned_data["indicator"]
-                task.text = edit_form.cleaned_data["text"]
-                task.save(update_fields=["agency", "indicator", "text"])
-                audit_record(action="update", obj=task, summary=f"Ubah tugas {task.label}", changes={"before": before})
+                instruction_task_update(
+                    task=task,
+                    agency=edit_form.cleaned_data["agency"],
+                    indicator=edit_form.cleaned_data["indicator"],
+                    text=edit_form.cleaned_data["text"],
+                    actor=request.user,
+                )
                 messages.success(request, _("Tugas diperbarui."))
                 return redirect("coverage:task", pk=task.pk)
         else:
@@ -103,5 +105,5 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     with progress.evidence.open("rb") as handle:
         response = HttpResponse(handle.read(), content_type="application/octet-stream")
     name = progress.evidence.name.rsplit("/", 1)[-1]
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = attachment_header(name)
     return response

