@@ -222,3 +222,10 @@ def test_icd_autocomplete(client, login):
     response = client.get(reverse("services:icd_search"), {"diagnosis_code": "J18"})
     body = response.content.decode()
     assert response.status_code == 200 and '<option value="J18.9">' in body
+
+
+def test_public_verification_is_rate_limited(client):
+    url = reverse("services:sjp_verify", args=["tidak-ada"])
+    codes = [client.get(url).status_code for _ in range(31)]
+    assert set(codes[:30]) == {404}
+    assert codes[30] in {403, 429}

@@ -222,7 +222,7 @@ class Command(BaseCommand):
                 FROM services_sjp WHERE requested_by_id = %s
             )
             SELECT l.providers[1 + g %% l.n], l.ids[1 + g %% l.n], l.people[1 + g %% l.n], 'rawat_jalan',
-                   d.adm, d.adm + (g %% 5),
+                   d.adm, d.adm + (g %% 5)::int,
                    ({diagnoses})[1 + g %% {len(DIAGNOSES)}], '[]'::jsonb, %s, st.status, 1, 'bench-' || g,
                    (1 + g %% 40) * 25000,
                    CASE WHEN st.status IN ('diajukan', 'dikembalikan', 'ditolak') THEN NULL
@@ -231,7 +231,7 @@ class Command(BaseCommand):
                    now() - (GREATEST(d.age - 5, 0) * interval '1 day') - ((g %% 1440) * interval '1 minute')
             FROM generate_series(%s::bigint, %s::bigint) AS g
             CROSS JOIN l
-            CROSS JOIN LATERAL (SELECT (g * 7919) %% 700 AS age) AS a
+            CROSS JOIN LATERAL (SELECT ((g * 7919) %% 700)::int AS age) AS a
             CROSS JOIN LATERAL (SELECT (current_date - a.age)::date AS adm, a.age AS age) AS d
             CROSS JOIN LATERAL (SELECT {status_case} AS status) AS st
         """  # noqa: S608
