@@ -32,6 +32,7 @@ STATUS_REVIEW = "tinjau"
 METHOD_NIK = "nik"
 METHOD_NIK_TYPO = "nik_salah_ketik"
 METHOD_PROBABILISTIC = "probabilistik"
+METHOD_DECISION = "keputusan_petugas"  # confirmed by a UPT user earlier
 
 Progress = Callable[[str], None]
 
@@ -145,7 +146,9 @@ def score_pairs(
 
 def _method_expr() -> pl.Expr:
     return (
-        pl.when(pl.col("nik") == NIK_EXACT)
+        pl.when(pl.col("decided"))
+        .then(pl.lit(METHOD_DECISION))
+        .when(pl.col("nik") == NIK_EXACT)
         .then(pl.lit(METHOD_NIK))
         .when(pl.col("nik") == NIK_TYPO)
         .then(pl.lit(METHOD_NIK_TYPO))
@@ -162,7 +165,9 @@ def best_matches(
     review_threshold: float,
 ) -> pl.DataFrame:
     """The best left record of each right record, if it scores at least ``review_threshold``."""
-    kept = scored.filter(pl.col("score") >= review_threshold).select("li", "ri", "score", *FEATURE_NAMES)
+    if "decided" not in scored.columns:
+        scored = scored.with_columns(decided=pl.lit(False))
+    kept = scored.filter(pl.col("score") >= review_threshold).select("li", "ri", "score", "decided", *FEATURE_NAMES)
     best = kept.sort(["ri", "score", "li"], descending=[False, True, False]).filter(pl.col("ri").is_first_distinct())
     # candidates scoring almost as well as the best (twins, a register with duplicates)
     near = (
@@ -196,6 +201,7 @@ def run_matching(
     review_threshold: float | None = None,
     progress: Progress = _quiet,
     keep_pairs: bool = False,
+    decisions: pl.DataFrame | None = None,
 ) -> MatchResult:
     """Match contract frames ``right`` against ``left``; see :func:`match_frames`."""
     review = DEFAULT_REVIEW_THRESHOLD if review_threshold is None else review_threshold
@@ -204,6 +210,8 @@ def run_matching(
     lp, rp = prepare_both(conform(left, name="left"), conform(right, name="right"))
     progress(f"Normalisasi: {lp.height:,} × {rp.height:,} baris ({time.perf_counter() - t0:.1f} dtk)")
     scored, model, stats = score_pairs(lp, rp, progress=progress)
+    if decisions is not None and decisions.height:
+        scored = apply_decisions(scored, lp, rp, decisions, model)
     t1 = time.perf_counter()
     matches = best_matches(scored, lp, rp, threshold=threshold, review_threshold=review)
     progress(f"Keputusan: {matches.height:,} baris kanan berpasangan ({time.perf_counter() - t1:.1f} dtk)")
@@ -218,6 +226,26 @@ def run_matching(
     return MatchResult(matches=matches, model=model, stats=stats, scored=scored if keep_pairs else None)
 
 
+def apply_decisions(
+    scored: pl.DataFrame, left: pl.DataFrame, right: pl.DataFrame, decisions: pl.DataFrame, model: FSModel
+) -> pl.DataFrame:
+    """Reuse the review decisions of UPT users (``right_id, left_id, accepted``): a rejected
+    pair is never proposed again, a confirmed pair scores 1 with method "keputusan_petugas"."""
+    ids = decisions.select(
+        pl.col("right_id").cast(pl.String), pl.col("left_id").cast(pl.String), pl.col("accepted").cast(pl.Boolean)
+    )
+    ids = ids.join(right.select(pl.col("id").alias("right_id"), pl.col("idx").alias("ri")), on="right_id")
+    ids = ids.join(left.select(pl.col("id").alias("left_id"), pl.col("idx").alias("li")), on="left_id")
+    scored = scored.with_columns(decided=pl.lit(False)).join(ids.select("li", "ri"), on=["li", "ri"], how="anti")
+    confirmed = ids.filter(pl.col("accepted"))
+    if confirmed.height:
+        digits = (nik_matrix(left["nik16"]), nik_matrix(right["nik16"]))
+        pairs = compare(left, right, confirmed["li"].to_numpy(), confirmed["ri"].to_numpy(), digits)
+        pairs = pairs.with_columns(name_tf=pl.lit(1.0), score=pl.lit(1.0), decided=pl.lit(True))
+        scored = pl.concat([scored, pairs.select(scored.columns)], how="vertical_relaxed")
+    return scored
+
+
 def match_frames(
     left: pl.DataFrame,
     right: pl.DataFrame,
@@ -225,12 +253,16 @@ def match_frames(
     threshold: float = DEFAULT_THRESHOLD,
     review_threshold: float | None = None,
     progress: Progress = _quiet,
+    decisions: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """For each row of ``right`` whose best match in ``left`` scores ≥ ``review_threshold``:
     ``right_id, left_id, score (0–1), method, reasons, status`` ("diterima" when score ≥
     ``threshold``, else "tinjau" = review queue) and the level of each feature. Both frames
-    follow the CSV contract (:data:`ejamkesda.matching.io.COLUMNS`)."""
-    return run_matching(left, right, threshold=threshold, review_threshold=review_threshold, progress=progress).matches
+    follow the CSV contract (:data:`ejamkesda.matching.io.COLUMNS`). ``decisions``: earlier
+    review decisions (``right_id, left_id, accepted``), reused — see :func:`apply_decisions`."""
+    return run_matching(
+        left, right, threshold=threshold, review_threshold=review_threshold, progress=progress, decisions=decisions
+    ).matches
 
 
 def find_duplicates(

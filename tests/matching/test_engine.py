@@ -148,3 +148,17 @@ def test_scores_are_between_zero_and_one(lefts, rights):
     assert result["score"].is_between(0.0, 1.0).all()
     assert set(result["right_id"]) <= set(right["id"])
     assert result["right_id"].is_unique().all()
+
+
+def test_review_decisions_are_reused():
+    left = _register()
+    right = [dict(r, id=f"B{i}") for i, r in enumerate(left[:100])]
+    decisions = pl.DataFrame(
+        {"right_id": ["B1", "B2"], "left_id": ["A1", "A7"], "accepted": [False, True]},
+    )
+    result = _by_right(match_frames(frame(left), frame(right), decisions=decisions))
+    assert result.get("B1", {}).get("left_id") != "A1"  # rejected: never proposed again
+    assert result["B2"]["left_id"] == "A7"
+    assert result["B2"]["method"] == "keputusan_petugas"
+    assert result["B2"]["score"] == 1.0
+    assert result["B3"]["method"] == "nik"
