@@ -93,3 +93,29 @@ def test_demo_seed_creates_a_token():
     )
     assert ApiToken.objects.filter(user=user).exists()
     assert "ejk_" in lines[0]
+
+
+def test_token_clients_need_no_csrf_token():
+    from django.test import Client
+
+    from tests.factories import MembershipFactory
+
+    strict = Client(enforce_csrf_checks=True)
+    token = token_for(user_with_role(Role.PPK_OPERATOR))
+    nik = MembershipFactory().person.nik
+    rest = strict.post(
+        "/api/v1/eligibility", data=json.dumps({"nik": nik}), content_type="application/json", **bearer(token)
+    )
+    assert rest.status_code == 200
+    fhir = strict.post(
+        "/fhir/CoverageEligibilityRequest",
+        content_type="application/fhir+json",
+        **bearer(token),
+        data=json.dumps(
+            {
+                "resourceType": "CoverageEligibilityRequest",
+                "patient": {"identifier": {"system": "https://fhir.kemkes.go.id/id/nik", "value": nik}},
+            }
+        ),
+    )
+    assert fhir.status_code == 200
