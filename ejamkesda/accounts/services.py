@@ -41,6 +41,8 @@ def user_create(
 def user_update(*, user: User, actor: Any = None, **fields: Any) -> User:
     allowed = {"role", "email", "provider", "agency", "is_active", "first_name", "last_name"}
     changes = {}
+    # Lock the row: two admins editing one user at once cannot interleave (one wins whole).
+    user = User.objects.select_for_update().get(pk=user.pk)
     for name, value in fields.items():
         if name not in allowed:
             raise ValueError(f"field {name} tidak boleh diubah di sini")
@@ -55,3 +57,13 @@ def user_update(*, user: User, actor: Any = None, **fields: Any) -> User:
             action="update", obj=user, summary=f"pengguna {user.username} diubah", changes=changes, actor=actor
         )
     return user
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str, actor: Any = None) -> User:
+    """An admin sets a new password; the change is audit-logged (never the password)."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked.set_password(password)
+    locked.save(update_fields=["password"])
+    audit_record(action="update", obj=locked, summary=f"kata sandi {locked.username} diganti", actor=actor)
+    return locked

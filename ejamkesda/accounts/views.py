@@ -74,8 +74,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 last_name=last,
             )
             if data["password"]:
-                user.set_password(data["password"])
-                user.save(update_fields=["password"])
+                services.user_password_set(user=user, password=data["password"], actor=request.user)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
