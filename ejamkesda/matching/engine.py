@@ -17,14 +17,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from . import conf
 from .blocking import candidate_pairs, nik_pairs
 from .features import FEATURE_NAMES, NIK_EXACT, NIK_TYPO, compare, reasons_expr
 from .io import conform
 from .model import FSModel, estimate_m, estimate_u, fit
 from .prepare import nik_matrix, prepare, prepare_both
 
-DEFAULT_THRESHOLD = 0.5
-DEFAULT_REVIEW_THRESHOLD = 0.2
+DEFAULT_THRESHOLD = conf.MATCH_THRESHOLD
+DEFAULT_REVIEW_THRESHOLD = conf.MATCH_REVIEW_THRESHOLD
 RANDOM_PAIRS = 120_000
 MIN_LABELLED = 500  # pairs needed to count m instead of estimating it by EM
 STATUS_ACCEPTED = "diterima"

@@ -108,7 +108,8 @@ def prepare_both(left: pl.DataFrame, right: pl.DataFrame) -> tuple[pl.DataFrame,
     """Prepare two lists in one go: a name or village found in both is normalised once."""
     both = prepare(pl.concat([left, right], how="vertical_relaxed", rechunk=False))
     n = left.height
-    return both.slice(0, n).rechunk(), both.slice(n).with_columns(pl.col("idx") - n).rechunk()
+    # prepare() returns contiguous columns, so the two slices are views, not copies
+    return both.slice(0, n), both.slice(n).with_columns(pl.col("idx") - n)
 
 
 def nik_matrix(nik16: pl.Series) -> tuple[np.ndarray, np.ndarray]:
