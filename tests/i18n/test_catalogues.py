@@ -132,13 +132,26 @@ def test_catalogue_compiles_with_format_checks(path: Path):
 
 # --- every string marked in the source has an English translation ----------------------------
 
-_PY_CALL = re.compile(
-    r"(?<![\w.])(?:_|gettext|gettext_lazy|gettext_noop)\(\s*"
-    r"((?P<q>\"|')(?:(?!(?P=q))[^\\\n]|\\.)*(?P=q))\s*[,)]"
-)
+_GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "gettext_noop"}
 _TEMPLATE_TAG = re.compile(
     r"{%\s*(?:translate|trans)\s+((?P<q>\"|')(?:(?!(?P=q)).)*(?P=q))(?:\s+noop)?(?:\s+as\s+\w+)?\s*%}"
 )
+
+
+def _python_strings(path: Path) -> list[str]:
+    """First arguments of gettext calls that are a plain string (not docstrings or comments)."""
+    strings = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in _GETTEXT_NAMES
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            strings.append(node.args[0].value)
+    return strings
 
 
 def _source_dirs() -> list[Path]:
@@ -146,24 +159,21 @@ def _source_dirs() -> list[Path]:
 
 
 def _source_strings() -> dict[str, str]:
-    """msgid → where it is used, for plain `_("…")` calls and `{% translate "…" %}` tags."""
+    """msgid → where it is used, for `_("…")`-style calls and `{% translate "…" %}` tags."""
     found: dict[str, str] = {}
     for directory in _source_dirs():
         for path in sorted(directory.rglob("*")):
             parts = set(path.relative_to(ROOT).parts)
             if parts & {"migrations", "tests", "locale", "static"} or not path.is_file():
                 continue
+            where = str(path.relative_to(ROOT))
             if path.suffix == ".py":
-                pattern = _PY_CALL
+                for text in _python_strings(path):
+                    found.setdefault(text, where)
             elif path.suffix in (".html", ".txt"):
-                pattern = _TEMPLATE_TAG
-            else:
-                continue
-            for match in pattern.finditer(path.read_text(encoding="utf-8")):
-                literal = match.group(1)
-                # The template engine looks up "%" doubled, as makemessages writes it.
-                text = ast.literal_eval(literal) if path.suffix == ".py" else literal[1:-1].replace("%", "%%")
-                found.setdefault(text, str(path.relative_to(ROOT)))
+                for match in _TEMPLATE_TAG.finditer(path.read_text(encoding="utf-8")):
+                    # The template engine looks the string up with "%" doubled, as makemessages writes it.
+                    found.setdefault(match.group(1)[1:-1].replace("%", "%%"), where)
     return found
 
 
