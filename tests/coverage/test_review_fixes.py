@@ -200,3 +200,76 @@ def test_pdf_download_with_markup_in_list_name(client, login):
     login(Role.OPD_OPERATOR, agency=agency)
     response = client.get(reverse("coverage:sector_people", args=[sector_list.pk]), {"format": "pdf"})
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_sector_list_duplicate_name_refused_by_service(client, login):
+    from ejamkesda.coverage.models import SectorList
+
+    user = login(Role.OPD_OPERATOR)
+    data = {"name": "Guru  SD", "sector": "education", "instruction_point": "4"}
+    assert client.post(reverse("coverage:sector_lists"), data).status_code == 302
+    again = client.post(reverse("coverage:sector_lists"), {**data, "name": "Guru SD"})
+    assert again.status_code == 200 and "sudah ada" in again.content.decode()
+    assert SectorList.objects.filter(agency=user.agency).count() == 1
+    assert AuditLog.objects.filter(action="create", object_type="coverage.SectorList").count() == 1
+
+
+def test_viewer_cannot_create_or_upload_sector_lists(client, login, tmp_path, settings):
+    from ejamkesda.coverage.models import SectorList, Snapshot
+
+    settings.MEDIA_ROOT = tmp_path
+    sector_list = SectorListFactory()
+    login(Role.VIEWER)
+    client.post(reverse("coverage:sector_lists"), {"name": "Baru", "sector": "education"})
+    upload = SimpleUploadedFile("guru.csv", f"nik,nama\n{nik(1)},Ani\n".encode())
+    client.post(reverse("coverage:sector_list", args=[sector_list.pk]), {"as_of": "2026-10-03", "file": upload})
+    assert SectorList.objects.count() == 1 and not Snapshot.objects.exists()
+
+
+def test_other_agency_cannot_reach_snapshot_or_upload(client, login, tmp_path, settings):
+    from ejamkesda.coverage.models import Snapshot
+
+    settings.MEDIA_ROOT = tmp_path
+    theirs = SectorListFactory()
+    snapshot = SnapshotFactory(kind=SnapshotKind.SECTOR, sector_list=theirs)
+    regency_snapshot = SnapshotFactory(kind=SnapshotKind.POPULATION)
+    login(Role.OPD_OPERATOR, agency=AgencyFactory())
+    assert client.get(reverse("coverage:snapshot", args=[snapshot.pk])).status_code == 404
+    assert client.get(reverse("coverage:snapshot", args=[regency_snapshot.pk])).status_code == 404
+    upload = SimpleUploadedFile("guru.csv", f"nik,nama\n{nik(1)},Ani\n".encode())
+    response = client.post(reverse("coverage:sector_list", args=[theirs.pk]), {"as_of": "2026-11-03", "file": upload})
+    assert response.status_code == 404
+    assert Snapshot.objects.count() == 2
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.PPK_OPERATOR, Role.TREASURER, Role.OPD_OPERATOR])
+def test_non_upt_roles_change_nothing_in_coverage(client, login, role):
+    from ejamkesda.coverage.models import PbiProposal, PremiumBill, PremiumRate
+
+    population = SnapshotFactory(kind=SnapshotKind.POPULATION)
+    membership = SnapshotFactory(kind=SnapshotKind.MEMBERSHIP)
+    review = MatchReview.objects.create(
+        card_number="1",
+        resident_nik=nik(1),
+        score="0.8",
+        method="x",
+        membership_snapshot=membership,
+        population_snapshot=population,
+    )
+    proposal = PbiProposal.objects.create(nik=nik(2), name="Ani", decile=1)
+    bill = PremiumBill.objects.create(month="2026-10-01", billed_amount=1000)
+    login(role)
+    posts = [
+        (reverse("coverage:review_decide", args=[review.pk]), {"decision": "confirm"}),
+        (reverse("coverage:proposal_decide", args=[proposal.pk]), {"to_status": "submitted", "reason": "x"}),
+        (reverse("coverage:proposals_generate"), {}),
+        (reverse("coverage:rate_add"), {"effective_from": "2027-01-01", "monthly_rupiah": 1, "source": "x"}),
+        (reverse("coverage:payment_add", args=[bill.pk]), {"paid_on": "2026-10-05", "amount": 1}),
+        (reverse("coverage:compute"), {"month": "2026-10"}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code in (403, 404), url
+    review.refresh_from_db()
+    proposal.refresh_from_db()
+    assert review.decision == "pending" and proposal.status == PbiProposal.Status.PROPOSED
+    assert not PremiumRate.objects.exists() and not bill.payments.exists()

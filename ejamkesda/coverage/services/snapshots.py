@@ -7,7 +7,7 @@ import pathlib
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ejamkesda.audit.services import audit_record
@@ -43,3 +43,21 @@ def snapshot_open(
 
 def snapshot_import_file(*, snapshot: Snapshot, path: str | pathlib.Path) -> ImportResult:
     return snapshot_import(snapshot=snapshot, rows=iter_file(path), source_name=pathlib.Path(path).name)
+
+
+def sector_list_create(*, agency: Any, name: str, sector: str, instruction_point: str = "", actor: Any) -> SectorList:
+    """An agency's operator opens a new sector list (seed 002 KEDUA angka 3–19, 22).
+
+    The name is unique per agency; two operators creating the same list at once get one
+    list and one ``ValidationError`` (the unique constraint decides, not a prior read).
+    """
+    name = " ".join(name.split())
+    try:
+        with transaction.atomic():
+            sector_list = SectorList.objects.create(
+                agency=agency, name=name, sector=sector, instruction_point=instruction_point
+            )
+            audit_record(action="create", obj=sector_list, summary=f"Daftar sektor baru: {name}", actor=actor)
+    except IntegrityError:
+        raise ValidationError({"name": _("Nama daftar ini sudah ada.")}) from None
+    return sector_list

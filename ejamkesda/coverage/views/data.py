@@ -14,12 +14,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
 from ejamkesda.coverage import selectors
-from ejamkesda.coverage.models import SectorList, SectorStat, Snapshot, SnapshotKind
-from ejamkesda.coverage.services.snapshots import snapshot_open
+from ejamkesda.coverage.models import SectorStat, Snapshot, SnapshotKind
+from ejamkesda.coverage.services.snapshots import sector_list_create, snapshot_open
 from ejamkesda.coverage.tasks import import_snapshot_file
 from ejamkesda.coverage.views.common import INTERNAL_ROLES
 from ejamkesda.coverage.views.forms import ComputeForm, SectorListForm, SectorUploadForm, UploadForm
@@ -81,14 +80,18 @@ def sector_lists(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = SectorListForm(request.POST or None) if user.role == Role.OPD_OPERATOR else None
     if form is not None and request.method == "POST" and form.is_valid():
-        sector_list = form.save(commit=False)
-        sector_list.agency = user.agency
-        if SectorList.objects.filter(agency=sector_list.agency, name=sector_list.name).exists():
-            form.add_error("name", _("Nama daftar ini sudah ada."))
+        try:
+            created = sector_list_create(
+                agency=user.agency,
+                name=form.cleaned_data["name"],
+                sector=form.cleaned_data["sector"],
+                instruction_point=form.cleaned_data.get("instruction_point") or "",
+                actor=user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            sector_list.save()
-            audit_record(action="create", obj=sector_list, summary=f"Daftar sektor baru: {sector_list.name}")
-            return redirect("coverage:sector_list", pk=sector_list.pk)
+            return redirect("coverage:sector_list", pk=created.pk)
     lists = selectors.sector_lists_visible_to(user)
     period = selectors.latest_period()
     stats = {s.sector_list_id: s for s in SectorStat.objects.filter(period=period)} if period else {}
