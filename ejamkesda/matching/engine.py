@@ -209,6 +209,7 @@ def run_matching(
     review = min(review, threshold)
     t0 = time.perf_counter()
     lp, rp = prepare_both(conform(left, name="left"), conform(right, name="right"))
+    del left, right  # the raw text is not needed any more (freed if the caller kept no reference)
     progress(f"Normalisasi: {lp.height:,} × {rp.height:,} baris ({time.perf_counter() - t0:.1f} dtk)")
     scored, model, stats = score_pairs(lp, rp, progress=progress)
     if decisions is not None and decisions.height:
