@@ -19,6 +19,7 @@ class JobsConfig(AppConfig):
                 label=_("Data peserta (penduduk dan kepesertaan)"),
                 factory="ejamkesda.participants.importing.ParticipantImporter",
                 roles=frozenset({Role.UPT_ADMIN}),
+                upload_url_name="jobs:participants_upload",
             )
         )
         register_menu(

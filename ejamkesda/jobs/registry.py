@@ -9,6 +9,7 @@ Each domain registers its importer once (from its ``AppConfig.ready``)::
         label=_("Daftar peserta BPJS"),
         factory="ejamkesda.coverage.importing.BpjsImporter",  # dotted path, imported lazily
         roles=frozenset({Role.UPT_ADMIN}),
+        upload_url_name="coverage:import_bpjs",  # optional: linked from the job list
     ))
 
 ``factory`` is called as ``factory(source=..., actor=..., **job.options)`` and must
@@ -31,6 +32,7 @@ class ImportKind:
     factory: str | Callable[..., Any]
     roles: frozenset[str]
     help_text: Any = ""
+    upload_url_name: str = ""  # the domain's upload page, linked from the job list
 
     def make_importer(self, **kwargs: Any) -> Any:
         factory = import_string(self.factory) if isinstance(self.factory, str) else self.factory

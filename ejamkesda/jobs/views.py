@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,7 +38,13 @@ def job_list(request: HttpRequest) -> HttpResponse:
     for job in page:
         job.kind_label = _kind_label(job.kind)  # type: ignore[attr-defined]
     user: Any = request.user
-    kinds = [kind for kind in import_kinds() if user.is_superuser or user.role in kind.roles]
+    kinds = []
+    for kind in import_kinds():
+        if kind.upload_url_name and (user.is_superuser or user.role in kind.roles):
+            try:
+                kinds.append({"label": kind.label, "url": reverse(kind.upload_url_name)})
+            except NoReverseMatch:
+                continue
     return render(request, "jobs/job_list.html", {"page": page, "kinds": kinds})
 
 

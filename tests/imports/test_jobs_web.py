@@ -233,3 +233,11 @@ def test_unknown_options_fail_the_job_cleanly(tmp_path):
     job = job_create(kind="participants", upload=path, original_name="a.csv", options={"tidak_ada": 1})
     job = job_run(job_id=job.pk)
     assert job.status == Job.Status.FAILED and "kesalahan sistem" in job.message
+
+
+def test_job_list_links_upload_pages_by_role(client, login):
+    login(Role.UPT_ADMIN)
+    assert reverse("jobs:participants_upload") in client.get(reverse("jobs:list")).content.decode()
+    client.logout()
+    login(Role.OPD_OPERATOR)
+    assert reverse("jobs:participants_upload") not in client.get(reverse("jobs:list")).content.decode()
