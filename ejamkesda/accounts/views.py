@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ejamkesda.accounts import services
 from ejamkesda.accounts.forms import UserForm
 from ejamkesda.accounts.models import User
+from ejamkesda.core.forms import form_add_errors
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
 
@@ -37,8 +38,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 agency=data["agency"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Pengguna %(name)s dibuat.") % {"name": user.username})
             return redirect("accounts:users")
@@ -76,8 +76,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if data["password"]:
                 services.user_password_set(user=user, password=data["password"], actor=request.user)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_add_errors(form, error)
         else:
             messages.success(request, _("Pengguna %(name)s diperbarui.") % {"name": user.username})
             return redirect("accounts:users")

@@ -13,11 +13,12 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-# A cell a spreadsheet would run as a formula (CSV/formula injection). Names and
-# addresses come from uploaded lists (agencies, BPJS, Dukcapil), so any of them may be
-# hostile; they are written as text with a leading apostrophe, never as a formula.
+from ejamkesda.jobs.importing.report import safe_cell
+
+# Names and addresses come from uploaded lists (agencies, BPJS, Dukcapil), so any of them
+# may be hostile: text cells go through ``safe_cell`` (a leading apostrophe before
+# = + - @ tab CR), never written as a formula.
 _SHEET_FORBIDDEN = re.compile(r"[:\\/?*\[\]]")
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def xlsx_response(filename: str, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
@@ -25,9 +26,9 @@ def xlsx_response(filename: str, title: str, header: Sequence[str], rows: Iterab
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title(title))
-    sheet.append([safe_text(title)])
+    sheet.append([safe_cell(title)])
     sheet.append([f"Dicetak {timezone.localtime():%d-%m-%Y %H:%M}"])
-    sheet.append([safe_text(column) for column in header])
+    sheet.append([safe_cell(column) for column in header])
     for row in rows:
         sheet.append([_cell(value) for value in row])
     buffer = io.BytesIO()
@@ -96,12 +97,6 @@ def attachment_header(filename: str) -> str:
     return content_disposition_header(True, filename) or "attachment"
 
 
-def safe_text(value: Any) -> str:
-    """Text that a spreadsheet shows as is, never runs as a formula."""
-    text = "" if value is None else str(value).replace("\x00", "")
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
-
-
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
@@ -109,7 +104,7 @@ def _cell(value: Any) -> Any:
         return str(value)
     if isinstance(value, int | Decimal | dt.date):
         return value  # numbers and dates cannot carry a formula
-    return safe_text(value)  # str, lazy translations and anything else
+    return safe_cell(value)  # str, lazy translations and anything else
 
 
 def _escape(value: Any) -> str:

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from ejamkesda.core.forms import form_add_errors
 from ejamkesda.core.permissions import role_required, user_has_role
 from ejamkesda.core.roles import PROVIDER_BOUND_ROLES, Role
 from ejamkesda.providers import services
@@ -81,8 +82,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_errors(form: ProviderForm, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+    form_add_errors(form, error)
     form.describe_fields()
 
 

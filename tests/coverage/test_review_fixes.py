@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from ejamkesda.audit.models import AuditLog
 from ejamkesda.core.roles import Role
-from ejamkesda.coverage.exports import attachment_header, safe_text, xlsx_response
+from ejamkesda.coverage.exports import attachment_header, safe_cell, xlsx_response
 from ejamkesda.coverage.models import InstructionTask, MatchReview, SnapshotKind
 from tests.coverage.factories import (
     VILLAGE_A,
@@ -38,9 +38,9 @@ def _sheet_values(content: bytes) -> list[tuple]:
 
 
 @pytest.mark.parametrize("text", HOSTILE)
-def test_safe_text_neutralises_formulas(text):
-    assert safe_text(text).startswith("'")
-    assert safe_text("Siti Nurhaliza") == "Siti Nurhaliza"
+def test_safe_cell_neutralises_formulas(text):
+    assert safe_cell(text).startswith("'")
+    assert safe_cell("Siti Nurhaliza") == "Siti Nurhaliza"
 
 
 def test_xlsx_cells_never_formulas():

@@ -14,10 +14,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from ejamkesda.core.forms import form_add_errors
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
 from ejamkesda.coverage import selectors
-from ejamkesda.coverage.models import SectorStat, Snapshot, SnapshotKind
+from ejamkesda.coverage.models import SectorList, SectorStat, Snapshot, SnapshotKind
 from ejamkesda.coverage.services.snapshots import sector_list_create, snapshot_open
 from ejamkesda.coverage.tasks import import_snapshot_file
 from ejamkesda.coverage.views.common import INTERNAL_ROLES
@@ -40,24 +41,35 @@ def _store(upload: UploadedFile) -> pathlib.Path:
     return path
 
 
+def _accept_upload(
+    request: HttpRequest, form: Any, *, kind: str, sector_list: SectorList | None = None
+) -> HttpResponse | None:
+    """Store the uploaded file, open its snapshot and import it in the background; the
+    redirect to the snapshot page, or ``None`` with the error added to the form."""
+    try:
+        path = _store(form.cleaned_data["file"])
+    except ValidationError as error:
+        form.add_error("file", error)
+        return None
+    snapshot = snapshot_open(
+        kind=kind,
+        as_of=form.cleaned_data["as_of"],
+        sector_list=sector_list,
+        actor=request.user,
+        source_name=form.cleaned_data["file"].name,
+    )
+    import_snapshot_file.enqueue(snapshot.pk, str(path))
+    messages.success(request, _("Berkas diterima dan sedang diimpor."))
+    return redirect("coverage:snapshot", pk=snapshot.pk)
+
+
 @role_required(Role.UPT_ADMIN)
 def imports(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            path = _store(form.cleaned_data["file"])
-        except ValidationError as error:
-            form.add_error("file", error)
-        else:
-            snapshot = snapshot_open(
-                kind=form.cleaned_data["kind"],
-                as_of=form.cleaned_data["as_of"],
-                actor=request.user,
-                source_name=form.cleaned_data["file"].name,
-            )
-            import_snapshot_file.enqueue(snapshot.pk, str(path))
-            messages.success(request, _("Berkas diterima dan sedang diimpor."))
-            return redirect("coverage:snapshot", pk=snapshot.pk)
+        accepted = _accept_upload(request, form, kind=form.cleaned_data["kind"])
+        if accepted is not None:
+            return accepted
     snapshots = Snapshot.objects.filter(sector_list__isnull=True).order_by("-as_of", "-id")[:50]
     return render(
         request, "coverage/imports.html", {"form": form, "snapshots": snapshots, "compute_form": ComputeForm()}
@@ -89,7 +101,7 @@ def sector_lists(request: HttpRequest) -> HttpResponse:
                 actor=user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form_add_errors(form, error)
         else:
             return redirect("coverage:sector_list", pk=created.pk)
     lists = selectors.sector_lists_visible_to(user)
@@ -115,21 +127,9 @@ def sector_list(request: HttpRequest, pk: int) -> HttpResponse:
     can_upload = user.role in (Role.OPD_OPERATOR, Role.UPT_ADMIN)
     form = SectorUploadForm(request.POST or None, request.FILES or None) if can_upload else None
     if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            path = _store(form.cleaned_data["file"])
-        except ValidationError as error:
-            form.add_error("file", error)
-        else:
-            snap = snapshot_open(
-                kind=SnapshotKind.SECTOR,
-                as_of=form.cleaned_data["as_of"],
-                sector_list=item,
-                actor=request.user,
-                source_name=form.cleaned_data["file"].name,
-            )
-            import_snapshot_file.enqueue(snap.pk, str(path))
-            messages.success(request, _("Berkas diterima dan sedang diimpor."))
-            return redirect("coverage:snapshot", pk=snap.pk)
+        accepted = _accept_upload(request, form, kind=SnapshotKind.SECTOR, sector_list=item)
+        if accepted is not None:
+            return accepted
     snapshots = Snapshot.objects.filter(sector_list=item).order_by("-as_of", "-id")[:24]
     history = SectorStat.objects.filter(sector_list=item).select_related("period").order_by("period__month")
     return render(
