@@ -22,7 +22,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        limited: Any = self.object_list[: self.cap + 1]
+        # No ORDER BY in the count: the database may stop after any cap+1 index entries.
+        limited: Any = self.object_list.order_by()[: self.cap + 1]
         return int(limited.count())
 
     @property

@@ -207,7 +207,7 @@ def test_end_to_end_sjp_claim_verification_payment(client):
     ("name", "role", "limit"),
     [
         ("sjp_list", Role.UPT_VERIFIER, 8),
-        ("claim_list", Role.UPT_VERIFIER, 8),
+        ("claim_list", Role.UPT_VERIFIER, 12),
         ("referral_list", Role.UPT_VERIFIER, 8),
         ("payment_list", Role.UPT_ADMIN, 8),
         ("tariff_list", Role.UPT_ADMIN, 8),
