@@ -162,3 +162,17 @@ def test_review_decisions_are_reused():
     assert result["B2"]["method"] == "keputusan_petugas"
     assert result["B2"]["score"] == 1.0
     assert result["B3"]["method"] == "nik"
+
+
+def test_relative_sharing_address_or_nik_is_not_accepted():
+    left = _register()
+    head = left[20]
+    # a newborn not in the register, same household address, another name and birth date
+    baby = dict(head, id="N1", nik="", nama="Zahra Aulia", jenis_kelamin="P", tgl_lahir="2024-05-05")
+    # a member list row that carries the household head's NIK but another person's name and birth date
+    wrong_nik = dict(head, id="N2", nama="Yusuf Maulana", tgl_lahir="2001-09-30")
+    right = [dict(r, id=f"B{i}") for i, r in enumerate(left[:150])] + [baby, wrong_nik]
+    result = _by_right(match_frames(frame(left), frame(right), threshold=0.5, review_threshold=0.0))
+    for rid in ("N1", "N2"):
+        assert result.get(rid) is None or result[rid]["status"] != "diterima", result.get(rid)
+    assert result["N2"]["status"] == "tinjau"  # the same NIK is worth a look by a UPT user
