@@ -273,3 +273,21 @@ def test_non_upt_roles_change_nothing_in_coverage(client, login, role):
     proposal.refresh_from_db()
     assert review.decision == "pending" and proposal.status == PbiProposal.Status.PROPOSED
     assert not PremiumRate.objects.exists() and not bill.payments.exists()
+
+
+def test_two_first_bills_of_a_month_give_a_message_not_an_error(monkeypatch):
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    from ejamkesda.coverage.models import PremiumBill
+    from ejamkesda.coverage.services.premium import premium_bill_reconcile
+
+    regions()
+    build_month(residents=[(nik(1), VILLAGE_A)], members=[(nik(1), "pbpu_bp_pemda", "aktif")])
+    premium_bill_reconcile(month=dt.date(2026, 10, 1), billed_amount=42_000, card_numbers=["1"], actor=None)
+    # The other admin's transaction did not see the bill yet (as under READ COMMITTED).
+    monkeypatch.setattr(PremiumBill.objects, "select_for_update", lambda: PremiumBill.objects.none())
+    with pytest.raises(ValidationError, match="baru saja dicatat"):
+        premium_bill_reconcile(month=dt.date(2026, 10, 1), billed_amount=1, card_numbers=[], actor=None)
+    assert PremiumBill.objects.get().billed_amount == 42_000

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ejamkesda.audit.services import audit_record
@@ -74,6 +74,32 @@ def premium_bill_reconcile(
     except NoRate as error:
         raise ValidationError(str(error)) from None
     result = reconcile(billed_ids=billed, system_ids=system, billed_amount=billed_amount, rate=rate)
+    try:
+        return _bill_store(
+            month=month,
+            period=period,
+            billed=billed,
+            billed_amount=billed_amount,
+            result=result,
+            note=note,
+            actor=actor,
+        )
+    except IntegrityError:
+        # Two admins recorded the first bill of this month at the same moment: the unique
+        # month decides, the other gets a clear message instead of an error page.
+        raise ValidationError(_("Tagihan bulan ini baru saja dicatat pengguna lain; muat ulang halaman.")) from None
+
+
+def _bill_store(
+    *,
+    month: dt.date,
+    period: CoveragePeriod,
+    billed: list[str],
+    billed_amount: int,
+    result: Any,
+    note: str,
+    actor: Any,
+) -> PremiumBill:
     with transaction.atomic():
         bill = PremiumBill.objects.select_for_update().filter(month=month).first()
         if bill is not None and bill.payments.exists():
@@ -100,7 +126,7 @@ def premium_bill_reconcile(
             f"Rp{result.amount_difference}",
             actor=actor,
         )
-    return bill
+        return bill
 
 
 def premium_payment_record(

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -40,7 +40,7 @@ READ_ROLES = (Role.UPT_ADMIN, Role.UPT_VERIFIER, Role.VIEWER)
 def premium(request: HttpRequest) -> HttpResponse:
     period = selectors.latest_period()
     count = pemda_members(period).count() if period else 0
-    today = dt.date.today()
+    today = timezone.localdate()
     initial: dict[str, Any] = {"count": count, "start": add_months(today.replace(day=1), 1), "months": 12}
     form = BudgetForm(request.GET or None, initial=initial)
     budget = None
