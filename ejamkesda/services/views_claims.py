@@ -199,6 +199,9 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "resubmit_form": ResubmitForm(initial={"version": claim.version})
         if _user(request).role == Role.PPK_OPERATOR and claim.status == ClaimState.RETURNED
         else None,
+        "resubmit_lines": LineFormSet(
+            prefix="lines", initial=[{"code": line.code, "quantity": line.quantity} for line in lines]
+        ),
     }
     return render(request, "services/claim_detail.html", context)
 
@@ -253,15 +256,22 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def claim_resubmit_view(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(claims_visible_to(request.user), pk=pk)
     form = ResubmitForm(request.POST, request.FILES)
-    if not form.is_valid():
+    formset = LineFormSet(request.POST, prefix="lines")
+    if not form.is_valid() or not formset.is_valid():
         messages.error(request, _("Formulir perbaikan tidak lengkap."))
         return redirect("services:claim_detail", pk=claim.pk)
+    lines = [
+        LineInput(code=row["code"], quantity=row["quantity"])
+        for row in formset.cleaned_data
+        if row and row.get("code") and row.get("quantity")
+    ]
     try:
         claim_resubmit(
             claim=claim,
             actor=request.user,
             note=form.cleaned_data["note"],
             attachments=[AttachmentInput(kind=kind, file=upload) for kind, upload in form.attachments()],
+            lines=lines or None,
             expected_version=form.cleaned_data["version"],
         )
         messages.success(request, _("Klaim diajukan ulang."))

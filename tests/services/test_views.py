@@ -290,3 +290,28 @@ def test_menus_per_role(role, expected, absent):
 
     labels = {item["label"] for item in menu_for(user_with_role(role))}
     assert expected <= labels and not (absent & labels)
+
+
+def test_returned_claim_corrected_in_browser(client):
+    tariff_table()
+    claim = submitted_claim()
+    claim = claim_return(claim=claim, actor=user_with_role(Role.UPT_VERIFIER), note="jumlah lab salah")
+    client.force_login(claim.created_by)
+    page = client.get(reverse("services:claim_detail", args=[claim.pk]))
+    assert "Ajukan ulang" in page.content.decode() and "jumlah lab salah" in page.content.decode()
+    response = client.post(
+        reverse("services:claim_resubmit", args=[claim.pk]),
+        {
+            "version": claim.version,
+            "note": "diperbaiki",
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-code": "RJ01",
+            "lines-0-quantity": "1",
+            "attachment_resume_medis": pdf_upload("resume.pdf"),
+        },
+    )
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.status == ClaimState.SUBMITTED and claim.claimed_total == 50_000
+    assert claim.attachments.filter(kind="resume_medis").exists()
