@@ -29,7 +29,7 @@ def english_page(client, url: str) -> str:
 # (url name, role or None for the public, English text expected, Indonesian source that must be gone)
 PAGES = [
     ("portal:home", None, "Check membership", "Cek kepesertaan"),
-    ("accounts:login", None, "Staff log-in", "Masuk petugas"),
+    ("accounts:login", None, "Staff login", "Masuk petugas"),
     ("complaints:file", None, "Submit a complaint", "Kirim pengaduan"),
     ("enrolment:apply", None, "Apply for Jamkesda membership", "Ajukan kepesertaan Jamkesda"),
     ("coverage:public", None, "National health insurance (JKN) coverage", "Cakupan Jaminan Kesehatan Nasional"),
