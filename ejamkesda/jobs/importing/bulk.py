@@ -34,8 +34,8 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
     table, columns = _table(model, fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            raw = cursor.cursor  # psycopg 3 cursor
-            with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            raw = cursor.cursor  # psycopg 3 cursor; errors wrapped into django.db errors
+            with connection.wrap_database_errors, raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             return
