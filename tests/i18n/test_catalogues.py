@@ -191,3 +191,15 @@ def test_every_marked_string_has_a_translation():
         translated.update(entry.key for entry in _entries(path) if all(entry.msgstr.values()))
     missing = {text: where for text, where in _source_strings().items() if text and text not in translated}
     assert missing == {}, "re-run makemessages and translate (docs/terjemahan.md)"
+
+
+def test_one_translation_per_source_string():
+    """Django merges all catalogues into one, so a source string must read the same everywhere."""
+    seen: dict[str, tuple[tuple[int, str], ...]] = {}
+    conflicts = []
+    for path in CATALOGUES:
+        for entry in _entries(path):
+            value = tuple(sorted(entry.msgstr.items()))
+            if seen.setdefault(entry.key, value) != value:
+                conflicts.append((entry.key, str(path.relative_to(ROOT))))
+    assert conflicts == []
