@@ -147,6 +147,7 @@ def server_env(url: str) -> dict[str, str]:
         RATELIMIT_ENABLE="0",
         AXES_ENABLED="0",
         LOG_LEVEL="WARNING",
+        EJAMKESDA_VAR_DIR=str(Path(tempfile.gettempdir()) / "ejk_api_bench_var"),
         API_TOKEN_CACHE_SECONDS="30",  # noqa: S106 - seconds, not a secret
     )
     return env
@@ -324,6 +325,7 @@ def main() -> None:
     env = server_env(args.database_url)
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "createcachetable")
+    manage(env, "collectstatic", "--noinput", "-v", "0")
     load_people(args.database_url, args.people, args.reload)
     token = make_token(env)
     people = sample_people(args.database_url, 20_000)

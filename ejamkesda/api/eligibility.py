@@ -19,6 +19,10 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection, transaction
+
+from ejamkesda.api import conf
+from ejamkesda.audit.services import audit_record
 from ejamkesda.bpjs import conf as bpjs_conf
 from ejamkesda.bpjs.client import BpjsClient, BpjsError, BpjsNotFound
 from ejamkesda.participants.models import MembershipStatus, Person, Programme, Segment
@@ -125,6 +129,23 @@ def eligibility_check(*, nik: str, on: dt.date, use_bpjs: bool = True) -> Eligib
         answer.covered = True
         answer.primary = answer.coverages[0]
     return answer
+
+
+def eligibility_audit(*, user: Any, answer: Any, channel: str) -> None:
+    """One audit row per eligibility check (a view of a person's data, DESIGN.md §6), no NIK in it."""
+    if not conf.AUDIT_ELIGIBILITY:
+        return
+    with transaction.atomic():
+        if conf.AUDIT_ASYNC_COMMIT and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        audit_record(
+            action="view",
+            object_type="participants.Person",
+            object_id=answer.person_id or "",
+            summary=f"Cek kepesertaan {channel} tgl {answer.on:%Y-%m-%d}: {'terjamin' if answer.covered else 'tidak'}",
+            actor=user,
+        )
 
 
 def _ask_bpjs(answer: EligibilityAnswer, nik: str, on: dt.date, settings: bpjs_conf.BpjsSettings) -> None:

@@ -13,8 +13,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from ejamkesda.api import access, conf
-from ejamkesda.api.eligibility import eligibility_check
+from ejamkesda.api import access
+from ejamkesda.api.eligibility import eligibility_audit, eligibility_check
 from ejamkesda.api.errors import InvalidInput
 from ejamkesda.api.schemas import (
     EligibilityIn,
@@ -64,14 +64,7 @@ def eligibility(request: HttpRequest, payload: EligibilityIn) -> Any:
     _check_nik(payload.nik)
     on = payload.date or timezone.localdate()
     answer = eligibility_check(nik=payload.nik, on=on)
-    if conf.AUDIT_ELIGIBILITY:
-        audit_record(
-            action="view",
-            object_type="participants.Person",
-            object_id=answer.person_id or "",
-            summary=f"Cek kepesertaan API tgl {on:%Y-%m-%d}: {'terjamin' if answer.covered else 'tidak'}",
-            actor=user,
-        )
+    eligibility_audit(user=user, answer=answer, channel="API")
     primary = answer.primary
     return {
         "date": on,

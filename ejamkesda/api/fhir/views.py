@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from ejamkesda.api import access, conf
-from ejamkesda.api.eligibility import eligibility_check
+from ejamkesda.api.eligibility import eligibility_audit, eligibility_check
 from ejamkesda.api.errors import ApiError, InvalidInput, Unauthenticated
 from ejamkesda.api.fhir import resources as R
 from ejamkesda.api.tokens import token_authenticate
@@ -246,13 +246,7 @@ def coverage_eligibility_request(request: HttpRequest) -> HttpResponse:
     nik = _patient_nik(resource, user)
     on = _serviced_date(resource)
     answer = eligibility_check(nik=nik, on=on)
-    audit_record(
-        action="view",
-        object_type="participants.Person",
-        object_id=answer.person_id or "",
-        summary=f"Cek kepesertaan FHIR tgl {on:%Y-%m-%d}: {'terjamin' if answer.covered else 'tidak'}",
-        actor=user,
-    )
+    eligibility_audit(user=user, answer=answer, channel="FHIR")
     purpose = [
         p for p in resource.get("purpose") or [] if p in {"auth-requirements", "benefits", "discovery", "validation"}
     ] or ["validation"]
