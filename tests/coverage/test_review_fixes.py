@@ -291,3 +291,15 @@ def test_two_first_bills_of_a_month_give_a_message_not_an_error(monkeypatch):
     with pytest.raises(ValidationError, match="baru saja dicatat"):
         premium_bill_reconcile(month=dt.date(2026, 10, 1), billed_amount=1, card_numbers=[], actor=None)
     assert PremiumBill.objects.get().billed_amount == 42_000
+
+
+def test_bill_view_and_difference_download_are_audited(client, login):
+    from ejamkesda.coverage.models import PremiumBill
+
+    bill = PremiumBill.objects.create(month="2026-10-01", billed_amount=9, only_on_bill=["0001"], only_in_system=[])
+    user = login(Role.VIEWER)
+    assert client.get(reverse("coverage:bill", args=[bill.pk])).status_code == 200
+    download = client.get(reverse("coverage:bill", args=[bill.pk]), {"format": "xlsx"})
+    assert download.status_code == 200
+    entries = AuditLog.objects.filter(object_type="coverage.PremiumBill", object_id=str(bill.pk), actor=user)
+    assert sorted(entries.values_list("action", flat=True)) == ["export", "view"]

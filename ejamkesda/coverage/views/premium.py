@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required, user_has_role
 from ejamkesda.core.roles import Role
 from ejamkesda.coverage import selectors
@@ -129,12 +130,15 @@ def bill_add(request: HttpRequest) -> HttpResponse:
 @role_required(*READ_ROLES)
 def bill(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(PremiumBill.objects.prefetch_related("payments"), pk=pk)
+    # The differences list card numbers of individual members: a view of personal data.
     if request.GET.get("format") == "xlsx":
+        audit_record(action="export", obj=found, summary=f"Unduh selisih tagihan iuran {found.month:%m-%Y}")
         rows = [[card, _("Ada di tagihan, tidak ada di sistem")] for card in found.only_on_bill]
         rows += [[card, _("Ada di sistem, tidak ada di tagihan")] for card in found.only_in_system]
         return xlsx_response(
             f"selisih-tagihan-{found.month:%Y%m}", _("Selisih tagihan iuran"), [_("Nomor kartu"), _("Keterangan")], rows
         )
+    audit_record(action="view", obj=found, summary=f"Lihat tagihan iuran {found.month:%m-%Y}")
     return render(
         request,
         "coverage/bill.html",
