@@ -23,8 +23,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         # No ORDER BY in the count: the database may stop after any cap+1 index entries.
-        limited: Any = self.object_list.order_by()[: self.cap + 1]
-        return int(limited.count())
+        queryset: Any = self.object_list
+        return int(queryset.order_by()[: self.cap + 1].count())
 
     @property
     def capped(self) -> bool:
