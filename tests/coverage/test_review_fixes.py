@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection  # noqa: F401 - used by skipif conditions
 from django.urls import reverse
 
 from ejamkesda.audit.models import AuditLog
@@ -303,3 +304,42 @@ def test_bill_view_and_difference_download_are_audited(client, login):
     assert download.status_code == 200
     entries = AuditLog.objects.filter(object_type="coverage.PremiumBill", object_id=str(bill.pk), actor=user)
     assert sorted(entries.values_list("action", flat=True)) == ["export", "view"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks need PostgreSQL")
+def test_two_concurrent_proposal_generations_both_succeed_once():
+    import datetime as dt
+    import threading
+
+    from ejamkesda.coverage.models import PbiProposal
+    from ejamkesda.coverage.services.pbi import pbi_proposals_generate
+    from tests.coverage.factories import WelfareRecordFactory
+
+    regions()
+    october = build_month(dt.date(2026, 10, 1), residents=[(nik(n), VILLAGE_A) for n in range(1, 40)], members=[])
+    welfare = SnapshotFactory(kind=SnapshotKind.WELFARE, as_of=dt.date(2026, 10, 1))
+    for n in range(1, 40):
+        WelfareRecordFactory(snapshot=welfare, nik=nik(n), decile=1)
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def generate():
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            run = pbi_proposals_generate(welfare=welfare, period=october, actor=None)
+            outcomes.append(f"added {run.added}")
+        except Exception as error:
+            outcomes.append(type(error).__name__)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=generate) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["added 0", "added 39"]
+    assert PbiProposal.objects.count() == 39

@@ -57,8 +57,11 @@ def pbi_proposals_generate(
         welfare.welfare.filter(decile__in=deciles).filter(Exists(resident)).exclude(Exists(active)).order_by("id")
     )
     run = ProposalRun()
-    existing = set(PbiProposal.objects.values_list("nik", flat=True))
     with transaction.atomic():
+        # One generation at a time: a second click waits here, then sees the proposals the
+        # first one committed (instead of failing on the unique NIK).
+        Snapshot.objects.select_for_update().filter(pk=welfare.pk).first()
+        existing = set(PbiProposal.objects.values_list("nik", flat=True))
         for record in candidates.iterator(chunk_size=2000):
             if record.nik in existing:
                 run.already += 1
