@@ -34,15 +34,16 @@ def person_search(request: HttpRequest) -> HttpResponse:
         # there is a next page.
         number = data.get("page") or 1
         rows = list(people[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
-        page = {"rows": rows[:PAGE_SIZE], "number": number, "has_next": len(rows) > PAGE_SIZE}
+        shown = rows[:PAGE_SIZE]
+        page = {"rows": shown, "number": number, "has_next": len(rows) > PAGE_SIZE}
         # A result list shows people's names and birth dates: it is a view of personal data
         # (DESIGN.md §6). The entry names the criteria used, never their values (no NIK/KK).
         criteria = [key for key in ("nik", "kk_number", "name", "district", "programme") if data.get(key)]
         audit_record(
             action="view",
             object_type="participants.Person",
-            summary=f"pencarian peserta ({', '.join(criteria)}): {len(page['rows'])} hasil, halaman {number}",
-            changes={"ids": [person.pk for person in page["rows"]]},
+            summary=f"pencarian peserta ({', '.join(criteria)}): {len(shown)} hasil, halaman {number}",
+            changes={"ids": [person.pk for person in shown]},
         )
     is_htmx = bool(getattr(request, "htmx", False))
     template = "participants/_results.html" if is_htmx and request.method == "POST" else "participants/search.html"
