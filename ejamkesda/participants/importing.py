@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from ejamkesda.jobs.importing import Column, RowError, RowInvalid
 from ejamkesda.jobs.importing.base import BatchResult
-from ejamkesda.jobs.importing.bulk import insert_rows, select_in, update_rows
+from ejamkesda.jobs.importing.bulk import insert_rows, refresh_statistics, select_in, update_rows
 from ejamkesda.jobs.importing.headers import HeaderMap
 from ejamkesda.jobs.importing.values import cell_text, choice, clean_text, digits, parse_date
 from ejamkesda.participants.models import Membership, MembershipStatus, ParticipantHistory, Person, name_key
@@ -215,6 +215,10 @@ class ParticipantImporter:
         if header_map.has("KODE_DESA"):
             self.villages = frozenset(Region.objects.filter(level=4).values_list("code", flat=True))
         self.has_membership_columns = any(header_map.has(key) for key in MEMBERSHIP_COLUMNS)
+        refresh_statistics(Person, Membership)
+
+    def finish(self) -> None:
+        refresh_statistics(Person, Membership, ParticipantHistory)
 
     def _cached(self, column: str, value: Any, parse: Any) -> Any:
         """``parse(value)`` memoised per column (birth dates, codes and labels repeat a lot);

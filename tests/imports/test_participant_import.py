@@ -277,3 +277,20 @@ def test_a_concurrent_insert_of_the_same_nik_is_retried_not_duplicated(tmp_path,
     assert Person.objects.filter(nik=row["NIK"]).count() == 1
     assert Person.objects.get(nik=row["NIK"]).name == "Warga Impor 5"  # the retry updated it
     assert (result.created, result.updated) == (0, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statistics_are_refreshed_after_a_bulk_load_on_postgresql(tmp_path):
+    from django.db import connection
+
+    from ejamkesda.jobs.importing.bulk import refresh_statistics
+
+    ensure_region_tree("64.09.01.2001")
+    run(write_csv(tmp_path / "a.csv", [person_row(n) for n in range(5)]), tmp_path)
+    refresh_statistics(Person)  # a no-op elsewhere, and never an error
+    if connection.vendor != "postgresql":
+        return
+    refresh_statistics(Person, force=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Person._meta.db_table])
+        assert cursor.fetchone()[0] == 5  # ANALYZE ran: the planner knows the table's size

@@ -117,3 +117,28 @@ def prepare_connection() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -65536")
+
+
+def refresh_statistics(*models_: type[models.Model], stale_fraction: float = 0.2, force: bool = False) -> None:
+    """``ANALYZE`` the tables whose planner statistics are missing or stale (PostgreSQL).
+
+    After a bulk load autovacuum may not have analysed yet; the planner then believes the
+    table is tiny and reads ``person_id IN (…)`` with a sequential scan of a million rows.
+    Importers call this at start and at the end. Other databases: nothing to do.
+    """
+    if connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for model in models_]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_live_tup, n_mod_since_analyze, last_analyze, last_autoanalyze "
+            "FROM pg_stat_user_tables WHERE relname = ANY(%s)",
+            [tables],
+        )
+        rows = cursor.fetchall()
+        if force:
+            rows = [(table, 0, 0, None, None) for table in tables]
+        for table, live, modified, analysed, autoanalysed in rows:
+            never = analysed is None and autoanalysed is None
+            if force or (never and (live or modified)) or modified > max(1000, stale_fraction * live):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")

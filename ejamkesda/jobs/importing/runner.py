@@ -42,6 +42,8 @@ class Importer(Protocol):
     def write_batch(self, records: list[Any]) -> BatchResult:
         """Upsert a batch (already inside a transaction)."""
 
+    # Optional: ``finish()``, called once after the last batch of a real (not dry) run.
+
 
 @dataclass
 class ImportProgress:
@@ -134,6 +136,9 @@ def run_import(
         flush()
     finally:
         report.close()
+    finish = getattr(importer, "finish", None)
+    if finish is not None and not dry_run:
+        finish()
     if state.rows_read == 0:
         raise ImportFileError("Berkas hanya berisi baris judul kolom, tanpa baris data.")
     state.errors = report.count
