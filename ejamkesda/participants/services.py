@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from ejamkesda.audit.services import audit_record
 from ejamkesda.participants.models import Membership, ParticipantHistory, Person
@@ -74,12 +74,28 @@ def person_register(*, nik: str, actor: Any = None, source: str = "", **fields: 
     person = Person.objects.select_for_update().filter(nik=nik).first()
     created = person is None
     if person is None:
+        # Nothing to lock yet: two registrations of one new NIK at once both get here. The
+        # unique NIK decides; the loser updates the winner's row instead of failing.
         person = Person(nik=nik)
-    changes = _apply(person, PERSON_FIELDS, fields)
-    if not changes and not created:
-        return person, False
-    person.full_clean()
-    person.save()
+        changes = _apply(person, PERSON_FIELDS, fields)
+        person.full_clean(validate_unique=False)  # the unique index decides, below
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError:
+            person = Person.objects.select_for_update().get(nik=nik)
+            created = False
+            changes = _apply(person, PERSON_FIELDS, fields)
+            if not changes:
+                return person, False
+            person.full_clean()
+            person.save()
+    else:
+        changes = _apply(person, PERSON_FIELDS, fields)
+        if not changes:
+            return person, False
+        person.full_clean()
+        person.save()
     ParticipantHistory.objects.create(person=person, actor=_user(actor), source=source, changes=changes)
     audit_record(
         action="create" if created else "update", obj=person, summary="data penduduk", changes=changes, actor=actor
