@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ejamkesda.audit.services import audit_record
@@ -88,6 +88,16 @@ def _apply(provider: Provider, data: dict[str, Any]) -> dict[str, list[str]]:
     return changes
 
 
+def _save_unique(provider: Provider) -> None:
+    """Save; a code taken by another admin a moment ago (after ``full_clean`` looked) is a
+    form error, not a server error."""
+    try:
+        with transaction.atomic():
+            provider.save()
+    except IntegrityError:
+        raise ValidationError({"code": [_("Kode PPK ini sudah dipakai.")]}) from None
+
+
 @transaction.atomic
 def provider_create(*, actor: Any, **fields: Any) -> Provider:
     """Create a provider. Raises ``ValidationError`` (messages in Bahasa Indonesia)."""
@@ -96,7 +106,7 @@ def provider_create(*, actor: Any, **fields: Any) -> Provider:
     changes = _apply(provider, data)
     provider.full_clean()
     provider_validate(provider)
-    provider.save()
+    _save_unique(provider)
     audit_record(
         action="create",
         obj=provider,
@@ -118,7 +128,7 @@ def provider_update(*, provider: Provider, actor: Any, **fields: Any) -> Provide
         return locked
     locked.full_clean()
     provider_validate(locked)
-    locked.save()
+    _save_unique(locked)
     audit_record(
         action="update",
         obj=locked,

@@ -246,3 +246,14 @@ def test_all_problems_are_reported_at_once(client, login):
     )
     errors = response.context["form"].errors
     assert {"code", "level", "agreement_to", "agreement_number"} <= set(errors)
+
+
+def test_code_taken_between_check_and_save_is_a_form_error(monkeypatch):
+    """Two admins creating the same code at once: the unique index decides (no 500)."""
+    ProviderFactory(code="DUPLIKAT1")
+    # full_clean of the second admin ran before the first one committed.
+    monkeypatch.setattr(Provider, "validate_unique", lambda self, exclude=None: None)
+    with pytest.raises(ValidationError) as error:
+        services.provider_create(actor=None, code="duplikat1", name="Klinik Lain", kind="klinik", level="FKTP")
+    assert "code" in error.value.message_dict
+    assert Provider.objects.filter(code="DUPLIKAT1").count() == 1
