@@ -42,10 +42,12 @@ def audit_record(
         object_id = object_id or str(obj.pk)
     return AuditLog.objects.create(
         actor=actor,
-        actor_label=getattr(actor, "username", "") if actor is not None else "",
+        actor_label=(getattr(actor, "username", "") if actor is not None else "")[:150],
         action=action,
-        object_type=object_type,
-        object_id=str(object_id),
+        # Bounded like the columns: an id taken from a request (e.g. a filter value) must
+        # not turn an audit write into a database error (PostgreSQL enforces lengths).
+        object_type=object_type[:100],
+        object_id=redact_nik(str(object_id))[:64],
         summary=redact_nik(summary)[:500],
         changes=_redact(changes or {}),
         ip_address=context.ip_address if context else None,
