@@ -33,3 +33,8 @@ def test_long_village_filter_on_inactive_list_is_not_a_server_error(client, logi
     response = client.get(reverse("coverage:inactive"), {"desa": "6" * 200})
     assert response.status_code == 200
     assert AuditLog.objects.filter(object_type="coverage.inactive_list").exists()
+
+
+def test_huge_period_id_is_404_not_500(client, login):
+    login(Role.VIEWER)
+    assert client.get(reverse("coverage:dashboard"), {"periode": "9" * 40}).status_code == 404
