@@ -9,6 +9,7 @@ import logging
 from functools import wraps
 from typing import Any
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -43,11 +44,26 @@ api = NinjaAPI(
 )
 
 
+def _has_nul(value: Any) -> bool:
+    """True when a string anywhere in the (parsed) input holds NUL, which PostgreSQL refuses."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Schema):
+        return _has_nul(value.model_dump())
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 def _strict_query(func: Any) -> Any:
     """Refuse unknown query parameters (a typo such as ``?stauts=`` must not silently do nothing)."""
 
     @wraps(func)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if any(_has_nul(value) for value in kwargs.values()):
+            raise InvalidInput("Teks tidak boleh berisi karakter NUL (\\u0000).", code="karakter_tidak_sah")
         if request.GET:
             allowed = set(kwargs)
             for value in kwargs.values():
@@ -116,6 +132,13 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:
         message = "Badan permintaan tidak dapat dibaca: kirim JSON yang sah dengan Content-Type application/json."
     return _error(request, ApiError(message, code=codes.get(exc.status_code), status=exc.status_code))
+
+
+@api.exception_handler(DataError)
+def _data_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(
+        request, InvalidInput("Isian tidak dapat disimpan: nilai di luar batas basis data.", code="data_tidak_valid")
+    )
 
 
 @api.exception_handler(Exception)

@@ -119,3 +119,14 @@ def test_token_clients_need_no_csrf_token():
         ),
     )
     assert fhir.status_code == 200
+
+
+def test_nul_characters_are_refused_not_500(client):
+    token = token_for(user_with_role(Role.UPT_ADMIN))
+    assert client.get("/api/v1/sjp", {"status": "a\x00b"}, **bearer(token)).status_code == 422
+    body = {"name": "ab\x00c"}
+    response = client.post(
+        "/api/v1/participants/search", data=json.dumps(body), content_type="application/json", **bearer(token)
+    )
+    assert response.status_code == 422
+    assert client.get("/fhir/Organization", {"name": "a\x00"}, **bearer(token)).status_code in {200, 400}

@@ -42,6 +42,21 @@ def _skip_unsendable(case) -> None:
         reject()
 
 
+@pytest.fixture(autouse=True)
+def _keep_test_connection():
+    # Calling the WSGI app directly fires request_started/finished, whose handler closes
+    # the database connection and with it the test transaction (PostgreSQL). Django's own
+    # test client disconnects it the same way.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def api_token(db):
     provider = ProviderFactory()

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -81,6 +82,8 @@ def fhir_view(methods: tuple[str, ...], *, public: bool = False) -> Callable[...
                 return view(request, *args, **kwargs)
             except ApiError as exc:
                 return outcome(exc)
+            except DataError:
+                return outcome(FhirInvalid("Nilai parameter tidak dapat diproses (mis. karakter NUL)."))
             except Exception:
                 logger.exception("FHIR error on %s", request.path)
                 return outcome(ApiError("Terjadi kesalahan di server.", status=500))
