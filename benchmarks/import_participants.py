@@ -124,9 +124,15 @@ def run_import(csv_path: Path) -> None:
     from ejamkesda.participants.models import Membership, ParticipantHistory, Person
     from ejamkesda.regions.models import Region
 
-    ParticipantHistory.objects.all().delete()
-    Membership.objects.all().delete()
-    Person.objects.all().delete()
+    # Empty the participant tables with plain SQL: Django's delete() would load every row
+    # into memory and spoil the peak-memory figure of the import.
+    with connection.cursor() as cursor:
+        tables = [model._meta.db_table for model in (ParticipantHistory, Membership, Person)]
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+        else:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - names from _meta
     parent = None
     for code, level in (("64", 1), ("64.09", 2)):
         parent, _ = Region.objects.get_or_create(code=code, defaults={"name": code, "level": level, "parent": parent})
