@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from ejamkesda.audit.services import audit_record
 from ejamkesda.enrolment.selectors import pbpu_bp_pemda_proposals
+from ejamkesda.jobs.importing.report import safe_cell
 
 HEADER = [
     "No",
@@ -38,13 +39,13 @@ def pbpu_proposals_xlsx(*, user: Any) -> bytes:
         sheet.append(
             [
                 count,
-                application.nik,
-                application.kk_number,
-                application.name,
+                safe_cell(application.nik),
+                safe_cell(application.kk_number),
+                safe_cell(application.name),
                 application.sex,
                 application.birth_date,
-                application.address,
-                application.phone,
+                safe_cell(application.address),
+                safe_cell(application.phone),
                 application.code_display,
                 decided.replace(tzinfo=None) if decided else None,
                 application.decided_by.get_username() if application.decided_by else "",

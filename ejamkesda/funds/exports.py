@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from ejamkesda.funds.models import DistributionRun, RunStatus, StaffMember
+from ejamkesda.jobs.importing.report import safe_cell
 
 ATTENDANCE_COLUMNS = ("id", "nama", "hari_hadir", "hari_izin", "menit_terlambat", "skp")
 # Header aliases for common attendance-machine exports (case-insensitive).
@@ -40,7 +41,7 @@ def attendance_template_xlsx(staff: list[StaffMember]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for member in staff:
-        sheet.append([member.employee_no, member.name, None, None, None, None])
+        sheet.append([safe_cell(member.employee_no), safe_cell(member.name), None, None, None, None])
     notes = workbook.create_sheet("petunjuk")
     for line in (
         "Isi satu baris per pegawai untuk satu bulan.",
@@ -144,8 +145,8 @@ def recap_xlsx(run: DistributionRun) -> bytes:
         sheet.append(
             [
                 number,
-                row["name"],
-                row["employee_no"],
+                safe_cell(row["name"]),
+                safe_cell(row["employee_no"]),
                 *[row["variables"].get(name, 0) for name in variables],
                 row["points"],
                 row["share"],
@@ -170,8 +171,8 @@ def recap_xlsx(run: DistributionRun) -> bytes:
 
 
 def _csv_safe(value: str) -> str:
-    # Spreadsheet formula injection: a cell starting with = + - @ is neutralised.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    # Spreadsheet formula injection: one escaping rule for every export (jobs.importing.report).
+    return safe_cell(value)
 
 
 def already_paid(run: DistributionRun) -> dict[int, int]:

@@ -12,6 +12,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -153,7 +154,9 @@ def _file(field: FieldFile) -> HttpResponse:
     content_type = mimetypes.guess_type(field.name or "")[0] or "application/octet-stream"
     with field.open("rb") as handle:  # proofs are at most 5 MB
         response = HttpResponse(handle.read(), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{(field.name or "bukti").rsplit("/", 1)[-1]}"'
+    response["Content-Disposition"] = (
+        content_disposition_header(True, (field.name or "bukti").rsplit("/", 1)[-1]) or "attachment"
+    )
     return response
 
 

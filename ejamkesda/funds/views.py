@@ -7,6 +7,8 @@ Treasurers see and change only their provider; Dinas Kesehatan (UPT) and leaders
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.contrib import messages
@@ -313,7 +315,7 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "profile": profile,
             "parsed": parsed,
             "versions": versions,
-            "split": [(line, f"{float(line.percent):g}") for line in parsed.split],
+            "split": [(line, _percent_text(line.percent)) for line in parsed.split],
             "can_edit": user_has_role(request.user, (Role.UPT_ADMIN,)),
         },
     )
@@ -336,3 +338,11 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Profil disimpan sebagai %(p)s.") % {"p": saved})
             return redirect("funds:profile_detail", pk=saved.pk)
     return render(request, "funds/profile_form.html", {"form": form, "source": source, "errors": errors})
+
+
+def _percent_text(percent: Fraction) -> str:
+    """A split percentage for display, exact when whole, never through float."""
+    if percent.denominator == 1:
+        return str(percent.numerator)
+    value = (Decimal(percent.numerator) / Decimal(percent.denominator)).quantize(Decimal("0.01"))
+    return format(value.normalize(), "f")

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
 from openpyxl import Workbook
 
+from ejamkesda.jobs.importing.report import safe_cell
 from ejamkesda.rules.claims import (
     AGEING_BUCKETS,
     APPROVED_STATES,
@@ -136,9 +137,7 @@ def report_xlsx(title: str, sections: Sequence[Section]) -> bytes:
 
 def _safe(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
-        return "'" + value
-    return value
+    return safe_cell(value) if isinstance(value, str) else value
 
 
 def report_pdf(title: str, sections: Sequence[Section]) -> bytes:

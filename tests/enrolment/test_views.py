@@ -249,7 +249,9 @@ def test_export_pbpu_proposals(client, login):
 
     from ejamkesda.enrolment.models import ApplicationOutcome
 
-    proposed = ApplicationFactory(status=ApplicationStatus.APPROVED, outcome=ApplicationOutcome.PBPU_BP_PEMDA)
+    proposed = ApplicationFactory(
+        status=ApplicationStatus.APPROVED, outcome=ApplicationOutcome.PBPU_BP_PEMDA, address="=HYPERLINK(1)"
+    )
     ApplicationFactory(status=ApplicationStatus.APPROVED, outcome=ApplicationOutcome.JAMKESDA)
     ApplicationFactory()
     login(Role.PPK_OPERATOR)
@@ -259,6 +261,7 @@ def test_export_pbpu_proposals(client, login):
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[0][1] == "NIK" and len(rows) == 2 and rows[1][1] == proposed.nik
+    assert "'=HYPERLINK(1)" in rows[1]  # a public form's text never becomes a formula
     assert AuditLog.objects.filter(action="export", object_type="enrolment.Application").exists()
 
 

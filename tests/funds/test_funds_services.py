@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -185,6 +187,9 @@ def test_outputs_recap_and_bank_csv():
     net_total = sum(line.net for line in run.lines.all())
     assert sum(int(row.split(",")[5]) for row in csv_text.strip().splitlines()[1:]) == net_total
     assert recap_xlsx(run)[:2] == b"PK"
+    workbook = openpyxl.load_workbook(io.BytesIO(recap_xlsx(run)))
+    names = [cell.value for row in workbook.active.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert "'=HYPERLINK(1)" in names and "=HYPERLINK(1)" not in names
 
 
 def test_concurrent_style_double_approve_only_one_wins():
