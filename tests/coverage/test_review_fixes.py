@@ -343,3 +343,11 @@ def test_two_concurrent_proposal_generations_both_succeed_once():
         thread.join()
     assert sorted(outcomes) == ["added 0", "added 39"]
     assert PbiProposal.objects.count() == 39
+
+
+def test_person_list_name_filter_refuses_digits_so_no_nik_travels_by_get():
+    from ejamkesda.coverage.views.forms import PersonFilterForm
+
+    assert not PersonFilterForm({"q": "6409014703850001"}).is_valid()
+    assert PersonFilterForm({"q": "Siti"}).is_valid()
+    assert 'pattern="[^0-9]*"' in str(PersonFilterForm()["q"])

@@ -52,7 +52,16 @@ class FollowUpForm(forms.Form):
 
 
 class PersonFilterForm(forms.Form):
-    q = forms.CharField(label=_("Nama"), required=False, max_length=100)
+    # This filter travels by GET, so it must never carry a NIK: digits are refused here
+    # and by the browser (pattern), and the log filter masks any 16-digit run anyway.
+    q = forms.RegexField(
+        label=_("Nama"),
+        required=False,
+        max_length=100,
+        regex=r"^[^0-9]*$",
+        error_messages={"invalid": _("Isi nama saja, tanpa angka. NIK dicari lewat menu Peserta.")},
+        widget=forms.TextInput(attrs={"pattern": "[^0-9]*", "autocomplete": "off"}),
+    )
     rt = forms.CharField(label=_("RT"), required=False, max_length=3)
     rw = forms.CharField(label=_("RW"), required=False, max_length=3)
     status = forms.ChoiceField(
