@@ -22,6 +22,9 @@ class AuditLog(models.Model):
         LOGIN_FAILED = "login_failed", _("gagal masuk")
         LOGOUT = "logout", _("keluar")
         TRANSITION = "transition", _("perubahan status")
+        COMPUTE = "compute", _("hitung")
+        GENERATE = "generate", _("buat otomatis")
+        RECONCILE = "reconcile", _("rekonsiliasi")
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -32,6 +32,8 @@ def audit_record(
     actor: Any = None,
 ) -> AuditLog:
     """Write one audit entry. The actor and address default to the current request."""
+    if action not in AuditLog.Action.values:
+        raise ValueError(f"unknown audit action {action!r}: add it to AuditLog.Action")
     context = current_request_context()
     if actor is None and context is not None:
         actor = context.user

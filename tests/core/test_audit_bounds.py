@@ -38,3 +38,8 @@ def test_long_village_filter_on_inactive_list_is_not_a_server_error(client, logi
 def test_huge_period_id_is_404_not_500(client, login):
     login(Role.VIEWER)
     assert client.get(reverse("coverage:dashboard"), {"periode": "9" * 40}).status_code == 404
+
+
+def test_unknown_audit_action_is_refused():
+    with pytest.raises(ValueError, match="unknown audit action"):
+        audit_record(action="peek", object_type="x", object_id=1)
