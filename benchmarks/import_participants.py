@@ -178,14 +178,14 @@ def main() -> None:
     parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--import-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="ejk-bench-"))
-    csv_path = Path(args.file) if args.file else workdir / f"peserta-{args.rows}.csv"
-    if args.generate_only:
-        generate(csv_path, args.rows)
+    if args.generate_only:  # child processes always get --file
+        generate(Path(args.file), args.rows)
         return
     if args.import_only:
-        run_import(csv_path)
+        run_import(Path(args.file))
         return
+    workdir = Path(tempfile.mkdtemp(prefix="ejk-bench-"))
+    csv_path = Path(args.file) if args.file else workdir / f"peserta-{args.rows}.csv"
     if not csv_path.exists():
         started = time.perf_counter()
         # A separate process, so the generator's memory does not count in the import's peak.
