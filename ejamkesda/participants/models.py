@@ -23,7 +23,9 @@ class Person(models.Model):
     kk_number = models.CharField(_("nomor KK"), max_length=16, blank=True, db_index=True)
     name = models.CharField(_("nama"), max_length=150)
     # Upper-cased, single-spaced name for indexed prefix search (2 million people, no scan).
-    name_key = models.CharField(max_length=150, editable=False, db_index=True)
+    # Indexed by person_name_prefix (varchar_pattern_ops on PostgreSQL, a plain B-tree on
+    # SQLite) and person_village_name; a third index would only slow bulk imports.
+    name_key = models.CharField(max_length=150, editable=False)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
     birth_date = models.DateField(_("tanggal lahir"))
