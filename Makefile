@@ -50,6 +50,9 @@ test: lint typecheck pytest
 
 benchmark: setup
 	$(PY) benchmarks/import_participants.py
+	$(PY) benchmarks/jaspel.py
+	$(PY) benchmarks/matching.py
+	$(PY) benchmarks/eligibility.py
 
 clean:
 	rm -rf .venv .tools var
