@@ -48,6 +48,9 @@ pytest: setup
 
 test: lint typecheck pytest
 
+messages: setup
+	sh ejamkesda/locale/update_catalogues.sh
+
 benchmark: setup
 	$(PY) benchmarks/import_participants.py
 	$(PY) benchmarks/jaspel.py

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import Workbook
 
 from ejamkesda.jobs.importing.report import safe_cell
@@ -99,7 +100,7 @@ def claim_report(claims: QuerySet[Claim], *, year: int, month: int | None = None
         for r in scoped.values("status").annotate(n=Count("id"), claimed=Coalesce(Sum("claimed_total"), 0))
     )
     status_rows = [
-        [CLAIM_STATE_LABELS[state], by_status[state.value]["n"], by_status[state.value]["claimed"]]
+        [gettext(CLAIM_STATE_LABELS[state]), by_status[state.value]["n"], by_status[state.value]["claimed"]]
         for state in ClaimState
         if state.value in by_status
     ]

@@ -103,7 +103,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         statuses.append(
             {
                 "value": state.value,
-                "label": CLAIM_STATE_LABELS[state],
+                "label": _(CLAIM_STATE_LABELS[state]),
                 "count": row.get("n", 0) if state.value in COUNTED_STATES else None,
                 "oldest_days": (today - timezone.localdate(oldest)).days if oldest else None,
             }
