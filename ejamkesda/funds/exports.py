@@ -1,4 +1,8 @@
-"""Files in and out of funds: attendance template and import reading, recap XLSX, bank CSV."""
+"""Files in and out of funds: attendance template and import reading, recap XLSX, bank CSV.
+
+The recap (signed by the head and the treasurer) and the bank file are official documents and
+stay in Bahasa Indonesia (UU 24/2009 Pasal 27); messages and instructions for the user are translated.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import io
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
@@ -44,10 +49,13 @@ def attendance_template_xlsx(staff: list[StaffMember]) -> bytes:
         sheet.append([safe_cell(member.employee_no), safe_cell(member.name), None, None, None, None])
     notes = workbook.create_sheet("petunjuk")
     for line in (
-        "Isi satu baris per pegawai untuk satu bulan.",
-        "hari_hadir: hari hadir; hari_izin: sakit dengan surat dokter atau tugas luar (tidak mengurangi).",
-        "menit_terlambat: akumulasi menit terlambat datang/pulang sebelum waktunya; tiap 420 menit (7 jam) = -1 poin.",
-        "skp: capaian SKP bulanan dalam persen (Tanah Datar), boleh kosong.",
+        _("Isi satu baris per pegawai untuk satu bulan."),
+        _("hari_hadir: hari hadir; hari_izin: sakit dengan surat dokter atau tugas luar (tidak mengurangi)."),
+        _(
+            "menit_terlambat: akumulasi menit terlambat datang/pulang sebelum waktunya; "
+            "tiap 420 menit (7 jam) = -1 poin."
+        ),
+        _("skp: capaian SKP bulanan dalam persen (Tanah Datar), boleh kosong."),
     ):
         notes.append([line])
     buffer = io.BytesIO()
@@ -69,26 +77,26 @@ def read_attendance_file(content: bytes, filename: str) -> list[dict[str, Any]]:
         try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise ValidationError("Berkas XLSX tidak dapat dibaca.") from exc
+            raise ValidationError(_("Berkas XLSX tidak dapat dibaca.")) from exc
         sheet = workbook.worksheets[0]
         table = [list(row) for row in sheet.iter_rows(values_only=True)]
     elif filename.lower().endswith(".csv"):
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ValidationError("Berkas CSV harus UTF-8.") from exc
+            raise ValidationError(_("Berkas CSV harus UTF-8.")) from exc
         sample = text[:2048]
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
         table = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     else:
-        raise ValidationError("Hanya berkas .csv atau .xlsx.")
+        raise ValidationError(_("Hanya berkas .csv atau .xlsx."))
     if not table:
-        raise ValidationError("Berkas kosong.")
+        raise ValidationError(_("Berkas kosong."))
     header = _normalise(table[0])
     if "id" not in header:
-        raise ValidationError("Baris 1: kolom 'id' (ID/NIP pegawai) tidak ditemukan.")
+        raise ValidationError(_("Baris 1: kolom 'id' (ID/NIP pegawai) tidak ditemukan."))
     if len(table) - 1 > MAX_ROWS:
-        raise ValidationError(f"Paling banyak {MAX_ROWS} baris per unggahan.")
+        raise ValidationError(_("Paling banyak %(n)s baris per unggahan.") % {"n": MAX_ROWS})
     rows = []
     for number, values in enumerate(table[1:], start=2):
         if not any(str(v or "").strip() for v in values):

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ejamkesda.audit.models import AuditLog
 from ejamkesda.audit.services import audit_record
@@ -115,7 +116,7 @@ def _compute(run: DistributionRun) -> Calculation:
     parsed = profile_parsed(run.profile)
     staff, inputs = _inputs(run.provider, run.period_from, run.period_to)
     if not inputs:
-        raise ValidationError("Roster PPK ini kosong: tambahkan pegawai terlebih dahulu.")
+        raise ValidationError(_("Roster PPK ini kosong: tambahkan pegawai terlebih dahulu."))
     cases: list[int] | None = None
     if run.service_kind:
         counts: dict[int, int] = defaultdict(int)
@@ -187,10 +188,13 @@ def run_create(
     """
     period_from, period_to = month_start(period_from), month_start(period_to)
     if period_to < period_from:
-        raise ValidationError("Bulan akhir tidak boleh sebelum bulan awal.")
+        raise ValidationError(_("Bulan akhir tidak boleh sebelum bulan awal."))
     parsed = profile_parsed(profile)
     if month_end(period_to) < parsed.effective_from:
-        raise ValidationError(f"Profil {profile} baru berlaku mulai {parsed.effective_from:%d-%m-%Y}.")
+        raise ValidationError(
+            _("Profil %(profile)s baru berlaku mulai %(date)s.")
+            % {"profile": profile, "date": f"{parsed.effective_from:%d-%m-%Y}"}
+        )
     if pool_amount is None:
         pool_amount = pool_available(
             provider=provider,
@@ -201,7 +205,9 @@ def run_create(
             service_kind=service_kind,
         )
     if pool_amount <= 0:
-        raise ValidationError("Dana jasa pelayanan untuk periode ini nol: catat penerimaan dana atau isi jumlah dana.")
+        raise ValidationError(
+            _("Dana jasa pelayanan untuk periode ini nol: catat penerimaan dana atau isi jumlah dana.")
+        )
     version = 1
     if previous is not None:
         siblings = DistributionRun.objects.filter(
@@ -241,7 +247,7 @@ def run_recalculate(*, run: DistributionRun, actor: Any) -> DistributionRun:
     """Recompute a run that is not approved yet (after attendance or roster corrections)."""
     run = DistributionRun.objects.select_for_update().get(pk=run.pk)
     if run.locked:
-        raise ValidationError("Pembagian yang sudah disetujui terkunci; gunakan 'jalankan ulang' (versi baru).")
+        raise ValidationError(_("Pembagian yang sudah disetujui terkunci; gunakan 'jalankan ulang' (versi baru)."))
     run.status = RunStatus.DRAFT
     run.verified_by, run.verified_at = None, None
     run.save(update_fields=["status", "verified_by", "verified_at"])
@@ -263,9 +269,13 @@ def run_transition(*, run: DistributionRun, to: str, actor: Any) -> Distribution
         raise PermissionDenied
     run = DistributionRun.objects.select_for_update().get(pk=run.pk)
     if run.status not in allowed_from:
-        raise ValidationError(f"Status sekarang '{run.get_status_display()}': langkah ini tidak dapat dilakukan.")
+        raise ValidationError(
+            _("Status sekarang '%(status)s': langkah ini tidak dapat dilakukan.") % {"status": run.get_status_display()}
+        )
     if to == RunStatus.PAID and superseded(run):
-        raise ValidationError("Versi ini sudah digantikan versi yang lebih baru yang disetujui; bayar versi terbaru.")
+        raise ValidationError(
+            _("Versi ini sudah digantikan versi yang lebih baru yang disetujui; bayar versi terbaru.")
+        )
     now = timezone.now()
     run.status = to
     stamp = {RunStatus.VERIFIED: "verified", RunStatus.APPROVED: "approved", RunStatus.PAID: "paid"}[to]  # type: ignore[index]
@@ -294,7 +304,9 @@ def run_rerun(
     """A new draft version of an approved run; the approved one stays as it was."""
     run = DistributionRun.objects.select_related("profile", "provider").get(pk=run.pk)
     if not run.locked:
-        raise ValidationError("Hanya pembagian yang sudah disetujui yang dijalankan ulang; draf cukup dihitung ulang.")
+        raise ValidationError(
+            _("Hanya pembagian yang sudah disetujui yang dijalankan ulang; draf cukup dihitung ulang.")
+        )
     if profile is None:
         profile = RegulationProfile.objects.filter(code=run.profile.code).order_by("-version").first() or run.profile
     formula = run.formula if profile.pk == run.profile_id else ""
@@ -336,22 +348,22 @@ def run_diff(run: DistributionRun) -> list[DiffRow]:
         before, after = old.get(staff_id), new.get(staff_id)
         reasons: list[str] = []
         if before is None:
-            reasons.append("baru dalam roster")
+            reasons.append(_("baru dalam roster"))
         elif after is None:
-            reasons.append("tidak lagi dalam roster")
+            reasons.append(_("tidak lagi dalam roster"))
         else:
             for key, value in after.variables.items():
                 if before.variables.get(key) != value:
                     reasons.append(f"{key}: {before.variables.get(key)} → {value}")
             if before.points != after.points and not reasons:
-                reasons.append(f"poin: {before.points} → {after.points}")
+                reasons.append(_("poin: %(before)s → %(after)s") % {"before": before.points, "after": after.points})
         if before is None or after is None or before.share != after.share or reasons:
             rows.append(
                 DiffRow(
                     name=(after or before).name,  # type: ignore[union-attr]
                     before=before.share if before else None,
                     after=after.share if after else None,
-                    reasons=reasons or ["total poin atau dana berubah"],
+                    reasons=reasons or [_("total poin atau dana berubah")],
                 )
             )
     return rows

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from ejamkesda.audit.models import AuditLog
 from ejamkesda.audit.services import audit_record
@@ -81,7 +82,7 @@ def profile_save(*, text: str, actor: Any, note: str = "", based_on: str = "") -
     except ProfileError as exc:
         raise ValidationError(exc.errors) from exc
     if not parsed.id.replace("-", "").replace("_", "").isalnum():
-        raise ValidationError("ID profil hanya boleh huruf, angka, - dan _.")
+        raise ValidationError(_("ID profil hanya boleh huruf, angka, - dan _."))
     # Lock the code's rows so two editors cannot create the same version number.
     list(RegulationProfile.objects.select_for_update().filter(code=parsed.id).values_list("id", flat=True))
     latest = RegulationProfile.objects.filter(code=parsed.id).aggregate(v=Max("version"))["v"] or 0
@@ -121,7 +122,12 @@ def staff_save(
     roles = [part.strip().lower() for part in staff.roles.split(";") if part.strip()]
     unknown = [role for role in roles if role not in ("kepala", "ktu", "bendahara")]
     if unknown:
-        raise ValidationError({"roles": f"Rangkap tidak dikenal: {', '.join(unknown)} (pilih kepala, ktu, bendahara)."})
+        raise ValidationError(
+            {
+                "roles": _("Rangkap tidak dikenal: %(roles)s (pilih kepala, ktu, bendahara).")
+                % {"roles": ", ".join(unknown)}
+            }
+        )
     staff.roles = ";".join(roles)
     staff.full_clean()
     staff.save()
@@ -206,7 +212,8 @@ def attendance_save(
         staff = staff_by_no.get(str(row.get("employee_no", "")).strip())
         if staff is None:
             errors.append(
-                f"Baris {number}, kolom 'id': pegawai '{row.get('employee_no', '')}' tidak ada di roster PPK ini."
+                _("Baris %(row)s, kolom 'id': pegawai '%(id)s' tidak ada di roster PPK ini.")
+                % {"row": number, "id": row.get("employee_no", "")}
             )
             continue
         values: dict[str, Any] = {}
@@ -222,8 +229,11 @@ def attendance_save(
                 raw = "0"
             if not raw.isdigit() or (field != "minutes_late" and int(raw) > 31):
                 errors.append(
-                    f"Baris {number}, kolom '{column}': '{raw}' harus bilangan bulat 0 atau lebih "
-                    "(hari paling banyak 31)."
+                    _(
+                        "Baris %(row)s, kolom '%(column)s': '%(value)s' harus bilangan bulat 0 atau lebih "
+                        "(hari paling banyak 31)."
+                    )
+                    % {"row": number, "column": column, "value": raw}
                 )
                 continue
             values[field] = int(raw)
@@ -235,11 +245,14 @@ def attendance_save(
                     raise ValueError
                 values["skp"] = skp.quantize(Decimal("0.01"))
             except (ArithmeticError, ValueError):
-                errors.append(f"Baris {number}, kolom 'skp': '{raw_skp}' bukan persen yang sah.")
+                errors.append(
+                    _("Baris %(row)s, kolom 'skp': '%(value)s' bukan persen yang sah.")
+                    % {"row": number, "value": raw_skp}
+                )
         else:
             values["skp"] = None
         if values.get("days_present", 0) + values.get("days_excused", 0) > 31:
-            errors.append(f"Baris {number}, kolom 'hari_izin': hadir + izin melebihi 31 hari.")
+            errors.append(_("Baris %(row)s, kolom 'hari_izin': hadir + izin melebihi 31 hari.") % {"row": number})
         prepared.append((staff, values))
     if errors:
         raise ValidationError(errors)
@@ -260,17 +273,18 @@ def service_cases_save(
 ) -> int:
     """Upsert a month's case counts of one non-capitation service kind (staff id → count)."""
     if service_kind not in ServiceKind.values or not service_kind:
-        raise ValidationError("Pilih jenis layanan non kapitasi.")
+        raise ValidationError(_("Pilih jenis layanan non kapitasi."))
     staff = {member.pk: member for member in StaffMember.objects.filter(provider=provider, pk__in=list(counts))}
     errors, prepared = [], []
     for number, (staff_id, raw) in enumerate(counts.items(), start=1):
         member = staff.get(staff_id)
         value = str(raw or "0").strip() or "0"
         if member is None:
-            errors.append(f"Baris {number}: pegawai tidak ada di roster PPK ini.")
+            errors.append(_("Baris %(row)s: pegawai tidak ada di roster PPK ini.") % {"row": number})
         elif not value.isdigit() or int(value) > 100_000:
             errors.append(
-                f"Baris {number} ({member.name}), kolom 'kasus': '{value}' harus bilangan bulat 0 atau lebih."
+                _("Baris %(row)s (%(name)s), kolom 'kasus': '%(value)s' harus bilangan bulat 0 atau lebih.")
+                % {"row": number, "name": member.name, "value": value}
             )
         else:
             prepared.append((member, int(value)))
@@ -308,7 +322,7 @@ def receipt_record(
 ) -> FundReceipt:
     """Record a receipt and split it into pools by the profile, exact to the rupiah."""
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise ValidationError({"amount": "Jumlah harus bilangan bulat rupiah lebih dari 0."})
+        raise ValidationError({"amount": _("Jumlah harus bilangan bulat rupiah lebih dari 0.")})
     parsed = profile_parsed(profile)
     receipt = FundReceipt.objects.create(
         provider=provider,

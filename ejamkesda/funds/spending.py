@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from ejamkesda.audit.models import AuditLog
 from ejamkesda.audit.services import audit_record
@@ -44,15 +45,15 @@ MAX_PROOF_BYTES = 5 * 1024 * 1024
 
 def _check_amount(amount: Any, field: str = "amount") -> None:
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise ValidationError({field: "Jumlah harus bilangan bulat rupiah lebih dari 0."})
+        raise ValidationError({field: _("Jumlah harus bilangan bulat rupiah lebih dari 0.")})
 
 
 def _check_proof(proof: UploadedFile | None) -> None:
     if proof is None:
-        raise ValidationError({"proof": "Bukti pembayaran wajib dilampirkan (seed 003 Pasal 18)."})
+        raise ValidationError({"proof": _("Bukti pembayaran wajib dilampirkan (seed 003 Pasal 18).")})
     name = (proof.name or "").lower()
     if not name.endswith(ALLOWED_PROOF) or (proof.size or 0) > MAX_PROOF_BYTES:
-        raise ValidationError({"proof": "Bukti harus PDF/JPG/PNG paling besar 5 MB."})
+        raise ValidationError({"proof": _("Bukti harus PDF/JPG/PNG paling besar 5 MB.")})
 
 
 @dataclass
@@ -120,6 +121,10 @@ def budget_line_create(
     return line
 
 
+def _over_budget(line: BudgetLine, remaining: int) -> str:
+    return _("Melebihi pagu %(line)s: sisa Rp %(remaining)s.") % {"line": line.name, "remaining": remaining}
+
+
 def _lock_line(line: BudgetLine) -> BudgetLine:
     return BudgetLine.objects.select_for_update().get(pk=line.pk)
 
@@ -133,9 +138,9 @@ def expense_record(
     _check_proof(proof)
     line = _lock_line(line)
     if line.category in PROCUREMENT_CATEGORIES:
-        raise ValidationError("Obat, alat kesehatan dan BMHP dibeli melalui pesanan dan pemeriksaan PPHP.")
+        raise ValidationError(_("Obat, alat kesehatan dan BMHP dibeli melalui pesanan dan pemeriksaan PPHP."))
     if line_spent(line) + amount > line.planned:
-        raise ValidationError(f"Melebihi pagu {line.name}: sisa Rp {line.planned - line_spent(line)}.")
+        raise ValidationError(_over_budget(line, line.planned - line_spent(line)))
     expense = Expense.objects.create(
         line=line, spent_on=spent_on, description=description, amount=amount, proof=proof, created_by=actor
     )
@@ -150,12 +155,12 @@ def order_create(
     _check_amount(amount)
     line = _lock_line(line)
     if line.category not in PROCUREMENT_CATEGORIES:
-        raise ValidationError("Pesanan dengan pemeriksaan PPHP hanya untuk obat, alat kesehatan dan BMHP.")
+        raise ValidationError(_("Pesanan dengan pemeriksaan PPHP hanya untuk obat, alat kesehatan dan BMHP."))
     committed = line_spent(line) + int(
         line.orders.filter(status__in=[OrderStatus.ORDERED, OrderStatus.ACCEPTED]).aggregate(t=Sum("amount"))["t"] or 0
     )
     if committed + amount > line.planned:
-        raise ValidationError(f"Melebihi pagu {line.name}: sisa Rp {line.planned - committed}.")
+        raise ValidationError(_over_budget(line, line.planned - committed))
     order = PurchaseOrder.objects.create(
         line=line,
         number=number,
@@ -186,11 +191,11 @@ def order_inspect(
         raise PermissionDenied
     order = PurchaseOrder.objects.select_for_update().get(pk=order.pk)
     if order.status != OrderStatus.ORDERED:
-        raise ValidationError("Pesanan ini sudah diperiksa.")
+        raise ValidationError(_("Pesanan ini sudah diperiksa."))
     if not committee_decree.strip() or not committee_members.strip():
-        raise ValidationError("Nomor SK dan anggota PPHP wajib diisi (seed 003 Pasal 12).")
+        raise ValidationError(_("Nomor SK dan anggota PPHP wajib diisi (seed 003 Pasal 12)."))
     if accepted and not handover_number.strip():
-        raise ValidationError("Nomor berita acara serah terima wajib diisi bila diterima (seed 003 Pasal 13-14).")
+        raise ValidationError(_("Nomor berita acara serah terima wajib diisi bila diterima (seed 003 Pasal 13-14)."))
     order.status = OrderStatus.ACCEPTED if accepted else OrderStatus.REJECTED
     order.committee_decree, order.committee_members = committee_decree.strip(), committee_members.strip()
     order.handover_number, order.inspection_note = handover_number.strip(), note
@@ -210,7 +215,7 @@ def order_pay(*, order: PurchaseOrder, paid_on: dt.date, proof: UploadedFile | N
     _check_proof(proof)
     order = PurchaseOrder.objects.select_for_update().get(pk=order.pk)
     if order.status != OrderStatus.ACCEPTED:
-        raise ValidationError("Pembayaran hanya setelah PPHP menerima barang dan menandatangani berita acara.")
+        raise ValidationError(_("Pembayaran hanya setelah PPHP menerima barang dan menandatangani berita acara."))
     order.status, order.paid_on, order.paid_by = OrderStatus.PAID, paid_on, actor
     order.payment_proof = proof  # type: ignore[assignment]
     order.save()
@@ -222,7 +227,7 @@ def order_pay(*, order: PurchaseOrder, paid_on: dt.date, proof: UploadedFile | N
 def carry_over(*, provider: Provider, year: int, actor: Any) -> list[CarryOver]:
     """Carry each pool's unspent balance of ``year`` to ``year + 1``, once (seed 003 Pasal 6)."""
     if CarryOver.objects.select_for_update().filter(provider=provider, from_year=year).exists():
-        raise ValidationError(f"Sisa dana tahun {year} sudah dipindahkan.")
+        raise ValidationError(_("Sisa dana tahun %(year)s sudah dipindahkan.") % {"year": year})
     created = [
         CarryOver.objects.create(
             provider=provider, from_year=year, pool_code=item.code, amount=item.remaining, created_by=actor

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 from ejamkesda.rules.claims import ATTACHMENT_KINDS
 from ejamkesda.services.claim_checks import ClaimError
@@ -65,7 +66,7 @@ def parse_date(value: object) -> dt.date:
             return dt.datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise ValueError(f"tanggal '{text}' tidak dikenali (pakai TTTT-BB-HH atau HH-BB-TTTT)")
+    raise ValueError(_("tanggal '%(text)s' tidak dikenali (pakai TTTT-BB-HH atau HH-BB-TTTT)") % {"text": text})
 
 
 def _header(header: Sequence[object]) -> dict[str, int]:
@@ -78,7 +79,7 @@ def _header(header: Sequence[object]) -> dict[str, int]:
                 break
     missing = [COLUMNS[key][0] for key in COLUMNS if key not in found and key not in OPTIONAL]
     if missing:
-        raise ValueError("baris 1: kolom wajib tidak ada: " + ", ".join(missing))
+        raise ValueError(_("baris 1: kolom wajib tidak ada: %(columns)s") % {"columns": ", ".join(missing)})
     return found
 
 
@@ -101,7 +102,7 @@ def claims_bulk_submit(
     try:
         columns = _header(next(iterator))
     except StopIteration:
-        result.errors.append("berkas kosong")
+        result.errors.append(_("berkas kosong"))
         return result
     except ValueError as exc:
         result.errors.append(str(exc))
@@ -117,26 +118,28 @@ def claims_bulk_submit(
         if not any(str(value or "").strip() for value in cells):
             continue
         if number > MAX_ROWS + 1:
-            result.errors.append(f"lebih dari {MAX_ROWS} baris; bagi berkas menjadi beberapa bagian")
+            result.errors.append(_("lebih dari %(n)s baris; bagi berkas menjadi beberapa bagian") % {"n": MAX_ROWS})
             return result
         sjp_number = str(cell(cells, "sjp") or "").strip().upper()
         if not sjp_number:
-            result.errors.append(f"baris {number}, kolom nomor_sjp: kosong")
+            result.errors.append(_("baris %(row)s, kolom nomor_sjp: kosong") % {"row": number})
             continue
         try:
             admission = parse_date(cell(cells, "admission"))
         except ValueError as exc:
-            result.errors.append(f"baris {number}, kolom tanggal_masuk: {exc}")
+            message = _("baris %(row)s, kolom %(column)s: %(error)s")
+            result.errors.append(message % {"row": number, "column": "tanggal_masuk", "error": exc})
             continue
         try:
             discharge = parse_date(cell(cells, "discharge"))
         except ValueError as exc:
-            result.errors.append(f"baris {number}, kolom tanggal_keluar: {exc}")
+            message = _("baris %(row)s, kolom %(column)s: %(error)s")
+            result.errors.append(message % {"row": number, "column": "tanggal_keluar", "error": exc})
             continue
         try:
             quantity = int(str(cell(cells, "quantity") or "").strip().split(".")[0])
         except ValueError:
-            result.errors.append(f"baris {number}, kolom jumlah: bukan bilangan bulat")
+            result.errors.append(_("baris %(row)s, kolom jumlah: bukan bilangan bulat") % {"row": number})
             continue
         group = groups.setdefault((sjp_number, admission, discharge), _Group())
         group.rows.append(number)
@@ -149,10 +152,11 @@ def claims_bulk_submit(
     numbers = {key[0] for key in groups}
     letters = {sjp.number: sjp for sjp in Sjp.objects.filter(provider_id=actor.provider_id, number__in=numbers)}
     for (sjp_number, admission, discharge), group in groups.items():
-        where = f"baris {group.rows[0]}" + (f"–{group.rows[-1]}" if len(group.rows) > 1 else "") + f" ({sjp_number})"
+        rows = f"{group.rows[0]}" + (f"–{group.rows[-1]}" if len(group.rows) > 1 else "")
+        where = _("baris %(rows)s (%(sjp)s)") % {"rows": rows, "sjp": sjp_number}
         sjp = letters.get(sjp_number)
         if sjp is None:
-            result.errors.append(f"{where}: SJP tidak ditemukan untuk PPK ini")
+            result.errors.append(_("%(where)s: SJP tidak ditemukan untuk PPK ini") % {"where": where})
             continue
         key = "bulk-" + hashlib.sha256(f"{sjp_number}|{admission}|{discharge}".encode()).hexdigest()[:40]
         try:

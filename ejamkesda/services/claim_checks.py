@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from ejamkesda.rules.claims import ATTACHMENT_KINDS, LIVE_STATES, missing_attachments
 from ejamkesda.services.models import Claim, Sjp, TariffTable
 from ejamkesda.services.selectors import active_jamkesda_on, active_jkn_on
@@ -50,26 +52,42 @@ def claim_checks(
     results: list[CheckResult] = []
     # 1. Membership active on the service dates (and no active JKN, which pays instead).
     problems = []
-    for label, day in (("masuk", admission_date), ("keluar", discharge_date)):
+    days = (
+        (
+            admission_date,
+            _("pasien peserta JKN aktif pada tanggal masuk %(date)s"),
+            _("pasien bukan peserta Jamkesda aktif pada tanggal masuk %(date)s"),
+        ),
+        (
+            discharge_date,
+            _("pasien peserta JKN aktif pada tanggal keluar %(date)s"),
+            _("pasien bukan peserta Jamkesda aktif pada tanggal keluar %(date)s"),
+        ),
+    )
+    for day, jkn_message, not_member_message in days:
         if active_jkn_on(person_id, day) is not None:
-            problems.append(f"pasien peserta JKN aktif pada tanggal {label} {day:%d-%m-%Y}")
+            problems.append(jkn_message % {"date": f"{day:%d-%m-%Y}"})
         elif active_jamkesda_on(person_id, day) is None:
-            problems.append(f"pasien bukan peserta Jamkesda aktif pada tanggal {label} {day:%d-%m-%Y}")
-    results.append(CheckResult("membership", "Kepesertaan aktif", not problems, "; ".join(problems)))
+            problems.append(not_member_message % {"date": f"{day:%d-%m-%Y}"})
+    results.append(CheckResult("membership", _("Kepesertaan aktif"), not problems, "; ".join(problems)))
     # 2. The SJP is valid and matches this claim.
     problems = []
     if sjp.provider_id != provider_id:
-        problems.append("SJP milik PPK lain")
+        problems.append(_("SJP milik PPK lain"))
     if sjp.status != Sjp.Status.APPROVED:
-        problems.append(f"SJP berstatus {sjp.get_status_display()}")
+        problems.append(_("SJP berstatus %(status)s") % {"status": sjp.get_status_display()})
     elif not sjp_is_valid_on(sjp, admission_date):
         problems.append(
-            f"tanggal masuk {admission_date:%d-%m-%Y} di luar masa berlaku SJP "
-            f"({sjp.service_from:%d-%m-%Y} s.d. {sjp.valid_until:%d-%m-%Y})"
+            _("tanggal masuk %(date)s di luar masa berlaku SJP (%(start)s s.d. %(end)s)")
+            % {
+                "date": f"{admission_date:%d-%m-%Y}",
+                "start": f"{sjp.service_from:%d-%m-%Y}",
+                "end": f"{sjp.valid_until:%d-%m-%Y}",
+            }
         )
     if discharge_date < admission_date:
-        problems.append("tanggal keluar sebelum tanggal masuk")
-    results.append(CheckResult("sjp", "SJP sah dan sesuai", not problems, "; ".join(problems)))
+        problems.append(_("tanggal keluar sebelum tanggal masuk"))
+    results.append(CheckResult("sjp", _("SJP sah dan sesuai"), not problems, "; ".join(problems)))
     # 3. No other live claim for the same patient and overlapping dates.
     duplicates = Claim.objects.filter(
         person_id=person_id,
@@ -82,27 +100,32 @@ def claim_checks(
     duplicate = duplicates.order_by("id").first()
     message = ""
     if duplicate is not None:
-        message = "sudah ada klaim untuk pasien ini pada tanggal yang sama"
         if duplicate.provider_id == provider_id:
-            message += f" (klaim #{duplicate.pk})"
-    results.append(CheckResult("duplicate", "Tidak ada klaim ganda", duplicate is None, message))
+            message = _("sudah ada klaim untuk pasien ini pada tanggal yang sama (klaim #%(id)s)") % {
+                "id": duplicate.pk
+            }
+        else:
+            message = _("sudah ada klaim untuk pasien ini pada tanggal yang sama")
+    results.append(CheckResult("duplicate", _("Tidak ada klaim ganda"), duplicate is None, message))
     # 4. Prices per the tariff table in force on the admission date.
     problems = []
     if table is None:
-        problems.append(f"tidak ada tabel tarif yang berlaku pada {admission_date:%d-%m-%Y}")
+        problems.append(_("tidak ada tabel tarif yang berlaku pada %(date)s") % {"date": f"{admission_date:%d-%m-%Y}"})
     if unknown_codes:
-        problems.append("kode tarif tidak ada di tabel: " + ", ".join(unknown_codes))
+        problems.append(_("kode tarif tidak ada di tabel: %(codes)s") % {"codes": ", ".join(unknown_codes)})
     if mismatched_prices:
-        problems.append("tarif tidak sesuai tabel: " + ", ".join(mismatched_prices))
-    results.append(CheckResult("prices", "Tarif sesuai tabel", not problems, "; ".join(problems)))
+        problems.append(_("tarif tidak sesuai tabel: %(codes)s") % {"codes": ", ".join(mismatched_prices)})
+    results.append(CheckResult("prices", _("Tarif sesuai tabel"), not problems, "; ".join(problems)))
     # 5. Required attachments.
     missing = missing_attachments(sjp.service_kind, attachment_kinds)
     results.append(
         CheckResult(
             "attachments",
-            "Lampiran wajib lengkap",
+            _("Lampiran wajib lengkap"),
             not missing,
-            ("belum ada: " + ", ".join(ATTACHMENT_KINDS[kind] for kind in missing)) if missing else "",
+            (_("belum ada: %(kinds)s") % {"kinds": ", ".join(_(ATTACHMENT_KINDS[kind]) for kind in missing)})
+            if missing
+            else "",
         )
     )
     return results

@@ -16,8 +16,15 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ejamkesda.rules.claims import REJECT_REASONS, ClaimState, InvalidTransition, check_transition
+from ejamkesda.rules.claims import (
+    CLAIM_STATE_LABELS,
+    REJECT_REASONS,
+    ClaimState,
+    InvalidTransition,
+    check_transition,
+)
 from ejamkesda.services.auditing import audit_event
 from ejamkesda.services.claim_checks import ClaimConflict, ClaimError, claim_checks_for
 from ejamkesda.services.claims import AttachmentInput, LineInput, _price, _save_attachments, attachment_validate
@@ -49,13 +56,20 @@ def _move(
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
     if expected_version is not None and locked.version != expected_version:
         raise ClaimConflict(
-            f"Klaim ini sudah diubah oleh pengguna lain (status sekarang: {locked.get_status_display()}). "
-            "Muat ulang halaman."
+            _("Klaim ini sudah diubah oleh pengguna lain (status sekarang: %(status)s). Muat ulang halaman.")
+            % {"status": locked.get_status_display()}
         )
     try:
         check_transition(locked.status, target)
-    except InvalidTransition as exc:
-        raise ClaimConflict(str(exc)) from None
+    except InvalidTransition:
+        # The rules say it in Bahasa Indonesia only; the same sentence, translated, for the user.
+        raise ClaimConflict(
+            _("Klaim berstatus '%(current)s' tidak dapat diubah menjadi '%(target)s'.")
+            % {
+                "current": _(CLAIM_STATE_LABELS[ClaimState(locked.status)]),
+                "target": _(CLAIM_STATE_LABELS[target]),
+            }
+        ) from None
     previous = locked.status
     locked.status = target.value
     locked.version += 1
@@ -101,7 +115,11 @@ def claim_approve(*, claim: Claim, actor: Any, expected_version: int | None = No
         for line in locked.lines.all():
             line.approved_amount = line.amount
             line.save(update_fields=["approved_amount"])
-        _notify(locked, f"Klaim #{locked.pk} disetujui", f"Klaim #{locked.pk} disetujui: Rp {locked.approved_total}.")
+        _notify(
+            locked,
+            _("Klaim #%(id)s disetujui") % {"id": locked.pk},
+            _("Klaim #%(id)s disetujui: Rp %(total)s.") % {"id": locked.pk, "total": locked.approved_total},
+        )
     return locked
 
 
@@ -119,22 +137,25 @@ def claim_approve_adjusted(
         by_line = {adjustment.line_id: adjustment for adjustment in adjustments}
         unknown = set(by_line) - set(lines)
         if unknown:
-            raise ClaimError("Baris penyesuaian bukan milik klaim ini.")
+            raise ClaimError(_("Baris penyesuaian bukan milik klaim ini."))
         changed = 0
         for line_id, line in lines.items():
             adjustment = by_line.get(line_id)
             approved = line.amount if adjustment is None else adjustment.approved_amount
             if approved < 0 or approved > line.amount:
-                raise ClaimError(f"Baris {line.code}: jumlah disetujui harus antara 0 dan Rp {line.amount}.")
+                raise ClaimError(
+                    _("Baris %(code)s: jumlah disetujui harus antara 0 dan Rp %(amount)s.")
+                    % {"code": line.code, "amount": line.amount}
+                )
             reason = (adjustment.reason if adjustment else "").strip()
             if approved != line.amount:
                 changed += 1
                 if not reason:
-                    raise ClaimError(f"Baris {line.code}: alasan penyesuaian wajib diisi.")
+                    raise ClaimError(_("Baris %(code)s: alasan penyesuaian wajib diisi.") % {"code": line.code})
             line.approved_amount = approved
             line.adjustment_reason = reason if approved != line.amount else ""
         if not changed:
-            raise ClaimError("Tidak ada baris yang disesuaikan; gunakan Setujui.")
+            raise ClaimError(_("Tidak ada baris yang disesuaikan; gunakan Setujui."))
         total = sum(line.approved_amount or 0 for line in lines.values())
         locked = _move(
             claim=claim,
@@ -148,8 +169,9 @@ def claim_approve_adjusted(
         ClaimLine.objects.bulk_update(list(lines.values()), ["approved_amount", "adjustment_reason"])
         _notify(
             locked,
-            f"Klaim #{locked.pk} disetujui dengan penyesuaian",
-            f"Klaim #{locked.pk} disetujui Rp {total} dari Rp {locked.claimed_total} ({changed} baris disesuaikan).",
+            _("Klaim #%(id)s disetujui dengan penyesuaian") % {"id": locked.pk},
+            _("Klaim #%(id)s disetujui Rp %(total)s dari Rp %(claimed)s (%(changed)s baris disesuaikan).")
+            % {"id": locked.pk, "total": total, "claimed": locked.claimed_total, "changed": changed},
         )
     return locked
 
@@ -157,7 +179,7 @@ def claim_approve_adjusted(
 def claim_return(*, claim: Claim, actor: Any, note: str, expected_version: int | None = None) -> Claim:
     note = (note or "").strip()
     if not note:
-        raise ClaimError("Tuliskan apa yang harus diperbaiki.")
+        raise ClaimError(_("Tuliskan apa yang harus diperbaiki."))
     with transaction.atomic():
         locked = _move(
             claim=claim,
@@ -168,7 +190,11 @@ def claim_return(*, claim: Claim, actor: Any, note: str, expected_version: int |
             audit_action="claim.return",
             extra={"verifier_note": note, **_decision(actor)},
         )
-        _notify(locked, f"Klaim #{locked.pk} dikembalikan untuk perbaikan", f"Perbaikan yang diminta: {note}")
+        _notify(
+            locked,
+            _("Klaim #%(id)s dikembalikan untuk perbaikan") % {"id": locked.pk},
+            _("Perbaikan yang diminta: %(note)s") % {"note": note},
+        )
     return locked
 
 
@@ -176,9 +202,9 @@ def claim_reject(
     *, claim: Claim, actor: Any, reason_code: str, note: str = "", expected_version: int | None = None
 ) -> Claim:
     if reason_code not in REJECT_REASONS:
-        raise ClaimError("Pilih kode alasan penolakan.")
+        raise ClaimError(_("Pilih kode alasan penolakan."))
     if reason_code == "lainnya" and not note.strip():
-        raise ClaimError("Untuk alasan lain, tuliskan catatan.")
+        raise ClaimError(_("Untuk alasan lain, tuliskan catatan."))
     with transaction.atomic():
         locked = _move(
             claim=claim,
@@ -191,8 +217,11 @@ def claim_reject(
         )
         _notify(
             locked,
-            f"Klaim #{locked.pk} ditolak",
-            f"Klaim #{locked.pk} ditolak: {REJECT_REASONS[reason_code]}. {note}".strip(),
+            _("Klaim #%(id)s ditolak") % {"id": locked.pk},
+            (
+                _("Klaim #%(id)s ditolak: %(reason)s.") % {"id": locked.pk, "reason": _(REJECT_REASONS[reason_code])}
+                + f" {note}"
+            ).strip(),
         )
     return locked
 
@@ -208,19 +237,19 @@ def claim_resubmit(
 ) -> Claim:
     """The provider corrects a returned claim (new attachments, optionally new lines) and sends it again."""
     if claim.provider_id != actor.provider_id:
-        raise ClaimError("Klaim milik PPK lain.")
+        raise ClaimError(_("Klaim milik PPK lain."))
     for attachment in attachments:
         attachment_validate(attachment.file)
     with transaction.atomic():
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
         if locked.status != ClaimState.RETURNED:
-            raise ClaimConflict("Hanya klaim yang dikembalikan yang dapat diajukan ulang.")
+            raise ClaimConflict(_("Hanya klaim yang dikembalikan yang dapat diajukan ulang."))
         if lines is not None:
             if not lines or any(line.quantity < 1 for line in lines):
-                raise ClaimError("Isi paling sedikit satu baris tarif dengan jumlah 1 atau lebih.")
+                raise ClaimError(_("Isi paling sedikit satu baris tarif dengan jumlah 1 atau lebih."))
             priced = _price(locked.tariff_table, lines)
             if priced.unknown:
-                raise ClaimError("Kode tarif tidak ada di tabel: " + ", ".join(priced.unknown))
+                raise ClaimError(_("Kode tarif tidak ada di tabel: %(codes)s") % {"codes": ", ".join(priced.unknown)})
             locked.lines.all().delete()
             ClaimLine.objects.bulk_create(
                 [
@@ -240,7 +269,7 @@ def claim_resubmit(
         _save_attachments(locked, attachments, actor)
         failed = [check for check in claim_checks_for(locked) if not check.ok]
         if failed:
-            raise ClaimError("Klaim belum dapat diajukan ulang.", failed)
+            raise ClaimError(_("Klaim belum dapat diajukan ulang."), failed)
         locked = _move(
             claim=locked,
             actor=actor,

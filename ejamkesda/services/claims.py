@@ -14,6 +14,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ejamkesda.rules.claims import (
     ATTACHMENT_KINDS,
@@ -59,12 +60,16 @@ def attachment_validate(upload: UploadedFile) -> str:
     """The content type of an acceptable attachment (PDF/JPEG/PNG by content, size limit)."""
     limit = conf.CLAIM_ATTACHMENT_MAX_MB * 1024 * 1024
     if upload.size is None or upload.size > limit:
-        raise ClaimError(f"Lampiran {upload.name} lebih dari {conf.CLAIM_ATTACHMENT_MAX_MB} MB.")
+        raise ClaimError(
+            _("Lampiran %(name)s lebih dari %(mb)s MB.") % {"name": upload.name, "mb": conf.CLAIM_ATTACHMENT_MAX_MB}
+        )
     upload.seek(0)
     kind = sniff_attachment(upload.read(8))
     upload.seek(0)
     if kind is None:
-        raise ClaimError(f"Lampiran {upload.name} harus PDF, JPEG, atau PNG (diperiksa dari isinya).")
+        raise ClaimError(
+            _("Lampiran %(name)s harus PDF, JPEG, atau PNG (diperiksa dari isinya).") % {"name": upload.name}
+        )
     return {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}[kind]
 
 
@@ -94,14 +99,14 @@ def _price(table: TariffTable | None, lines: Sequence[LineInput]) -> _Priced:
 def _diagnoses(primary: str, secondary: Sequence[str]) -> tuple[str, list[str]]:
     code = icd.normalise(primary)
     if not icd.is_valid(code):
-        raise ClaimError(f"Diagnosis utama {primary} bukan kode ICD-10 yang sah.")
+        raise ClaimError(_("Diagnosis utama %(code)s bukan kode ICD-10 yang sah.") % {"code": primary})
     others = []
     for text in secondary:
         other = icd.normalise(text)
         if not other:
             continue
         if not icd.is_valid(other):
-            raise ClaimError(f"Diagnosis sekunder {text} bukan kode ICD-10 yang sah.")
+            raise ClaimError(_("Diagnosis sekunder %(code)s bukan kode ICD-10 yang sah.") % {"code": text})
         if other != code and other not in others:
             others.append(other)
     return code, others
@@ -110,7 +115,7 @@ def _diagnoses(primary: str, secondary: Sequence[str]) -> tuple[str, list[str]]:
 def _save_attachments(claim: Claim, attachments: Sequence[AttachmentInput], actor: Any) -> None:
     for attachment in attachments:
         if attachment.kind not in ATTACHMENT_KINDS:
-            raise ClaimError(f"Jenis lampiran {attachment.kind} tidak dikenal.")
+            raise ClaimError(_("Jenis lampiran %(kind)s tidak dikenal.") % {"kind": attachment.kind})
         content_type = attachment_validate(attachment.file)
         ClaimAttachment.objects.create(
             claim=claim,
@@ -144,13 +149,13 @@ def claim_submit(
     """
     key = (idempotency_key or "").strip()[:64]
     if not key:
-        raise ClaimError("Token pengajuan tidak ada; muat ulang formulir.")
+        raise ClaimError(_("Token pengajuan tidak ada; muat ulang formulir."))
     provider_id = actor.provider_id
     existing = Claim.objects.filter(provider_id=provider_id, idempotency_key=key).first()
     if existing is not None:
         return existing, False
     if not lines or any(line.quantity < 1 for line in lines):
-        raise ClaimError("Isi paling sedikit satu baris tarif dengan jumlah 1 atau lebih.")
+        raise ClaimError(_("Isi paling sedikit satu baris tarif dengan jumlah 1 atau lebih."))
     primary, secondary = _diagnoses(primary_diagnosis, secondary_diagnoses)
     for attachment in attachments:
         attachment_validate(attachment.file)
@@ -167,7 +172,7 @@ def claim_submit(
     )
     failed = [check for check in checks if not check.ok]
     if failed:
-        raise ClaimError("Klaim belum dapat diajukan.", failed)
+        raise ClaimError(_("Klaim belum dapat diajukan."), failed)
     assert table is not None
     try:
         with transaction.atomic():
@@ -185,7 +190,7 @@ def claim_submit(
             )
             failed = [check for check in recheck if not check.ok]
             if failed:
-                raise ClaimError("Klaim belum dapat diajukan.", failed)
+                raise ClaimError(_("Klaim belum dapat diajukan."), failed)
             now = timezone.now()
             claim = Claim.objects.create(
                 provider_id=provider_id,

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ejamkesda.core.roles import Role
 from ejamkesda.providers.models import Provider
@@ -29,7 +30,7 @@ class PaymentError(ValueError):
 
 def _month_range(year: int, month: int) -> tuple[dt.date, dt.date]:
     if not 1 <= month <= 12:
-        raise PaymentError("Bulan harus 1–12.")
+        raise PaymentError(_("Bulan harus 1–12."))
     first = dt.date(year, month, 1)
     next_first = dt.date(year + (month == 12), month % 12 + 1, 1)
     return first, next_first - dt.timedelta(days=1)
@@ -50,7 +51,7 @@ def payment_batch_create(*, actor: Any, provider: Provider, year: int, month: in
             .order_by("id")
         )
         if not claims:
-            raise PaymentError("Tidak ada klaim disetujui yang belum dibayar untuk PPK dan bulan ini.")
+            raise PaymentError(_("Tidak ada klaim disetujui yang belum dibayar untuk PPK dan bulan ini."))
         batch = PaymentBatch.objects.create(
             provider=provider,
             year=year,
@@ -85,8 +86,9 @@ def payment_batch_create(*, actor: Any, provider: Provider, year: int, month: in
         )
         notify_provider(
             provider_id=provider.pk,
-            subject=f"Batch pembayaran {month:02d}/{year} dibuat",
-            body=f"{len(claims)} klaim (Rp {batch.total}) masuk proses pembayaran.",
+            subject=_("Batch pembayaran %(period)s dibuat") % {"period": f"{month:02d}/{year}"},
+            body=_("%(count)s klaim (Rp %(total)s) masuk proses pembayaran.")
+            % {"count": len(claims), "total": batch.total},
             link=reverse("services:payment_detail", args=[batch.pk]),
             roles=(Role.PPK_OPERATOR, Role.TREASURER),
         )
@@ -96,11 +98,11 @@ def payment_batch_create(*, actor: Any, provider: Provider, year: int, month: in
 def payment_batch_mark_paid(*, batch: PaymentBatch, actor: Any, order_number: str, order_date: dt.date) -> PaymentBatch:
     order_number = (order_number or "").strip()
     if not order_number:
-        raise PaymentError("Nomor surat perintah membayar wajib diisi.")
+        raise PaymentError(_("Nomor surat perintah membayar wajib diisi."))
     with transaction.atomic():
         locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status != PaymentBatch.Status.OPEN:
-            raise PaymentError("Batch ini sudah ditandai dibayar.")
+            raise PaymentError(_("Batch ini sudah ditandai dibayar."))
         now = timezone.now()
         locked.status = PaymentBatch.Status.PAID
         locked.order_number = order_number
@@ -135,8 +137,9 @@ def payment_batch_mark_paid(*, batch: PaymentBatch, actor: Any, order_number: st
         )
         notify_provider(
             provider_id=locked.provider_id,
-            subject=f"Pembayaran klaim {locked.month:02d}/{locked.year}",
-            body=f"Rp {locked.total} untuk {len(claims)} klaim dibayarkan (SPM {order_number}, {order_date:%d-%m-%Y}).",
+            subject=_("Pembayaran klaim %(period)s") % {"period": f"{locked.month:02d}/{locked.year}"},
+            body=_("Rp %(total)s untuk %(count)s klaim dibayarkan (SPM %(order)s, %(date)s).")
+            % {"total": locked.total, "count": len(claims), "order": order_number, "date": f"{order_date:%d-%m-%Y}"},
             link=reverse("services:payment_detail", args=[locked.pk]),
             roles=(Role.PPK_OPERATOR, Role.TREASURER),
         )

@@ -6,6 +6,7 @@ import io
 from collections.abc import Sequence
 
 import segno
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
@@ -41,6 +42,7 @@ def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None
 
 
 def sjp_letter_pdf(sjp: Sjp, *, verify_url: str) -> bytes:
+    """The SJP letter; an official letter, so always in Bahasa Indonesia (UU 24/2009 Pasal 27)."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4)
     canvas.setTitle(f"SJP {sjp.number}")
@@ -90,7 +92,7 @@ def table_pdf(title: str, sections: Sequence[tuple[str, Sequence[str], Sequence[
         story.append(Paragraph(heading, styles["Heading2"]))
         data = [list(header)] + [[_cell(value) for value in row] for row in rows]
         if not rows:
-            data.append(["(tidak ada data)"] + [""] * (len(header) - 1))
+            data.append([_("(tidak ada data)")] + [""] * (len(header) - 1))
         table = Table(data, repeatRows=1)
         table.setStyle(
             TableStyle(

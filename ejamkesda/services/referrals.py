@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ejamkesda.participants.models import Person
 from ejamkesda.providers.models import Provider
@@ -26,20 +27,20 @@ def referral_create(
 ) -> Referral:
     from_provider = actor.provider
     if from_provider is None:
-        raise ReferralError("Pengguna tidak terikat pada PPK.")
+        raise ReferralError(_("Pengguna tidak terikat pada PPK."))
     if from_provider.level != Provider.Level.FKTP:
-        raise ReferralError("Rujukan hanya dibuat oleh FKTP.")
+        raise ReferralError(_("Rujukan hanya dibuat oleh FKTP."))
     if to_provider.level != Provider.Level.FKRTL or not to_provider.active:
-        raise ReferralError("PPK tujuan harus FKRTL yang aktif.")
+        raise ReferralError(_("PPK tujuan harus FKRTL yang aktif."))
     code = icd.normalise(diagnosis_code)
     if not icd.is_valid(code):
-        raise ReferralError(f"Kode diagnosis {diagnosis_code} bukan kode ICD-10 yang sah.")
+        raise ReferralError(_("Kode diagnosis %(code)s bukan kode ICD-10 yang sah.") % {"code": diagnosis_code})
     if not (reason or "").strip():
-        raise ReferralError("Alasan rujukan wajib diisi.")
+        raise ReferralError(_("Alasan rujukan wajib diisi."))
     if sjp is not None and (
         sjp.provider_id != from_provider.pk or sjp.person_id != person.pk or sjp.status != Sjp.Status.APPROVED
     ):
-        raise ReferralError("SJP yang dilampirkan harus SJP disetujui milik PPK ini untuk pasien yang sama.")
+        raise ReferralError(_("SJP yang dilampirkan harus SJP disetujui milik PPK ini untuk pasien yang sama."))
     with transaction.atomic():
         referral = Referral.objects.create(
             from_provider=from_provider,
@@ -59,8 +60,8 @@ def referral_create(
         )
         notify_provider(
             provider_id=to_provider.pk,
-            subject=f"Rujukan masuk dari {from_provider.name}",
-            body=f"Rujukan #{referral.pk} ({code}) menunggu diterima.",
+            subject=_("Rujukan masuk dari %(provider)s") % {"provider": from_provider.name},
+            body=_("Rujukan #%(id)s (%(code)s) menunggu diterima.") % {"id": referral.pk, "code": code},
             link=reverse("services:referral_detail", args=[referral.pk]),
         )
     return referral
@@ -70,9 +71,9 @@ def _respond(*, referral: Referral, actor: Any, status: str, note: str) -> Refer
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if locked.to_provider_id != actor.provider_id:
-            raise ReferralError("Hanya PPK tujuan yang dapat menjawab rujukan.")
+            raise ReferralError(_("Hanya PPK tujuan yang dapat menjawab rujukan."))
         if locked.status != Referral.Status.SENT:
-            raise ReferralError(f"Rujukan ini sudah dijawab ({locked.get_status_display()}).")
+            raise ReferralError(_("Rujukan ini sudah dijawab (%(status)s).") % {"status": locked.get_status_display()})
         previous = locked.status
         locked.status = status
         locked.responded_by = actor
@@ -88,7 +89,7 @@ def _respond(*, referral: Referral, actor: Any, status: str, note: str) -> Refer
         )
         notify_provider(
             provider_id=locked.from_provider_id,
-            subject=f"Rujukan #{locked.pk} {locked.get_status_display().lower()}",
+            subject=_("Rujukan #%(id)s %(status)s") % {"id": locked.pk, "status": locked.get_status_display().lower()},
             body=f"{locked.to_provider.name}: {locked.get_status_display()}. {note}".strip(),
             link=reverse("services:referral_detail", args=[locked.pk]),
         )
@@ -101,5 +102,5 @@ def referral_accept(*, referral: Referral, actor: Any, note: str = "") -> Referr
 
 def referral_return(*, referral: Referral, actor: Any, note: str) -> Referral:
     if not (note or "").strip():
-        raise ReferralError("Tuliskan alasan rujukan dikembalikan.")
+        raise ReferralError(_("Tuliskan alasan rujukan dikembalikan."))
     return _respond(referral=referral, actor=actor, status=Referral.Status.RETURNED, note=note.strip())

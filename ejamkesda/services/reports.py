@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from openpyxl import Workbook
 
 from ejamkesda.jobs.importing.report import safe_cell
@@ -32,6 +32,15 @@ from ejamkesda.services.models import Claim
 from ejamkesda.services.pdf import table_pdf
 
 APPROVED = [state.value for state in APPROVED_STATES]
+
+# The labels of rules.claims.AGEING_BUCKETS, for makemessages (the rules cannot import Django);
+# shown through gettext(label). tests/services/test_i18n.py checks this list is complete.
+AGEING_LABELS = (
+    gettext_noop("0–7 hari"),
+    gettext_noop("8–14 hari"),
+    gettext_noop("15–30 hari"),
+    gettext_noop("> 30 hari"),
+)
 
 
 @dataclass
@@ -62,8 +71,14 @@ def claim_report(claims: QuerySet[Claim], *, year: int, month: int | None = None
     )
     sections.append(
         Section(
-            "Rekap per PPK dan bulan",
-            ["PPK", "Bulan", "Jumlah klaim", "Diajukan (Rp)", "Disetujui (Rp)"],
+            gettext("Rekap per PPK dan bulan"),
+            [
+                gettext("PPK"),
+                gettext("Bulan"),
+                gettext("Jumlah klaim"),
+                gettext("Diajukan (Rp)"),
+                gettext("Disetujui (Rp)"),
+            ],
             [
                 [
                     f"{r['provider__name']} ({r['provider__code']})",
@@ -79,16 +94,25 @@ def claim_report(claims: QuerySet[Claim], *, year: int, month: int | None = None
     kinds = scoped.values("service_kind").annotate(**_amounts()).order_by("service_kind")
     sections.append(
         Section(
-            "Per jenis pelayanan",
-            ["Jenis pelayanan", "Jumlah klaim", "Diajukan (Rp)", "Disetujui (Rp)"],
-            [[SERVICE_KIND_LABELS[ServiceKind(r["service_kind"])], r["n"], r["claimed"], r["approved"]] for r in kinds],
+            gettext("Per jenis pelayanan"),
+            [gettext("Jenis pelayanan"), gettext("Jumlah klaim"), gettext("Diajukan (Rp)"), gettext("Disetujui (Rp)")],
+            [
+                [gettext(SERVICE_KIND_LABELS[ServiceKind(r["service_kind"])]), r["n"], r["claimed"], r["approved"]]
+                for r in kinds
+            ],
         )
     )
     top = scoped.values("primary_diagnosis").annotate(**_amounts()).order_by("-n", "primary_diagnosis")[:10]
     sections.append(
         Section(
-            "10 diagnosis terbanyak",
-            ["ICD-10", "Diagnosis", "Jumlah klaim", "Diajukan (Rp)", "Disetujui (Rp)"],
+            gettext("10 diagnosis terbanyak"),
+            [
+                "ICD-10",
+                gettext("Diagnosis"),
+                gettext("Jumlah klaim"),
+                gettext("Diajukan (Rp)"),
+                gettext("Disetujui (Rp)"),
+            ],
             [
                 [r["primary_diagnosis"], icd.describe(r["primary_diagnosis"])[:60], r["n"], r["claimed"], r["approved"]]
                 for r in top
@@ -105,17 +129,20 @@ def claim_report(claims: QuerySet[Claim], *, year: int, month: int | None = None
         if state.value in by_status
     ]
     totals = scoped.aggregate(**_amounts())
-    status_rows.append(["Jumlah", totals["n"], totals["claimed"]])
+    status_rows.append([gettext("Jumlah"), totals["n"], totals["claimed"]])
     sections.append(
         Section(
-            f"Diajukan vs disetujui (disetujui: Rp {totals['approved']:,})".replace(",", "."),
-            ["Status", "Jumlah klaim", "Diajukan (Rp)"],
+            gettext("Diajukan vs disetujui (disetujui: Rp %(amount)s)")
+            % {"amount": f"{totals['approved']:,}".replace(",", ".")},
+            [gettext("Status"), gettext("Jumlah klaim"), gettext("Diajukan (Rp)")],
             status_rows,
         )
     )
     sections.append(
         Section(
-            "Umur klaim menunggu verifikasi", ["Umur", "Jumlah klaim"], [list(row) for row in ageing(claims, today)]
+            gettext("Umur klaim menunggu verifikasi"),
+            [gettext("Umur"), gettext("Jumlah klaim")],
+            [[gettext(label), count] for label, count in ageing(claims, today)],
         )
     )
     return sections

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ejamkesda.participants.models import Person
 from ejamkesda.providers.models import Provider
@@ -26,7 +27,7 @@ from ejamkesda.services.selectors import active_jamkesda_on, active_jkn_on
 
 
 class SjpError(ValueError):
-    """The request or decision cannot go ahead; the message is for the user (Bahasa Indonesia)."""
+    """The request or decision cannot go ahead; the message is for the user (translated)."""
 
 
 class SjpConflict(SjpError):
@@ -50,34 +51,34 @@ def sjp_request(
     now = now or timezone.now()
     today = timezone.localdate(now)
     if actor.provider_id is None:
-        raise SjpError("Pengguna tidak terikat pada PPK.")
+        raise SjpError(_("Pengguna tidak terikat pada PPK."))
     kind = ServiceKind(service_kind)
     code = icd.normalise(diagnosis_code)
     if not icd.is_valid(code):
-        raise SjpError(f"Kode diagnosis {diagnosis_code} bukan kode ICD-10 yang sah.")
+        raise SjpError(_("Kode diagnosis %(code)s bukan kode ICD-10 yang sah.") % {"code": diagnosis_code})
     if service_to is not None and service_to < service_from:
-        raise SjpError("Tanggal selesai pelayanan tidak boleh sebelum tanggal mulai.")
+        raise SjpError(_("Tanggal selesai pelayanan tidak boleh sebelum tanggal mulai."))
     after_the_fact = service_from < today
     if kind == ServiceKind.EMERGENCY:
         if emergency_at is None:
-            raise SjpError("Untuk gawat darurat, isi waktu mulai pelayanan gawat darurat.")
+            raise SjpError(_("Untuk gawat darurat, isi waktu mulai pelayanan gawat darurat."))
         if timezone.localdate(emergency_at) != service_from:
-            raise SjpError("Waktu gawat darurat harus pada tanggal mulai pelayanan.")
+            raise SjpError(_("Waktu gawat darurat harus pada tanggal mulai pelayanan."))
         if not within_emergency_window(emergency_at, now, conf.SJP_EMERGENCY_WINDOW_HOURS):
             raise SjpError(
-                f"SJP gawat darurat hanya dapat diajukan paling lambat {conf.SJP_EMERGENCY_WINDOW_HOURS} jam "
-                "sesudah pelayanan dimulai."
+                _("SJP gawat darurat hanya dapat diajukan paling lambat %(hours)s jam sesudah pelayanan dimulai.")
+                % {"hours": conf.SJP_EMERGENCY_WINDOW_HOURS}
             )
     elif after_the_fact:
-        raise SjpError("SJP selain gawat darurat harus diajukan sebelum atau pada hari pelayanan.")
+        raise SjpError(_("SJP selain gawat darurat harus diajukan sebelum atau pada hari pelayanan."))
     if person.deceased and person.deceased_on and person.deceased_on < service_from:
-        raise SjpError("Penduduk tercatat meninggal sebelum tanggal pelayanan.")
+        raise SjpError(_("Penduduk tercatat meninggal sebelum tanggal pelayanan."))
     # Active JKN on the service date: the patient must use JKN, not Jamkesda.
     if active_jkn_on(person.pk, service_from) is not None:
-        raise SjpError("Pasien peserta JKN aktif pada tanggal pelayanan: gunakan JKN (BPJS Kesehatan), bukan SJP.")
+        raise SjpError(_("Pasien peserta JKN aktif pada tanggal pelayanan: gunakan JKN (BPJS Kesehatan), bukan SJP."))
     membership = active_jamkesda_on(person.pk, service_from)
     if membership is None:
-        raise SjpError("Pasien bukan peserta Jamkesda aktif pada tanggal pelayanan.")
+        raise SjpError(_("Pasien bukan peserta Jamkesda aktif pada tanggal pelayanan."))
     with transaction.atomic():
         sjp = Sjp.objects.create(
             provider_id=actor.provider_id,
@@ -123,7 +124,7 @@ def _lock(sjp_id: int) -> Sjp:
 
 def _decided_message(sjp: Sjp) -> str:
     who = getattr(sjp.decided_by, "username", "")
-    return f"SJP ini sudah diputuskan ({sjp.get_status_display()}) oleh {who}."
+    return _("SJP ini sudah diputuskan (%(status)s) oleh %(user)s.") % {"status": sjp.get_status_display(), "user": who}
 
 
 def sjp_approve(*, sjp: Sjp, actor: Any, valid_until: dt.date | None = None, note: str = "") -> Sjp:
@@ -148,8 +149,9 @@ def sjp_approve(*, sjp: Sjp, actor: Any, valid_until: dt.date | None = None, not
         )
         notify_provider(
             provider_id=locked.provider_id,
-            subject=f"SJP {locked.number} disetujui",
-            body=f"SJP #{locked.pk} disetujui UPT Jamkesda dengan nomor {locked.number}.",
+            subject=_("SJP %(number)s disetujui") % {"number": locked.number},
+            body=_("SJP #%(id)s disetujui UPT Jamkesda dengan nomor %(number)s.")
+            % {"id": locked.pk, "number": locked.number},
             link=reverse("services:sjp_detail", args=[locked.pk]),
         )
     return locked
@@ -158,7 +160,7 @@ def sjp_approve(*, sjp: Sjp, actor: Any, valid_until: dt.date | None = None, not
 def sjp_reject(*, sjp: Sjp, actor: Any, reason: str) -> Sjp:
     reason = (reason or "").strip()
     if not reason:
-        raise SjpError("Alasan penolakan wajib diisi.")
+        raise SjpError(_("Alasan penolakan wajib diisi."))
     with transaction.atomic():
         locked = _lock(sjp.pk)
         if locked.status != Sjp.Status.REQUESTED:
@@ -177,8 +179,8 @@ def sjp_reject(*, sjp: Sjp, actor: Any, reason: str) -> Sjp:
         )
         notify_provider(
             provider_id=locked.provider_id,
-            subject=f"SJP #{locked.pk} ditolak",
-            body=f"SJP #{locked.pk} ditolak UPT Jamkesda. Alasan: {reason}",
+            subject=_("SJP #%(id)s ditolak") % {"id": locked.pk},
+            body=_("SJP #%(id)s ditolak UPT Jamkesda. Alasan: %(reason)s") % {"id": locked.pk, "reason": reason},
             link=reverse("services:sjp_detail", args=[locked.pk]),
         )
     return locked

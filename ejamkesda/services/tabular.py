@@ -12,6 +12,8 @@ import io
 from collections.abc import Iterator
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
+
 
 class UnreadableFile(ValueError):
     pass
@@ -26,7 +28,7 @@ def iter_rows(file: IO[bytes], name: str) -> Iterator[list[Any]]:
     elif lowered.endswith(".csv") or lowered.endswith(".txt"):
         yield from _csv_rows(file)
     else:
-        raise UnreadableFile("Format berkas harus CSV atau XLSX.")
+        raise UnreadableFile(_("Format berkas harus CSV atau XLSX."))
 
 
 def _csv_rows(file: IO[bytes]) -> Iterator[list[Any]]:
@@ -37,7 +39,7 @@ def _csv_rows(file: IO[bytes]) -> Iterator[list[Any]]:
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
         yield from csv.reader(text, delimiter=delimiter)
     except UnicodeDecodeError:
-        raise UnreadableFile("Berkas CSV harus ber-encoding UTF-8.") from None
+        raise UnreadableFile(_("Berkas CSV harus ber-encoding UTF-8.")) from None
     finally:
         text.detach()
 
@@ -48,7 +50,7 @@ def _xlsx_rows(file: IO[bytes]) -> Iterator[list[Any]]:
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except Exception:
-        raise UnreadableFile("Berkas XLSX tidak dapat dibaca.") from None
+        raise UnreadableFile(_("Berkas XLSX tidak dapat dibaca.")) from None
     try:
         sheet = workbook.worksheets[0]
         for row in sheet.iter_rows(values_only=True):

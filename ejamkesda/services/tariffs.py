@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from ejamkesda.rules.tariffs import TableVersion, normalise_code, parse_tariff_rows, table_in_force
 from ejamkesda.services.auditing import audit_event
@@ -35,7 +36,7 @@ def tariff_table_import(
     """
     parsed, errors = parse_tariff_rows(rows)
     if not errors and not parsed:
-        errors = ["tidak ada baris tarif"]
+        errors = [_("tidak ada baris tarif")]
     if errors:
         raise TariffImportError(errors)
     with transaction.atomic():

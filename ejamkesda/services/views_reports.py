@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
@@ -29,10 +30,12 @@ def claim_reports(request: HttpRequest) -> HttpResponse:
     year = _int(request.GET.get("tahun"), today.year, 2000, 2100) or today.year
     month = _int(request.GET.get("bulan"), None, 1, 12)
     sections = claim_report(claims_visible_to(request.user), year=year, month=month, today=today)
-    title = f"Laporan klaim Jamkesda {f'{month:02d}/' if month else ''}{year}"
+    period = f"{f'{month:02d}/' if month else ''}{year}"
+    title = _("Laporan klaim Jamkesda %(period)s") % {"period": period}
     export = request.GET.get("format")
     if export in {"xlsx", "pdf"}:
-        audit_event(event="claim_report.export", summary=f"{title} ({export})")
+        # The audit log is written in Bahasa Indonesia whatever the user's language.
+        audit_event(event="claim_report.export", summary=f"Laporan klaim Jamkesda {period} ({export})")
         filename = f"laporan-klaim-{year}{f'-{month:02d}' if month else ''}.{export}"
         if export == "xlsx":
             response = HttpResponse(
