@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext
 from openpyxl import Workbook
 
 from ejamkesda.jobs.importing.report import safe_cell
@@ -129,7 +129,8 @@ def claim_report(claims: QuerySet[Claim], *, year: int, month: int | None = None
         if state.value in by_status
     ]
     totals = scoped.aggregate(**_amounts())
-    status_rows.append([gettext("Jumlah"), totals["n"], totals["claimed"]])
+    # "Jumlah" alone is the quantity of a claim line elsewhere; here it is the total row.
+    status_rows.append([pgettext("baris total laporan", "Jumlah"), totals["n"], totals["claimed"]])
     sections.append(
         Section(
             gettext("Diajukan vs disetujui (disetujui: Rp %(amount)s)")
