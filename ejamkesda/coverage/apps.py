@@ -28,3 +28,29 @@ class CoverageConfig(AppConfig):
         register_menu(_("Tugas instruksi"), "coverage:tasks", upt | {Role.VIEWER, Role.OPD_OPERATOR})
         register_menu(_("Impor data cakupan"), "coverage:imports", {Role.UPT_ADMIN})
         register_public_menu(_("Cakupan UHC"), "coverage:public")
+        _register_import_kinds()
+
+
+def _register_import_kinds() -> None:
+    """Each snapshot kind is a job kind of the shared import machinery (upload → background
+    job → progress → error report); sector lists are uploaded by their agency's operators."""
+    from ejamkesda.core.roles import Role
+    from ejamkesda.coverage.models import SnapshotKind
+    from ejamkesda.jobs.registry import ImportKind, register_import_kind
+
+    kinds = (
+        (SnapshotKind.POPULATION, "PopulationImporter", {Role.UPT_ADMIN}, "coverage:imports"),
+        (SnapshotKind.MEMBERSHIP, "MembershipImporter", {Role.UPT_ADMIN}, "coverage:imports"),
+        (SnapshotKind.WELFARE, "WelfareImporter", {Role.UPT_ADMIN}, "coverage:imports"),
+        (SnapshotKind.SECTOR, "SectorImporter", {Role.UPT_ADMIN, Role.OPD_OPERATOR}, "coverage:sector_upload"),
+    )
+    for kind, factory, roles, url_name in kinds:
+        register_import_kind(
+            ImportKind(
+                key=f"coverage_{kind}",
+                label=kind.label,
+                factory=f"ejamkesda.coverage.importing.{factory}",
+                roles=frozenset(roles),
+                upload_url_name=url_name,
+            )
+        )

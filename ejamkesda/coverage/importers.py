@@ -1,33 +1,28 @@
-"""Importers for the coverage snapshots: ``(rows iterator) -> ImportResult``.
+"""Row parsers of the coverage snapshots: one builder per kind turns a row (a dict keyed by
+column name; any alias in ``ALIASES`` is understood) into ``(key, unsaved record)`` or
+raises ``RowInvalid`` naming the column, in Bahasa Indonesia, never quoting a NIK.
 
-Guarantees (DESIGN.md §6): rows are streamed, each row is validated and a bad row is
-reported with its row number and column in Bahasa Indonesia (never with the NIK), valid
-rows are written in atomic batches, and re-running an import into the same snapshot
-updates rows in place (unique keys), so it creates no duplicates.
+The import loop itself is the shared one (``ejamkesda.jobs``): see ``coverage.importing``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import models
 
-from ejamkesda.coverage.conf import IMPORT_BATCH_SIZE, MAX_ERRORS_KEPT
 from ejamkesda.coverage.models import (
     MembershipRecord,
     PopulationRecord,
     SectorEntry,
-    Snapshot,
     SnapshotKind,
     WelfareRecord,
 )
-from ejamkesda.coverage.readers import Row
-from ejamkesda.jobs.importing.base import ImportFileError
 from ejamkesda.participants.models import MembershipStatus, Segment
 from ejamkesda.regions.models import Region
 from ejamkesda.rules.nik import InvalidNik, parse_nik
@@ -38,19 +33,6 @@ class RowInvalid(ValueError):
         super().__init__(message)
         self.column = column
         self.message = message
-
-
-@dataclass
-class ImportResult:
-    rows_read: int = 0
-    rows_saved: int = 0
-    error_count: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
-
-    def add_error(self, row: int, column: str, message: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_ERRORS_KEPT:
-            self.errors.append({"row": row, "column": column, "message": message})
 
 
 ALIASES = {
@@ -159,8 +141,7 @@ def parse_status(text: str) -> str:
 
 @dataclass
 class Context:
-    snapshot: Snapshot
-    villages: frozenset[str]
+    villages: frozenset[str] = frozenset()
 
 
 def build_population(row: dict[str, Any], ctx: Context) -> tuple[str, models.Model]:
@@ -178,7 +159,6 @@ def build_population(row: dict[str, Any], ctx: Context) -> tuple[str, models.Mod
     if kk and (len(kk) != 16 or not kk.isdigit()):
         raise RowInvalid("no_kk", "nomor KK harus 16 digit angka")
     return nik, PopulationRecord(
-        snapshot=ctx.snapshot,
         nik=nik,
         kk_number=kk,
         name=name[:150],
@@ -222,7 +202,6 @@ def build_membership(row: dict[str, Any], ctx: Context) -> tuple[str, models.Mod
     if not name:
         raise RowInvalid("nama", "kolom nama wajib diisi")
     return card, MembershipRecord(
-        snapshot=ctx.snapshot,
         card_number=card,
         nik=nik,
         reported_nik=raw_nik[:32],
@@ -244,7 +223,6 @@ def build_welfare(row: dict[str, Any], ctx: Context) -> tuple[str, models.Model]
             raise RowInvalid("desil", "desil harus angka 1 sampai 10")
         decile = int(decile_text)
     return nik, WelfareRecord(
-        snapshot=ctx.snapshot,
         nik=nik,
         kk_number=value(row, "kk")[:16],
         name=value(row, "nama")[:150],
@@ -254,118 +232,99 @@ def build_welfare(row: dict[str, Any], ctx: Context) -> tuple[str, models.Model]
 
 
 def build_sector(row: dict[str, Any], ctx: Context) -> tuple[str, models.Model]:
-    nik = required_nik(row)
+    """A sector row may lack a valid NIK (it is then matched by name, birth date, sex and
+    village); it then needs a birth date, and its key is a digest of what it says."""
+    raw_nik = value(row, "nik")
+    try:
+        nik = parse_nik(raw_nik).nik if raw_nik else ""
+    except InvalidNik:
+        nik = ""
     name = value(row, "nama")
     if not name:
         raise RowInvalid("nama", "kolom nama wajib diisi")
+    sex = value(row, "jenis_kelamin").upper()[:1]
+    if sex and sex not in {"L", "P"}:
+        raise RowInvalid("jenis_kelamin", "jenis_kelamin harus L atau P")
+    born = parse_date(_raw(row, "tgl_lahir"), "tgl_lahir", required=False)
+    if not nik and born is None:
+        raise RowInvalid("nik", "NIK kosong atau tidak sah; isi tgl_lahir agar orang ini tetap dapat dipadankan")
     village_text = value(row, "kode_desa")
     village = dotted_village(village_text) if village_text else ""
-    return nik, SectorEntry(
-        snapshot=ctx.snapshot,
+    key = (
+        nik
+        or "t:"
+        + hashlib.sha1(  # noqa: S324 - a row key, not a secret
+            f"{raw_nik.strip()}|{' '.join(name.upper().split())}|{born}".encode()
+        ).hexdigest()[:30]
+    )
+    return key, SectorEntry(
+        entry_key=key,
         nik=nik,
+        reported_nik=raw_nik[:32],
         name=name[:150],
-        birth_date=parse_date(_raw(row, "tgl_lahir"), "tgl_lahir", required=False),
+        sex=sex,
+        birth_place=value(row, "tempat_lahir")[:100],
+        birth_date=born,
         unit=value(row, "unit")[:200],
         village_code=village,
     )
 
 
 Builder = Callable[[dict[str, Any], Context], tuple[str, models.Model]]
-SPECS: dict[str, tuple[Builder, type[models.Model], list[str]]] = {
-    SnapshotKind.POPULATION: (build_population, PopulationRecord, ["snapshot", "nik"]),
-    SnapshotKind.MEMBERSHIP: (build_membership, MembershipRecord, ["snapshot", "card_number"]),
-    SnapshotKind.WELFARE: (build_welfare, WelfareRecord, ["snapshot", "nik"]),
-    SnapshotKind.SECTOR: (build_sector, SectorEntry, ["snapshot", "nik"]),
+
+
+@dataclass(frozen=True)
+class Spec:
+    build: Builder
+    model: type[models.Model]
+    key: str  # unique with the snapshot
+    fields: tuple[str, ...]  # the values a file sets (what the linking sets is left alone)
+    columns: tuple[str, ...]  # ALIASES keys read from the file
+
+
+SPECS: dict[str, Spec] = {
+    SnapshotKind.POPULATION: Spec(
+        build_population,
+        PopulationRecord,
+        "nik",
+        (
+            "kk_number",
+            "name",
+            "sex",
+            "birth_place",
+            "birth_date",
+            "address",
+            "rt",
+            "rw",
+            "village_code",
+            "district_code",
+        ),
+        ("nik", "kk", "nama", "jenis_kelamin", "tempat_lahir", "tgl_lahir", "alamat", "rt", "rw", "kode_desa"),
+    ),
+    SnapshotKind.MEMBERSHIP: Spec(
+        build_membership,
+        MembershipRecord,
+        "card_number",
+        ("nik", "reported_nik", "name", "birth_date", "segment", "care_class", "status", "provider_code"),
+        ("no_kartu", "nik", "nama", "tgl_lahir", "segmen", "kelas", "status", "kode_faskes"),
+    ),
+    SnapshotKind.WELFARE: Spec(
+        build_welfare,
+        WelfareRecord,
+        "nik",
+        ("kk_number", "name", "decile", "status"),
+        ("nik", "kk", "nama", "desil", "status"),
+    ),
+    SnapshotKind.SECTOR: Spec(
+        build_sector,
+        SectorEntry,
+        "entry_key",
+        ("nik", "reported_nik", "name", "sex", "birth_place", "birth_date", "unit", "village_code"),
+        ("nik", "nama", "jenis_kelamin", "tempat_lahir", "tgl_lahir", "unit", "kode_desa"),
+    ),
 }
 
 
 def regency_villages() -> frozenset[str]:
     prefix = settings.REGENCY_CODE + "."
     return frozenset(Region.objects.filter(level=4, code__startswith=prefix).values_list("code", flat=True))
-
-
-def _write(model: type[models.Model], batch: list[models.Model], unique: list[str]) -> None:
-    update = [
-        f.name
-        for f in model._meta.concrete_fields
-        if not f.primary_key and f.name not in unique and f.name not in {"resident_nik", "village_code"}
-    ]
-    if model is not MembershipRecord and "village_code" in {f.name for f in model._meta.concrete_fields}:
-        update.append("village_code")
-    with transaction.atomic():
-        model._default_manager.bulk_create(batch, update_conflicts=True, unique_fields=unique, update_fields=update)
-
-
-def import_rows(
-    *, snapshot: Snapshot, rows: Iterable[Row], progress: Callable[[ImportResult], None] | None = None
-) -> ImportResult:
-    """Validate and write ``rows`` into ``snapshot``; returns counts and the error report."""
-    build, model, unique = SPECS[snapshot.kind]
-    ctx = Context(
-        snapshot=snapshot, villages=regency_villages() if snapshot.kind == SnapshotKind.POPULATION else frozenset()
-    )
-    result = ImportResult()
-    seen: set[int] = set()
-    batch: list[models.Model] = []
-    for number, row in rows:
-        result.rows_read += 1
-        try:
-            key, obj = build(row, ctx)
-        except RowInvalid as error:
-            result.add_error(number, error.column, error.message)
-            continue
-        key_int = int(key)
-        if key_int in seen:
-            column = "no_kartu" if snapshot.kind == SnapshotKind.MEMBERSHIP else "nik"
-            result.add_error(number, column, f"{column} sudah ada di baris sebelumnya dalam berkas ini (duplikat)")
-            continue
-        seen.add(key_int)
-        batch.append(obj)
-        if len(batch) >= IMPORT_BATCH_SIZE:
-            _write(model, batch, unique)
-            result.rows_saved += len(batch)
-            batch = []
-            if progress:
-                progress(result)
-    if batch:
-        _write(model, batch, unique)
-        result.rows_saved += len(batch)
-    return result
-
-
-def snapshot_import(*, snapshot: Snapshot, rows: Iterable[Row], source_name: str = "") -> ImportResult:
-    """Run an import into ``snapshot`` and record its outcome on the snapshot."""
-    Snapshot.objects.filter(pk=snapshot.pk).update(status=Snapshot.Status.RUNNING, source_name=source_name[:200])
-
-    def progress(result: ImportResult) -> None:
-        Snapshot.objects.filter(pk=snapshot.pk).update(rows_read=result.rows_read, rows_saved=result.rows_saved)
-
-    try:
-        result = import_rows(snapshot=snapshot, rows=rows, progress=progress)
-    except ImportFileError as error:  # the file itself is unusable; batches already written stay valid
-        Snapshot.objects.filter(pk=snapshot.pk).update(status=Snapshot.Status.FAILED, message=str(error)[:300])
-        snapshot.refresh_from_db()
-        return ImportResult()
-    except Exception as error:
-        Snapshot.objects.filter(pk=snapshot.pk).update(
-            status=Snapshot.Status.FAILED, message=f"Berkas tidak dapat dibaca: {type(error).__name__}"[:300]
-        )
-        raise
-    saved = model_count(snapshot)
-    Snapshot.objects.filter(pk=snapshot.pk).update(
-        status=Snapshot.Status.DONE,
-        rows_read=result.rows_read,
-        rows_saved=saved,
-        error_count=result.error_count,
-        errors=result.errors,
-        finished_at=timezone.now(),
-        message=f"{result.rows_read} baris dibaca, {result.rows_read - result.error_count} valid, "
-        f"{result.error_count} galat",
-    )
-    snapshot.refresh_from_db()
-    return result
-
-
-def model_count(snapshot: Snapshot) -> int:
-    _build, model, _unique = SPECS[snapshot.kind]
-    return model._default_manager.filter(snapshot=snapshot).count()

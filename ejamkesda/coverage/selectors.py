@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 
 from ejamkesda.core.roles import UPT_ROLES, Role
@@ -105,19 +106,28 @@ def residents_without_active_jkn(period: CoveragePeriod, village_code: str) -> Q
 
 
 def sector_entries_without_active_jkn(period: CoveragePeriod, sector_list: SectorList) -> QuerySet[SectorEntry]:
-    """Seed 002 KEDUA angka 3–19 and 22: people on an agency's list without active JKN."""
-    from ejamkesda.coverage.services.compute import latest_sector_snapshot
+    """Seed 002 KEDUA angka 3–19 and 22: people on an agency's list without active JKN. A
+    row counts as covered by a card carrying its own NIK or belonging to the resident it
+    was linked to (exact NIK or pemadanan)."""
+    from ejamkesda.coverage.services.compute import latest_sector_snapshot, sector_membership
 
     snapshot = latest_sector_snapshot(sector_list, period.month)
     if snapshot is None:
         return SectorEntry.objects.none()
-    active = MembershipRecord.objects.filter(
-        snapshot_id=period.membership_id, nik=OuterRef("nik"), status=MembershipStatus.ACTIVE
-    )
+    by_nik, by_resident = sector_membership(period.membership_id, active_only=True)
+    records = MembershipRecord.objects.filter(snapshot_id=period.membership_id).order_by("status")
     return (
         SectorEntry.objects.filter(snapshot=snapshot)
-        .exclude(Exists(active))
-        .annotate(jkn_status=_status_subquery(period.membership))
+        .exclude(by_nik | by_resident)
+        .annotate(
+            jkn_status=Coalesce(
+                Subquery(records.exclude(nik="").filter(nik=OuterRef("nik")).values("status")[:1]),
+                Subquery(
+                    records.exclude(resident_nik="").filter(resident_nik=OuterRef("resident_nik")).values("status")[:1]
+                ),
+            ),
+            person_key=Coalesce(NullIf("nik", Value("")), NullIf("resident_nik", Value(""))),
+        )
     )
 
 
@@ -176,3 +186,14 @@ def pbi_changes(
     added = [record for record in current if record.resident_nik not in previous_keys]
     removed = [record for record in previous if record.resident_nik not in current_keys]
     return added, removed, before
+
+
+def snapshot_jobs(snapshot: Snapshot, user: Any) -> list[Any]:
+    """The import jobs that filled ``snapshot`` (newest first), as far as ``user`` may see them."""
+    from ejamkesda.coverage.importing import KIND_KEYS
+    from ejamkesda.jobs.selectors import jobs_visible_to
+
+    jobs = jobs_visible_to(user).filter(kind=KIND_KEYS[snapshot.kind], options__as_of=snapshot.as_of.isoformat())
+    if snapshot.sector_list_id:
+        jobs = jobs.filter(options__sector_list_id=snapshot.sector_list_id)
+    return list(jobs[:10])

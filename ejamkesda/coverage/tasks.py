@@ -1,22 +1,16 @@
-"""Background tasks: the web enqueues the same code the management commands run."""
+"""Background tasks: the web enqueues the same code the management commands run.
+
+Imports of snapshots run as jobs of the shared job machinery (``coverage.importing``);
+the coverage computation runs here.
+"""
 
 from __future__ import annotations
 
-import pathlib
-
 from django_tasks import task
-
-from ejamkesda.coverage.models import Snapshot
-from ejamkesda.coverage.services.snapshots import snapshot_import_file
 
 
 @task()
-def import_snapshot_file(snapshot_id: int, path: str) -> int:
-    """Import an uploaded file, then delete it: the snapshot is the record, and raw files
-    full of NIKs should not linger on disk."""
-    snapshot = Snapshot.objects.get(pk=snapshot_id)
-    try:
-        result = snapshot_import_file(snapshot=snapshot, path=path)
-    finally:
-        pathlib.Path(path).unlink(missing_ok=True)
-    return result.rows_saved
+def compute_coverage_task(run_id: int) -> str:
+    from ejamkesda.coverage.services.compute_runs import coverage_compute_run
+
+    return str(coverage_compute_run(run_id=run_id).status)

@@ -96,6 +96,8 @@ class SectorEntryFactory(DjangoModelFactory):
         model = SectorEntry
 
     nik = factory.Sequence(lambda n: nik(n + 1))
+    entry_key = factory.LazyAttribute(lambda o: o.nik or f"t:{o.name}")
+    reported_nik = factory.LazyAttribute(lambda o: o.nik)
     name = factory.Sequence(lambda n: f"Guru {n}")
 
 

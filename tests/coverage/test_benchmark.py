@@ -11,11 +11,10 @@ import time
 
 import pytest
 
-from ejamkesda.coverage.importers import import_rows
+from ejamkesda.coverage.importing import import_rows
 from ejamkesda.coverage.models import SnapshotKind
 from ejamkesda.coverage.selectors import residents_without_active_jkn
 from ejamkesda.coverage.services.compute import coverage_period_compute
-from ejamkesda.coverage.services.snapshots import snapshot_open
 from tests.factories import ensure_region_tree
 
 ROWS = int(os.environ.get("COVERAGE_BENCH", "0"))
@@ -66,18 +65,14 @@ def test_import_and_compute_at_scale():
                 )
 
     month = dt.date(2026, 10, 1)
-    population = snapshot_open(kind=SnapshotKind.POPULATION, as_of=month)
     started = time.perf_counter()
-    result = import_rows(snapshot=population, rows=population_rows())
+    result = import_rows(kind=SnapshotKind.POPULATION, as_of=month, rows=population_rows())
     population_seconds = time.perf_counter() - started
     assert result.error_count == 0, result.errors[:3]
-    membership = snapshot_open(kind=SnapshotKind.MEMBERSHIP, as_of=month)
+    population = result.snapshot()
     started = time.perf_counter()
-    import_rows(snapshot=membership, rows=membership_rows())
+    membership = import_rows(kind=SnapshotKind.MEMBERSHIP, as_of=month, rows=membership_rows()).snapshot()
     membership_seconds = time.perf_counter() - started
-    population.status = membership.status = "done"
-    population.save()
-    membership.save()
     started = time.perf_counter()
     period = coverage_period_compute(month=month, population=population, membership=membership)
     compute_seconds = time.perf_counter() - started

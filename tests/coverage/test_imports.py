@@ -8,10 +8,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ejamkesda.audit.models import AuditLog
-from ejamkesda.coverage.importers import RowInvalid, dotted_village, import_rows, parse_date
+from ejamkesda.coverage.importers import RowInvalid, dotted_village, parse_date
+from ejamkesda.coverage.importing import import_rows
 from ejamkesda.coverage.models import MembershipRecord, PopulationRecord, Snapshot, SnapshotKind, WelfareRecord
 from ejamkesda.coverage.readers import iter_csv
-from ejamkesda.coverage.services.snapshots import snapshot_open
+from ejamkesda.jobs.models import Job
+from ejamkesda.jobs.services import job_create, job_run
 from tests.coverage.factories import VILLAGE_A, nik, regions
 
 pytestmark = pytest.mark.django_db
@@ -33,10 +35,10 @@ def population_rows():
 
 def test_population_import_validates_each_row_and_names_row_and_column():
     regions()
-    snapshot = snapshot_open(kind=SnapshotKind.POPULATION, as_of=dt.date(2026, 10, 1))
-    result = import_rows(snapshot=snapshot, rows=population_rows())
+    result = import_rows(kind=SnapshotKind.POPULATION, as_of=dt.date(2026, 10, 1), rows=population_rows())
+    snapshot = result.snapshot()
     assert result.rows_read == 6
-    assert result.rows_saved == 2
+    assert snapshot.rows_saved == 2 and snapshot.status == Snapshot.Status.DONE
     by_row = {(error["row"], error["column"]) for error in result.errors}
     assert by_row == {(4, "nik"), (5, "kode_desa"), (6, "nik"), (7, "jenis_kelamin")}
     assert all(nik(1, sex="P") not in error["message"] for error in result.errors)
@@ -47,13 +49,11 @@ def test_population_import_validates_each_row_and_names_row_and_column():
 
 def test_reimport_into_same_snapshot_creates_no_duplicates_and_updates():
     regions()
-    snapshot = snapshot_open(kind=SnapshotKind.POPULATION, as_of=dt.date(2026, 10, 1))
-    import_rows(snapshot=snapshot, rows=population_rows())
-    again = snapshot_open(kind=SnapshotKind.POPULATION, as_of=dt.date(2026, 10, 1))
-    assert again.pk == snapshot.pk
+    snapshot = import_rows(kind=SnapshotKind.POPULATION, as_of=dt.date(2026, 10, 1), rows=population_rows()).snapshot()
     rows = population_rows()
     rows[0][1]["alamat"] = "Jl. Baru"
-    import_rows(snapshot=again, rows=rows)
+    again = import_rows(kind=SnapshotKind.POPULATION, as_of=dt.date(2026, 10, 1), rows=rows).snapshot()
+    assert again.pk == snapshot.pk
     assert PopulationRecord.objects.filter(snapshot=snapshot).count() == 2
     assert PopulationRecord.objects.get(nik=nik(1, sex="P")).address == "Jl. Baru"
     assert AuditLog.objects.filter(object_type="coverage.Snapshot").count() == 2
@@ -61,16 +61,14 @@ def test_reimport_into_same_snapshot_creates_no_duplicates_and_updates():
 
 def test_snapshots_by_date_are_kept_apart():
     regions()
-    first = snapshot_open(kind=SnapshotKind.POPULATION, as_of=dt.date(2026, 9, 1))
-    second = snapshot_open(kind=SnapshotKind.POPULATION, as_of=dt.date(2026, 10, 1))
-    import_rows(snapshot=first, rows=population_rows())
-    import_rows(snapshot=second, rows=population_rows()[:1])
+    first = import_rows(kind=SnapshotKind.POPULATION, as_of=dt.date(2026, 9, 1), rows=population_rows()).snapshot()
+    second = import_rows(kind=SnapshotKind.POPULATION, as_of=dt.date(2026, 10, 1), rows=population_rows()[:1])
+    second = second.snapshot()
     assert PopulationRecord.objects.filter(snapshot=first).count() == 2
     assert PopulationRecord.objects.filter(snapshot=second).count() == 1
 
 
 def test_membership_import_maps_segments_and_statuses_and_tolerates_bad_nik():
-    snapshot = snapshot_open(kind=SnapshotKind.MEMBERSHIP, as_of=dt.date(2026, 10, 1))
     text = (
         "no_kartu,nik,nama,tgl_lahir,segmen,kelas,status,kode_faskes\n"
         f"0001,{nik(1)},Ani,1985-03-07,PBI APBN,3,AKTIF,P001\n"
@@ -80,7 +78,8 @@ def test_membership_import_maps_segments_and_statuses_and_tolerates_bad_nik():
         "0005,,Euis,,BP,4,AKTIF,\n"
         "0001,,Ani dobel,,PBI,3,AKTIF,\n"
     )
-    result = import_rows(snapshot=snapshot, rows=iter_csv(io.StringIO(text)))
+    result = import_rows(kind=SnapshotKind.MEMBERSHIP, as_of=dt.date(2026, 10, 1), rows=iter_csv(io.StringIO(text)))
+    snapshot = result.snapshot()
     assert {(e["row"], e["column"]) for e in result.errors} == {(5, "segmen"), (6, "kelas"), (7, "no_kartu")}
     records = {r.card_number: r for r in MembershipRecord.objects.filter(snapshot=snapshot)}
     assert records["0001"].segment == "pbi_apbn" and records["0001"].status == "aktif"
@@ -90,9 +89,9 @@ def test_membership_import_maps_segments_and_statuses_and_tolerates_bad_nik():
 
 
 def test_welfare_import_checks_decile():
-    snapshot = snapshot_open(kind=SnapshotKind.WELFARE, as_of=dt.date(2026, 10, 1))
     text = f"nik,no_kk,desil,status\n{nik(1)},,3,aktif\n{nik(2)},,11,aktif\n"
-    result = import_rows(snapshot=snapshot, rows=iter_csv(io.StringIO(text)))
+    result = import_rows(kind=SnapshotKind.WELFARE, as_of=dt.date(2026, 10, 1), rows=iter_csv(io.StringIO(text)))
+    snapshot = result.snapshot()
     assert [(e["row"], e["column"]) for e in result.errors] == [(3, "desil")]
     assert WelfareRecord.objects.get(snapshot=snapshot).decile == 3
 
@@ -101,13 +100,20 @@ def test_file_import_records_outcome_on_snapshot(tmp_path):
     regions()
     path = tmp_path / "penduduk.csv"
     path.write_text(POPULATION_CSV.format(a=nik(1, sex="P"), b=nik(2), c=nik(3), d=nik(4)), encoding="utf-8")
-    from ejamkesda.coverage.services.snapshots import snapshot_import_file
-
-    snapshot = snapshot_open(kind=SnapshotKind.POPULATION, as_of=dt.date(2026, 10, 1))
-    snapshot_import_file(snapshot=snapshot, path=path)
-    snapshot.refresh_from_db()
+    job = job_create(kind="coverage_population", upload=path, original_name=path.name, options={"as_of": "2026-10-01"})
+    job = job_run(job_id=job.pk)
+    assert job.status == Job.Status.SUCCEEDED
+    assert (job.rows_read, job.rows_rejected, job.rows_created, job.error_count) == (6, 4, 2, 4)
+    snapshot = Snapshot.objects.get(kind=SnapshotKind.POPULATION, as_of=dt.date(2026, 10, 1))
     assert snapshot.status == Snapshot.Status.DONE
     assert (snapshot.rows_read, snapshot.rows_saved, snapshot.error_count) == (6, 2, 4)
+    again = job_run(
+        job_id=job_create(
+            kind="coverage_population", upload=path, original_name=path.name, options={"as_of": "2026-10-01"}
+        ).pk
+    )
+    assert (again.rows_created, again.rows_updated, again.rows_unchanged) == (0, 0, 2)
+    assert PopulationRecord.objects.filter(snapshot=snapshot).count() == 2
 
 
 def test_xlsx_reader(tmp_path):
@@ -125,15 +131,13 @@ def test_xlsx_reader(tmp_path):
     assert rows[0][0] == 2 and rows[0][1]["nik"] == nik(1) and rows[0][1]["nama"] == "Ani"
 
 
-def test_unusable_file_marks_snapshot_failed_with_reason(tmp_path):
-    from ejamkesda.coverage.services.snapshots import snapshot_import_file
-
+def test_unusable_file_fails_the_job_with_reason_and_writes_nothing(tmp_path):
     path = tmp_path / "kosong.csv"
     path.write_bytes(b"")
-    snapshot = snapshot_open(kind=SnapshotKind.WELFARE, as_of=dt.date(2026, 10, 1))
-    snapshot_import_file(snapshot=snapshot, path=path)
-    snapshot.refresh_from_db()
-    assert snapshot.status == Snapshot.Status.FAILED and "kosong" in snapshot.message
+    job = job_create(kind="coverage_welfare", upload=path, original_name=path.name, options={"as_of": "2026-10-01"})
+    job = job_run(job_id=job.pk)
+    assert job.status == Job.Status.FAILED and job.message
+    assert not Snapshot.objects.filter(kind=SnapshotKind.WELFARE).exists()
 
 
 @given(st.text(alphabet="0123456789.", max_size=14))

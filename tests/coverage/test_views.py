@@ -159,11 +159,16 @@ def test_opd_operator_creates_and_uploads_sector_list(client, login, month, tmp_
     item = SectorList.objects.get(agency=user.agency)
     upload = SimpleUploadedFile("guru.csv", f"nik,nama,unit\n{nik(1)},Guru Ani,SDN 1\n123,Salah,SDN 1\n".encode())
     response = client.post(reverse("coverage:sector_list", args=[item.pk]), {"as_of": "2026-10-03", "file": upload})
-    assert response.status_code == 302
+    from ejamkesda.jobs.models import Job
+
+    job = Job.objects.get(kind="coverage_sector")
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert (job.status, job.rows_created, job.rows_rejected, job.agency_id) == ("selesai", 1, 1, user.agency_id)
     snapshot = item.snapshot_set.get()
     assert (snapshot.status, snapshot.rows_saved, snapshot.error_count) == ("done", 1, 1)
-    assert list((tmp_path / "coverage" / "imports").iterdir()) == []  # uploaded file removed
-    assert client.get(reverse("coverage:snapshot", args=[snapshot.pk])).status_code == 200
+    page = client.get(reverse("coverage:snapshot", args=[snapshot.pk]))
+    assert page.status_code == 200 and page.context["jobs"] == [job]
+    assert client.get(reverse("jobs:detail", args=[job.pk])).status_code == 200
 
 
 def test_public_page_has_aggregates_only(client, month):

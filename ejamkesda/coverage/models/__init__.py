@@ -1,6 +1,7 @@
 """Coverage (UHC) domain: dated snapshots of external lists, coverage figures, follow-up,
 PBI lists and proposals, premiums and the regent's instruction checklist (seed 002)."""
 
+from ejamkesda.coverage.models.compute import ComputeRun
 from ejamkesda.coverage.models.data import (
     MembershipRecord,
     PopulationRecord,
@@ -11,13 +12,21 @@ from ejamkesda.coverage.models.data import (
     SnapshotKind,
     WelfareRecord,
 )
+from ejamkesda.coverage.models.duplicates import SectorDuplicate
 from ejamkesda.coverage.models.figures import CoveragePeriod, CoverageStat, SectorStat
 from ejamkesda.coverage.models.followup import FollowUp, FollowUpStatus, PbiProposal, PbiProposalEvent
 from ejamkesda.coverage.models.matching import MatchReview
-from ejamkesda.coverage.models.premium import PremiumBill, PremiumBillLine, PremiumPayment, PremiumRate
+from ejamkesda.coverage.models.premium import (
+    PremiumBill,
+    PremiumBillLine,
+    PremiumPayment,
+    PremiumRate,
+    PremiumSubsidyRate,
+)
 from ejamkesda.coverage.models.tasks import InstructionTask, TaskProgress
 
 __all__ = [
+    "ComputeRun",
     "CoveragePeriod",
     "CoverageStat",
     "FollowUp",
@@ -32,7 +41,9 @@ __all__ = [
     "PremiumBillLine",
     "PremiumPayment",
     "PremiumRate",
+    "PremiumSubsidyRate",
     "Sector",
+    "SectorDuplicate",
     "SectorEntry",
     "SectorList",
     "SectorStat",

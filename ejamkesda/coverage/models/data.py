@@ -166,16 +166,34 @@ class WelfareRecord(models.Model):
 
 
 class SectorEntry(models.Model):
+    """One person on an agency's list. ``entry_key`` identifies the row inside its snapshot
+    (the NIK when it is valid, otherwise a digest of the written NIK, name and birth date),
+    so re-importing the same file creates no duplicates even for rows without a valid NIK."""
+
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="entries")
-    nik = models.CharField(_("NIK"), max_length=16)
+    entry_key = models.CharField(max_length=40)
+    nik = models.CharField(_("NIK"), max_length=16, blank=True)  # valid NIKs only
+    reported_nik = models.CharField(_("NIK tertulis"), max_length=32, blank=True)  # as in the file
     name = models.CharField(_("nama"), max_length=150)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, blank=True)
+    birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     unit = models.CharField(_("unit/tempat kerja"), max_length=200, blank=True)
     village_code = models.CharField(_("kode desa"), max_length=13, blank=True)
+    # Filled by the coverage computation: the resident this row is (exact NIK or pemadanan).
+    resident_nik = models.CharField(max_length=16, blank=True, db_index=True)
+    link_method = models.CharField(_("cara padanan"), max_length=40, blank=True)
+    link_score = models.DecimalField(_("skor padanan"), max_digits=5, decimal_places=4, null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]
-        constraints = [models.UniqueConstraint(fields=["snapshot", "nik"], name="sectorentry_snapshot_nik")]
+        constraints = [models.UniqueConstraint(fields=["snapshot", "entry_key"], name="sectorentry_snapshot_key")]
+        indexes = [models.Index(fields=["snapshot", "nik"], name="sectorentry_snap_nik")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.snapshot_id})"
+
+    @property
+    def person_nik(self) -> str:
+        """The NIK to follow this person by: their own valid NIK, else the linked resident's."""
+        return self.nik or self.resident_nik

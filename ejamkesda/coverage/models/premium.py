@@ -21,6 +21,27 @@ class PremiumRate(models.Model):
         return f"{self.effective_from:%d-%m-%Y}: Rp{self.monthly_rupiah}"
 
 
+class PremiumSubsidyRate(models.Model):
+    """Who pays the class-3 premium of PBPU/BP members (seed 002 KEDUA angka 1 huruf a, the
+    "bantuan iuran" clause): member, central government, regency. The four amounts are
+    checked to add up by ``rules.premium.Contribution``."""
+
+    effective_from = models.DateField(_("berlaku mulai"), unique=True)
+    premium_rupiah = models.PositiveIntegerField(_("iuran kelas 3 per orang per bulan (Rp)"))
+    participant_rupiah = models.PositiveIntegerField(_("dibayar peserta (Rp)"))
+    central_rupiah = models.PositiveIntegerField(_("bantuan iuran Pemerintah Pusat (Rp)"))
+    regional_rupiah = models.PositiveIntegerField(_("bantuan iuran Pemda (Rp)"))
+    source = models.CharField(_("dasar hukum"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("bantuan iuran PBPU/BP kelas 3")
+        verbose_name_plural = _("bantuan iuran PBPU/BP kelas 3")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from:%d-%m-%Y}: Pemda Rp{self.regional_rupiah}"
+
+
 class PremiumBill(models.Model):
     """The BPJS bill for one month's PBPU/BP Pemda class-3 premiums."""
 

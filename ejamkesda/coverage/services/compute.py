@@ -1,13 +1,16 @@
-"""Link a membership snapshot to a population snapshot and compute one month's coverage.
+"""Link a membership snapshot and the month's sector lists to a population snapshot and
+compute one month's coverage.
 
 Linking is an exact NIK join, then probable links for missing or mistyped NIKs with a
-review queue (``services.matching``).
+review queue (``services.matching``). Sector rows count as registered when a card carries
+their NIK or belongs to the resident they were linked to.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +29,14 @@ from ejamkesda.coverage.models import (
     Snapshot,
     SnapshotKind,
 )
-from ejamkesda.coverage.services.matching import probable_candidates, probable_links_apply
+from ejamkesda.coverage.services.matching import (
+    Candidate,
+    Matcher,
+    probable_links_apply,
+    sector_links_apply,
+    unlinked_cards,
+    unlinked_entries,
+)
 from ejamkesda.participants.models import MembershipStatus
 from ejamkesda.rules.premium import add_months, month_start
 
@@ -50,39 +60,85 @@ def _latest_in_month(kind: str, month: dt.date) -> Snapshot | None:
     )
 
 
+Progress = Callable[[int, str], None]
+
+
+def _quiet(_percent: int, _step: str) -> None:
+    return None
+
+
+def _lock_snapshots(snapshots: list[Snapshot]) -> None:
+    """Lock the snapshots the figures are computed from; one being re-imported right now
+    (or whose import stopped half-way) is refused rather than counted half."""
+    locked = Snapshot.objects.select_for_update().filter(pk__in=[s.pk for s in snapshots]).order_by("pk")
+    for snapshot in locked:
+        if snapshot.status == Snapshot.Status.RUNNING:
+            raise ValueError(
+                _("%(data)s sedang diimpor (atau impornya terhenti); tunggu selesai atau jalankan ulang impornya.")
+                % {"data": snapshot}
+            )
+
+
+def resolve_snapshots(
+    month: dt.date, population: Snapshot | None = None, membership: Snapshot | None = None
+) -> tuple[Snapshot, Snapshot]:
+    """The given snapshots, or the latest finished ones of ``month``."""
+    population = population or _latest_in_month(SnapshotKind.POPULATION, month)
+    membership = membership or _latest_in_month(SnapshotKind.MEMBERSHIP, month)
+    if population is None or membership is None:
+        raise ValueError(_("Belum ada data kependudukan dan data kepesertaan BPJS untuk bulan ini."))
+    return population, membership
+
+
 def coverage_period_compute(
     *,
     month: dt.date,
     population: Snapshot | None = None,
     membership: Snapshot | None = None,
     actor: Any = None,
+    progress: Progress = _quiet,
 ) -> CoveragePeriod:
-    """(Re)compute the figures of ``month`` from the given (or latest) snapshots."""
+    """(Re)compute the figures of ``month`` from the given (or latest) snapshots.
+
+    Reading and pemadanan come first (progress is reported between steps); everything is
+    then written in one transaction, so a failure leaves the previous figures as they were.
+    Use ``services.compute_runs`` to run it once per month at a time (web and command).
+    """
     month = month_start(month)
-    population = population or _latest_in_month(SnapshotKind.POPULATION, month)
-    membership = membership or _latest_in_month(SnapshotKind.MEMBERSHIP, month)
-    if population is None or membership is None:
-        raise ValueError(_("Belum ada data kependudukan dan data kepesertaan BPJS untuk bulan ini."))
+    population, membership = resolve_snapshots(month, population, membership)
+    matcher = Matcher(population)
+    progress(10, _("Pemadanan kartu BPJS yang NIK-nya kosong atau tidak ada di data kependudukan"))
+    card_candidates = matcher.candidates(unlinked_cards(population=population, membership=membership))
+    sectors = [
+        (sector_list, snapshot)
+        for sector_list in SectorList.objects.order_by("pk")
+        if (snapshot := latest_sector_snapshot(sector_list, month)) is not None
+    ]
+    sector_candidates: dict[int, list[Candidate]] = {}
+    for index, (sector_list, snapshot) in enumerate(sectors):
+        progress(40 + 35 * index // len(sectors), _("Pemadanan daftar sektor: %(name)s") % {"name": sector_list.name})
+        sector_candidates[snapshot.pk] = matcher.candidates(unlinked_entries(population=population, sector=snapshot))
+    progress(75, _("Menyimpan angka cakupan"))
     with transaction.atomic():
+        _lock_snapshots([population, membership, *(snapshot for _list, snapshot in sectors)])
         membership_link(population=population, membership=membership)
-        probable_links_apply(
-            population=population,
-            membership=membership,
-            candidates=probable_candidates(population=population, membership=membership),
-        )
+        probable_links_apply(population=population, membership=membership, candidates=card_candidates)
+        for _list, snapshot in sectors:
+            sector_links_apply(population=population, sector=snapshot, candidates=sector_candidates[snapshot.pk])
         period, _created = CoveragePeriod.objects.select_for_update().update_or_create(
             month=month, defaults={"population": population, "membership": membership}
         )
         period.stats.all().delete()
         period.sector_stats.all().delete()
         _area_stats(period, population, membership)
-        _sector_stats(period, membership, month)
+        _sector_stats(period, membership, sectors)
         audit_record(
             action="compute",
             obj=period,
             summary=f"Hitung cakupan {month:%m-%Y}",
             actor=actor,
         )
+    progress(100, _("Selesai"))
     return period
 
 
@@ -157,22 +213,30 @@ def latest_sector_snapshot(sector_list: SectorList, month: dt.date) -> Snapshot 
     )
 
 
-def _sector_stats(period: CoveragePeriod, membership: Snapshot, month: dt.date) -> None:
+def sector_membership(membership: Snapshot | int, *, active_only: bool = False) -> tuple[Exists, Exists]:
+    """Conditions "this sector row has a card" by its own NIK or by the linked resident."""
+    records = MembershipRecord.objects.filter(snapshot=membership)
+    if active_only:
+        records = records.filter(status=MembershipStatus.ACTIVE)
+    by_nik = Exists(records.exclude(nik="").filter(nik=OuterRef("nik")))
+    by_resident = Exists(records.exclude(resident_nik="").filter(resident_nik=OuterRef("resident_nik")))
+    return by_nik, by_resident
+
+
+def _sector_stats(period: CoveragePeriod, membership: Snapshot, sectors: list[tuple[SectorList, Snapshot]]) -> None:
     stats = []
-    for sector_list in SectorList.objects.all():
-        snapshot = latest_sector_snapshot(sector_list, month)
-        if snapshot is None:
-            continue
+    for sector_list, snapshot in sectors:
         entries = snapshot.entries.all()
-        member = MembershipRecord.objects.filter(snapshot=membership, nik=OuterRef("nik"))
+        registered = sector_membership(membership)
+        active = sector_membership(membership, active_only=True)
         stats.append(
             SectorStat(
                 period=period,
                 sector_list=sector_list,
                 snapshot=snapshot,
                 listed=entries.count(),
-                registered=entries.filter(Exists(member)).count(),
-                active=entries.filter(Exists(member.filter(status=MembershipStatus.ACTIVE))).count(),
+                registered=entries.filter(registered[0] | registered[1]).count(),
+                active=entries.filter(active[0] | active[1]).count(),
             )
         )
     SectorStat.objects.bulk_create(stats)

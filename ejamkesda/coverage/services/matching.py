@@ -1,62 +1,82 @@
-"""Probable links for membership cards whose NIK is missing or mistyped, with a review queue.
+"""Probable links (pemadanan, seed 002 KEDUA angka 23 huruf h) for records whose NIK is
+missing or mistyped: membership cards and rows of the agencies' sector lists, each linked
+to a resident of the population register.
 
-Candidates come from the matching engine (``ejamkesda.matching.engine.match_frames``:
-names normalised for Indonesian spelling, NIK structure, birth date, sex, address) when
+Candidates come from the matching engine (``ejamkesda.matching.match_frames``: names
+normalised for Indonesian spelling, NIK structure, birth date, sex, address) when
 ``COVERAGE_MATCHER=engine`` (default), or from a conservative rule (``simple``): same
-normalised name and same birth date (or day and month swapped). Pairs at or above ``COVERAGE_MATCH_ACCEPT`` are
-linked directly; pairs in the band down to ``COVERAGE_MATCH_REVIEW`` wait for a UPT
-user. A confirmed or rejected pair is never asked again.
+normalised name and same birth date (or day and month swapped). Pairs at or above
+``COVERAGE_MATCH_ACCEPT`` are linked directly; pairs in the band down to
+``COVERAGE_MATCH_REVIEW`` wait for a UPT user. A confirmed or rejected pair is never asked
+again: its decision is reused by every later computation.
+
+Reading and scoring happen before the computation's write transaction; only
+``*_links_apply`` write (inside it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ejamkesda.audit.services import audit_record
 from ejamkesda.coverage import conf
 from ejamkesda.coverage.conf import MATCH_ACCEPT, MATCH_REVIEW
-from ejamkesda.coverage.models import MatchReview, MembershipRecord, PopulationRecord, Snapshot
+from ejamkesda.coverage.models import MatchReview, MembershipRecord, PopulationRecord, SectorEntry, Snapshot
 
 
 @dataclass(frozen=True)
 class Candidate:
-    card_number: str
+    subject: str  # card number, or the sector row's entry_key
     resident_nik: str
     score: Decimal
     method: str
     reasons: str
 
 
+@dataclass(frozen=True)
+class Subject:
+    """A record to link, in the matching contract's terms."""
+
+    id: str
+    nik: str | None
+    name: str
+    sex: str | None = None
+    birth_date: dt.date | None = None
+    birth_place: str | None = None
+    village_code: str | None = None
+
+
 def _name_key(name: str) -> str:
     return " ".join(name.upper().replace(".", " ").replace(",", " ").split())
 
 
-def _swapped(day: dt.date) -> dt.date | None:
+def swapped_date(day: dt.date) -> dt.date | None:
     try:
         return dt.date(day.year, day.day, day.month) if day.day <= 12 and day.day != day.month else None
     except ValueError:
         return None
 
 
-def fallback_candidates(*, population: Snapshot, membership: Snapshot) -> list[Candidate]:
-    """Unlinked cards → residents with the same name and birth date (or day/month swapped)."""
-    unlinked = MembershipRecord.objects.filter(snapshot=membership, resident_nik="").exclude(birth_date=None)
-    wanted: dict[tuple[str, dt.date], list[str]] = {}
-    for card, name, born in unlinked.values_list("card_number", "name", "birth_date").iterator(chunk_size=5000):
-        if born is None:
+def simple_candidates(*, population: Snapshot, subjects: Iterable[Subject]) -> list[Candidate]:
+    """Subjects → residents with the same name and birth date (or day/month swapped)."""
+    wanted: dict[tuple[str, dt.date], list[tuple[str, bool]]] = {}
+    for subject in subjects:
+        if subject.birth_date is None:
             continue
-        wanted.setdefault((_name_key(name), born), []).append(card)
-        swapped = _swapped(born)
+        wanted.setdefault((_name_key(subject.name), subject.birth_date), []).append((subject.id, False))
+        swapped = swapped_date(subject.birth_date)
         if swapped:
-            wanted.setdefault((_name_key(name), swapped), []).append(card + "|swap")
+            wanted.setdefault((_name_key(subject.name), swapped), []).append((subject.id, True))
     if not wanted:
         return []
     dates = {born for _name, born in wanted}
@@ -65,11 +85,10 @@ def fallback_candidates(*, population: Snapshot, membership: Snapshot) -> list[C
     for nik, name, born in residents.values_list("nik", "name", "birth_date").iterator(chunk_size=5000):
         if born is None:
             continue
-        for card in wanted.get((_name_key(name), born), []):
-            plain, swap = (card[:-5], True) if card.endswith("|swap") else (card, False)
-            found.setdefault(plain, []).append((nik, swap))
+        for subject_id, swap in wanted.get((_name_key(name), born), []):
+            found.setdefault(subject_id, []).append((nik, swap))
     candidates = []
-    for card, hits in found.items():
+    for subject_id, hits in found.items():
         unique_people = {nik for nik, _swap in hits}
         for nik, swap in hits:
             score = Decimal("0.80") if swap else Decimal("0.92")
@@ -78,66 +97,62 @@ def fallback_candidates(*, population: Snapshot, membership: Snapshot) -> list[C
             reasons = "nama sama; " + ("tanggal lahir tertukar hari/bulan" if swap else "tanggal lahir sama")
             if len(unique_people) > 1:
                 reasons += f"; {len(unique_people)} penduduk cocok"
-            candidates.append(Candidate(card, nik, score, "nama+tgl_lahir", reasons))
+            candidates.append(Candidate(subject_id, nik, score, "nama+tgl_lahir", reasons))
     return candidates
 
 
-def engine_candidates(*, population: Snapshot, membership: Snapshot) -> list[Candidate]:
-    """Unlinked cards → best resident by the matching engine (score ≥ the review threshold)."""
+CONTRACT = ("id", "nik", "nama", "jenis_kelamin", "tgl_lahir", "tempat_lahir", "alamat", "rt", "rw", "kode_desa")
+
+
+def population_frame(population: Snapshot) -> Any:
+    """The population snapshot as a matching-contract frame (``id`` = NIK), built column by
+    column (no dict per row)."""
     import polars as pl
 
-    from ejamkesda.matching.engine import match_frames
-
-    unlinked = MembershipRecord.objects.filter(snapshot=membership, resident_nik="")
-    right_rows = [
-        {
-            "id": card,
-            "nik": reported or None,
-            "nama": name,
-            "jenis_kelamin": None,
-            "tgl_lahir": born.isoformat() if born else None,
-            "tempat_lahir": None,
-            "alamat": None,
-            "rt": None,
-            "rw": None,
-            "kode_desa": None,
-        }
-        for card, reported, name, born in unlinked.values_list("card_number", "reported_nik", "name", "birth_date")
-    ]
-    if not right_rows:
-        return []
+    columns: dict[str, list[Any]] = {name: [] for name in CONTRACT}
     fields = ("nik", "name", "sex", "birth_date", "birth_place", "address", "rt", "rw", "village_code")
-    left_rows = [
-        {
-            "id": nik,
-            "nik": nik,
-            "nama": name,
-            "jenis_kelamin": sex,
-            "tgl_lahir": born.isoformat() if born else None,
-            "tempat_lahir": place,
-            "alamat": address,
-            "rt": rt,
-            "rw": rw,
-            "kode_desa": village.replace(".", ""),
-        }
-        for nik, name, sex, born, place, address, rt, rw, village in PopulationRecord.objects.filter(
-            snapshot=population
-        )
-        .values_list(*fields)
-        .iterator(chunk_size=10000)
-    ]
-    if not left_rows:
+    rows = PopulationRecord.objects.filter(snapshot=population).values_list(*fields)
+    for nik, name, sex, born, place, address, rt, rw, village in rows.iterator(chunk_size=10000):
+        columns["id"].append(nik)
+        columns["nik"].append(nik)
+        columns["nama"].append(name)
+        columns["jenis_kelamin"].append(sex or None)
+        columns["tgl_lahir"].append(born.isoformat() if born else None)
+        columns["tempat_lahir"].append(place or None)
+        columns["alamat"].append(address or None)
+        columns["rt"].append(rt or None)
+        columns["rw"].append(rw or None)
+        columns["kode_desa"].append(village.replace(".", "") if village else None)
+    return pl.DataFrame(columns, schema={name: pl.String for name in CONTRACT})
+
+
+def engine_candidates(*, left: Any, subjects: list[Subject]) -> list[Candidate]:
+    """Subjects → best resident by the matching engine (score ≥ the review threshold)."""
+    import polars as pl
+
+    from ejamkesda.matching import match_frames
+
+    if not subjects or left.height == 0:
         return []
-    schema = {column: pl.String for column in right_rows[0]}
-    matches = match_frames(
-        pl.DataFrame(left_rows, schema=schema),
-        pl.DataFrame(right_rows, schema=schema),
-        threshold=float(MATCH_ACCEPT),
-        review_threshold=float(MATCH_REVIEW),
+    right = pl.DataFrame(
+        {
+            "id": [s.id for s in subjects],
+            "nik": [s.nik or None for s in subjects],
+            "nama": [s.name for s in subjects],
+            "jenis_kelamin": [s.sex or None for s in subjects],
+            "tgl_lahir": [s.birth_date.isoformat() if s.birth_date else None for s in subjects],
+            "tempat_lahir": [s.birth_place or None for s in subjects],
+            "alamat": [None] * len(subjects),
+            "rt": [None] * len(subjects),
+            "rw": [None] * len(subjects),
+            "kode_desa": [s.village_code.replace(".", "") if s.village_code else None for s in subjects],
+        },
+        schema={name: pl.String for name in CONTRACT},
     )
+    matches = match_frames(left, right, threshold=float(MATCH_ACCEPT), review_threshold=float(MATCH_REVIEW))
     return [
         Candidate(
-            card_number=row["right_id"],
+            subject=row["right_id"],
             resident_nik=row["left_id"],
             score=Decimal(str(round(row["score"], 4))),
             method=str(row["method"])[:40],
@@ -147,10 +162,44 @@ def engine_candidates(*, population: Snapshot, membership: Snapshot) -> list[Can
     ]
 
 
-def probable_candidates(*, population: Snapshot, membership: Snapshot) -> list[Candidate]:
-    if conf.MATCHER == "engine":
-        return engine_candidates(population=population, membership=membership)
-    return fallback_candidates(population=population, membership=membership)
+class Matcher:
+    """Scores subjects against one population snapshot; the engine's left frame is built
+    once and shared by the membership list and every sector list."""
+
+    def __init__(self, population: Snapshot) -> None:
+        self.population = population
+        self._left: Any = None
+
+    def candidates(self, subjects: list[Subject]) -> list[Candidate]:
+        if not subjects:
+            return []
+        if conf.MATCHER != "engine":
+            return simple_candidates(population=self.population, subjects=subjects)
+        if self._left is None:
+            self._left = population_frame(self.population)
+        return engine_candidates(left=self._left, subjects=subjects)
+
+
+def _not_on_register(queryset: QuerySet[Any], population: Snapshot) -> QuerySet[Any]:
+    """Records whose NIK (if any) is not on the population snapshot: left for pemadanan."""
+    return queryset.exclude(Exists(PopulationRecord.objects.filter(snapshot=population, nik=OuterRef("nik"))))
+
+
+def unlinked_cards(*, population: Snapshot, membership: Snapshot) -> list[Subject]:
+    cards = _not_on_register(MembershipRecord.objects.filter(snapshot=membership), population)
+    return [
+        Subject(id=card, nik=reported or None, name=name, birth_date=born)
+        for card, reported, name, born in cards.values_list("card_number", "reported_nik", "name", "birth_date")
+    ]
+
+
+def unlinked_entries(*, population: Snapshot, sector: Snapshot) -> list[Subject]:
+    entries = _not_on_register(SectorEntry.objects.filter(snapshot=sector), population)
+    fields = ("entry_key", "reported_nik", "name", "sex", "birth_date", "birth_place", "village_code")
+    return [
+        Subject(id=key, nik=reported or None, name=name, sex=sex, birth_date=born, birth_place=place, village_code=v)
+        for key, reported, name, sex, born, place, v in entries.values_list(*fields)
+    ]
 
 
 @dataclass
@@ -160,39 +209,57 @@ class LinkRun:
     reused: int = 0
 
 
+def _decide(
+    candidates: list[Candidate], decided: dict[tuple[str, str], str], run: LinkRun
+) -> tuple[dict[str, Candidate], list[Candidate]]:
+    """(links by subject, pairs to queue) from the candidates and the decisions kept."""
+    links: dict[str, Candidate] = {}
+    queue = []
+    for candidate in candidates:
+        decision = decided.get((candidate.subject, candidate.resident_nik))
+        if decision == MatchReview.Decision.CONFIRMED:
+            links[candidate.subject] = candidate
+            run.reused += 1
+        elif decision == MatchReview.Decision.REJECTED:
+            run.reused += 1
+        elif candidate.score >= MATCH_ACCEPT:
+            links[candidate.subject] = candidate
+            run.accepted += 1
+        elif candidate.score >= MATCH_REVIEW and decision is None:
+            queue.append(candidate)
+            run.queued += 1
+    return links, queue
+
+
 def probable_links_apply(*, population: Snapshot, membership: Snapshot, candidates: list[Candidate]) -> LinkRun:
     """Link accepted and confirmed pairs on the membership snapshot; queue the review band."""
     run = LinkRun()
     decided = {
         (review.card_number, review.resident_nik): review.decision
-        for review in MatchReview.objects.filter(card_number__in=[c.card_number for c in candidates])
+        for review in MatchReview.objects.filter(
+            sector_list__isnull=True, card_number__in=[c.subject for c in candidates]
+        )
     }
-    links: dict[str, str] = {}
+    chosen, queue = _decide(candidates, decided, run)
+    links = {card: candidate.resident_nik for card, candidate in chosen.items()}
     with transaction.atomic():
-        for candidate in candidates:
-            key = (candidate.card_number, candidate.resident_nik)
-            decision = decided.get(key)
-            if decision == MatchReview.Decision.CONFIRMED:
-                links[candidate.card_number] = candidate.resident_nik
-                run.reused += 1
-            elif decision == MatchReview.Decision.REJECTED:
-                run.reused += 1
-            elif candidate.score >= MATCH_ACCEPT:
-                links[candidate.card_number] = candidate.resident_nik
-                run.accepted += 1
-            elif candidate.score >= MATCH_REVIEW and decision is None:
-                MatchReview.objects.create(
-                    card_number=candidate.card_number,
-                    resident_nik=candidate.resident_nik,
-                    score=candidate.score,
-                    method=candidate.method,
-                    reasons=candidate.reasons[:300],
+        MatchReview.objects.bulk_create(
+            [
+                MatchReview(
+                    card_number=c.subject,
+                    resident_nik=c.resident_nik,
+                    score=c.score,
+                    method=c.method,
+                    reasons=c.reasons[:300],
                     membership_snapshot=membership,
                     population_snapshot=population,
                 )
-                run.queued += 1
-        # Confirmed decisions from earlier months apply even when this month's fallback misses them.
+                for c in queue
+            ]
+        )
+        # Confirmed decisions from earlier months apply even when this month's matcher misses them.
         for card, nik in MatchReview.objects.filter(
+            sector_list__isnull=True,
             decision=MatchReview.Decision.CONFIRMED,
             card_number__in=MembershipRecord.objects.filter(snapshot=membership, resident_nik="").values("card_number"),
         ).values_list("card_number", "resident_nik"):
@@ -210,6 +277,60 @@ def probable_links_apply(*, population: Snapshot, membership: Snapshot, candidat
     return run
 
 
+def sector_links_apply(*, population: Snapshot, sector: Snapshot, candidates: list[Candidate]) -> LinkRun:
+    """Link a sector list's rows to residents: exact NIK first, then accepted and confirmed
+    probable pairs; queue the review band (kept per list and row key)."""
+    run = LinkRun()
+    entries = SectorEntry.objects.filter(snapshot=sector)
+    decided = {
+        (review.entry_key, review.resident_nik): review.decision
+        for review in MatchReview.objects.filter(
+            sector_list_id=sector.sector_list_id, entry_key__in=[c.subject for c in candidates]
+        )
+    }
+    chosen, queue = _decide(candidates, decided, run)
+    with transaction.atomic():
+        entries.update(resident_nik="", link_method="", link_score=None)
+        resident = PopulationRecord.objects.filter(snapshot=population, nik=OuterRef("nik"))
+        entries.exclude(nik="").filter(Exists(resident)).update(
+            resident_nik=F("nik"), link_method="nik", link_score=Decimal(1)
+        )
+        MatchReview.objects.bulk_create(
+            [
+                MatchReview(
+                    sector_list_id=sector.sector_list_id,
+                    entry_key=c.subject,
+                    sector_snapshot=sector,
+                    resident_nik=c.resident_nik,
+                    score=c.score,
+                    method=c.method,
+                    reasons=c.reasons[:300],
+                    population_snapshot=population,
+                )
+                for c in queue
+            ]
+        )
+        confirmed = MatchReview.objects.filter(
+            sector_list_id=sector.sector_list_id,
+            decision=MatchReview.Decision.CONFIRMED,
+            entry_key__in=entries.filter(resident_nik="").values("entry_key"),
+        ).values_list("entry_key", "resident_nik", "score")
+        links = {key: (c.resident_nik, c.method, c.score) for key, c in chosen.items()}
+        for key, nik, score in confirmed:
+            links.setdefault(key, (nik, "keputusan_petugas", score))
+        known = set(
+            PopulationRecord.objects.filter(
+                snapshot=population, nik__in={nik for nik, _m, _s in links.values()}
+            ).values_list("nik", flat=True)
+        )
+        for key, (nik, method, score) in links.items():
+            if nik in known:
+                entries.filter(entry_key=key, resident_nik="").update(
+                    resident_nik=nik, link_method=method[:40], link_score=score
+                )
+    return run
+
+
 def match_review_decide(*, review: MatchReview, confirm: bool, actor: Any) -> MatchReview:
     """A UPT user confirms or rejects a pair; the first decision wins."""
     with transaction.atomic():
@@ -220,10 +341,11 @@ def match_review_decide(*, review: MatchReview, confirm: bool, actor: Any) -> Ma
         locked.decided_by = actor
         locked.decided_at = timezone.now()
         locked.save(update_fields=["decision", "decided_by", "decided_at"])
+        subject = f"kartu {locked.card_number}" if locked.card_number else f"baris daftar {locked.sector_list_id}"
         audit_record(
             action="update",
             obj=locked,
-            summary=f"Padanan kartu {locked.card_number}: {locked.decision}",
+            summary=f"Padanan {subject}: {locked.decision}",
             changes={"decision": ["pending", locked.decision]},
             actor=actor,
         )

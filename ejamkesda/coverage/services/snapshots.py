@@ -1,9 +1,9 @@
-"""Snapshots: create one for an upload and run its import (also as a background task)."""
+"""Snapshots and sector lists. Files are imported by the shared job machinery
+(``coverage.importing``); ``snapshot_open`` opens a dated snapshot explicitly."""
 
 from __future__ import annotations
 
 import datetime as dt
-import pathlib
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,9 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ejamkesda.audit.services import audit_record
-from ejamkesda.coverage.importers import ImportResult, snapshot_import
 from ejamkesda.coverage.models import SectorList, Snapshot, SnapshotKind
-from ejamkesda.coverage.readers import iter_file
 
 
 def snapshot_open(
@@ -39,10 +37,6 @@ def snapshot_open(
             actor=actor,
         )
     return snapshot
-
-
-def snapshot_import_file(*, snapshot: Snapshot, path: str | pathlib.Path) -> ImportResult:
-    return snapshot_import(snapshot=snapshot, rows=iter_file(path), source_name=pathlib.Path(path).name)
 
 
 def sector_list_create(*, agency: Any, name: str, sector: str, instruction_point: str = "", actor: Any) -> SectorList:

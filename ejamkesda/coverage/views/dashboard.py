@@ -4,7 +4,7 @@ and the public page with aggregate figures only (seed 000 Pasal 7: aplikasi umum
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,8 +12,8 @@ from ejamkesda.core.permissions import role_required, user_has_role
 from ejamkesda.core.roles import Role
 from ejamkesda.coverage import selectors
 from ejamkesda.coverage.charts import bar_chart, line_chart
-from ejamkesda.coverage.models import CoveragePeriod, CoverageStat, SectorStat
-from ejamkesda.coverage.services.compute import coverage_period_compute
+from ejamkesda.coverage.models import ComputeRun, CoveragePeriod, CoverageStat, SectorStat
+from ejamkesda.coverage.services.compute_runs import ComputeBusy, coverage_compute_enqueue, coverage_compute_start
 from ejamkesda.coverage.views.common import (
     INTERNAL_ROLES,
     TARGET,
@@ -100,20 +100,39 @@ def area(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @role_required(Role.UPT_ADMIN)
 def compute(request: HttpRequest) -> HttpResponse:
+    """Start the month's computation in the background and show its progress page."""
     from django.contrib import messages
 
     from ejamkesda.coverage.views.forms import ComputeForm
 
     form = ComputeForm(request.POST)
-    if form.is_valid():
-        try:
-            coverage_period_compute(month=form.cleaned_data["month"], actor=request.user)
-            messages.success(request, _("Cakupan dihitung ulang."))
-        except ValueError as error:
-            messages.error(request, str(error))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Bulan tidak sah."))
-    return redirect("coverage:dashboard")
+        return redirect("coverage:dashboard")
+    try:
+        run = coverage_compute_start(month=form.cleaned_data["month"], actor=request.user)
+    except ComputeBusy as busy:
+        messages.warning(request, str(busy))
+        return redirect("coverage:compute_run", pk=busy.run.pk) if busy.run else redirect("coverage:dashboard")
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect("coverage:dashboard")
+    coverage_compute_enqueue(run=run)
+    return redirect("coverage:compute_run", pk=run.pk)
+
+
+@role_required(*UPT)
+def compute_run(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(ComputeRun.objects.select_related("created_by"), pk=pk)
+    return render(request, "coverage/compute_run.html", {"run": run})
+
+
+@role_required(*UPT)
+def compute_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(ComputeRun, pk=pk)
+    response = render(request, "coverage/_compute_progress.html", {"run": run})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def public(request: HttpRequest) -> HttpResponse:

@@ -24,18 +24,49 @@ class ComputeForm(forms.Form):
     month = MonthField(label=_("Bulan"))
 
 
-class UploadForm(forms.Form):
+class _FileUpload(forms.Form):
+    """A dated file for the shared import jobs; the job checks the content itself."""
+
+    as_of = forms.DateField(label=_("Tanggal data"), widget=forms.DateInput(attrs={"type": "date"}))
+    file = forms.FileField(
+        label=_("Berkas CSV atau XLSX"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"})
+    )
+    dry_run = forms.BooleanField(label=_("Uji coba saja (periksa tanpa menyimpan)"), required=False)
+
+    def clean_file(self) -> Any:
+        """Size and content checks of the participant upload (one rule for every import)."""
+        from ejamkesda.participants.views_import import ParticipantImportForm
+
+        return ParticipantImportForm.clean_file(self)  # type: ignore[arg-type]
+
+
+class UploadForm(_FileUpload):
     kind = forms.ChoiceField(
         label=_("Jenis data"),
         choices=[(k, label) for k, label in SnapshotKind.choices if k != SnapshotKind.SECTOR],
     )
-    as_of = forms.DateField(label=_("Tanggal data"), widget=forms.DateInput(attrs={"type": "date"}))
-    file = forms.FileField(label=_("Berkas CSV atau XLSX"))
+    field_order = ["kind", "as_of", "file", "dry_run"]
 
 
-class SectorUploadForm(forms.Form):
-    as_of = forms.DateField(label=_("Tanggal data"), widget=forms.DateInput(attrs={"type": "date"}))
-    file = forms.FileField(label=_("Berkas CSV atau XLSX"), help_text=_("Kolom: nik, nama, tgl_lahir, unit, kode_desa"))
+SECTOR_COLUMNS_HELP = _(
+    "Kolom: nik, nama, tgl_lahir, jenis_kelamin, tempat_lahir, unit, kode_desa. Baris tanpa NIK yang sah "
+    "tetap diterima bila tgl_lahir diisi, lalu dipadankan dengan data kependudukan."
+)
+
+
+class SectorUploadForm(_FileUpload):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = SECTOR_COLUMNS_HELP
+
+
+class SectorPickUploadForm(SectorUploadForm):
+    sector_list: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Daftar sektor"), queryset=None)
+    field_order = ["sector_list", "as_of", "file", "dry_run"]
+
+    def __init__(self, *args: Any, lists: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sector_list"].queryset = lists  # type: ignore[attr-defined]
 
 
 class SectorListForm(forms.ModelForm):

@@ -32,8 +32,8 @@ FOLLOW_LABELS = dict(FollowUpStatus.choices)
 PAGE_SIZE = 50
 
 
-def _with_follow_up(queryset: QuerySet[Any], scope: str) -> QuerySet[Any]:
-    latest = FollowUp.objects.filter(scope=scope, nik=OuterRef("nik"))
+def _with_follow_up(queryset: QuerySet[Any], scope: str, *, key: str = "nik") -> QuerySet[Any]:
+    latest = FollowUp.objects.filter(scope=scope, nik=OuterRef(key))
     return queryset.annotate(
         follow_status=Subquery(latest.values("status")[:1]), follow_note=Subquery(latest.values("note")[:1])
     )
@@ -206,15 +206,18 @@ def sector_people(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     period = _period(request)
     queryset = _with_follow_up(
-        selectors.sector_entries_without_active_jkn(period, sector_list), agency_scope(sector_list.agency)
+        selectors.sector_entries_without_active_jkn(period, sector_list),
+        agency_scope(sector_list.agency),
+        key="person_key",
     )
     columns = [_("Nama"), _("NIK"), _("Unit/tempat kerja"), _("Status JKN")]
 
     def row(item: Any) -> list[Any]:
-        return [item.name, item.nik, item.unit, status_label(item.jkn_status)]
+        return [item.name, item.nik or item.reported_nik, item.unit, status_label(item.jkn_status)]
 
     def pdf_row(item: Any) -> list[Any]:
-        return [item.name, mask_nik(item.nik), item.unit, status_label(item.jkn_status)]
+        shown = item.nik or item.resident_nik
+        return [item.name, mask_nik(shown) if shown else _("tidak sah"), item.unit, status_label(item.jkn_status)]
 
     return _render_list(
         request,
@@ -262,10 +265,13 @@ def _resolve(request: HttpRequest, kind: str, pk: int) -> tuple[Any, str, Any]:
 def follow_up(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     record, scope, agency = _resolve(request, kind, pk)
     form = FollowUpForm(request.POST)
-    if form.is_valid():
+    nik = getattr(record, "person_nik", record.nik)
+    if not nik:
+        messages.error(request, _("NIK orang ini belum diketahui; perbaiki NIK di daftar lalu unggah ulang."))
+    elif form.is_valid():
         followup_record(
             scope=scope,
-            nik=record.nik,
+            nik=nik,
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
             actor=request.user,
