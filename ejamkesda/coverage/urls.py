@@ -31,6 +31,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("pbi/usulan/<int:pk>/putuskan/", pbi.proposal_decide, name="proposal_decide"),
     path("iuran/", premium.premium, name="premium"),
     path("iuran/tarif/", premium.rate_add, name="rate_add"),
+    path("iuran/bantuan/", premium.subsidy_add, name="subsidy_add"),
     path("iuran/tagihan/baru/", premium.bill_add, name="bill_add"),
     path("iuran/tagihan/<int:pk>/", premium.bill, name="bill"),
     path("iuran/tagihan/<int:pk>/bayar/", premium.payment_add, name="payment_add"),

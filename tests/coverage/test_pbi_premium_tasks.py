@@ -164,8 +164,25 @@ def test_premium_pages(client, login, tmp_path, settings):
     login(Role.VIEWER)
     page = client.get(reverse("coverage:premium"))
     assert page.status_code == 200 and page.context["count"] == 1
-    budget = client.get(reverse("coverage:premium"), {"count": 100, "start": "2026-01", "months": 12})
-    assert budget.context["budget"].total == 100 * 42_000 * 12
+    query = {"count_pemda": 100, "count_pbpu": 10, "count_bp": 5, "start": "2026-01", "months": 12}
+    budget = client.get(reverse("coverage:premium"), query)
+    # angka 1a: full premium of PBPU/BP Pemda + the regency's share (Rp2.800) of the bantuan iuran
+    assert budget.context["budget"].total == 100 * 42_000 * 12 + 15 * 2_800 * 12
+    assert budget.context["budget"].by_category() == {
+        "pbpu_bp_pemda": 100 * 42_000 * 12,
+        "pbpu_kelas3": 10 * 2_800 * 12,
+        "bp_kelas3": 5 * 2_800 * 12,
+    }
+    assert "Rp2800" in budget.content.decode().replace(".", "")
+    download = client.get(reverse("coverage:premium"), {**query, "format": "xlsx"})
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(download.content)).active
+    values = [row for row in sheet.iter_rows(values_only=True)]
+    assert values[-1][-1] == 100 * 42_000 * 12 + 15 * 2_800 * 12
+    assert sum(row[-1] for row in values if isinstance(row[2], int)) == values[-1][-1]
     assert client.post(reverse("coverage:rate_add"), {}).status_code == 403
     login(Role.UPT_ADMIN)
     client.post(

@@ -20,9 +20,24 @@ from ejamkesda.coverage.models import (
     PremiumBillLine,
     PremiumPayment,
     PremiumRate,
+    PremiumSubsidyRate,
 )
 from ejamkesda.participants.models import MembershipStatus, Segment
-from ejamkesda.rules.premium import DEFAULT_RATES, Budget, NoRate, Rate, month_start, premium_budget, rate_on, reconcile
+from ejamkesda.rules.premium import (
+    CATEGORY_BP,
+    CATEGORY_PBPU,
+    CATEGORY_PEMDA,
+    DEFAULT_RATES,
+    DEFAULT_SUBSIDIES,
+    Contribution,
+    NoRate,
+    Rate,
+    ShareBudget,
+    month_start,
+    rate_on,
+    reconcile,
+    share_budget,
+)
 
 
 def current_rates() -> list[Rate]:
@@ -39,8 +54,72 @@ def pemda_members(period: CoveragePeriod) -> Any:
     ).exclude(care_class__in=[1, 2])
 
 
-def budget_compute(*, count: int, start: dt.date, months: int) -> Budget:
-    return premium_budget(count=count, start=start, months=months, rates=current_rates())
+def current_subsidies() -> list[Contribution]:
+    """The shipped bantuan iuran schedule, overridden or extended by the one entered in the app."""
+    entered = {
+        r.effective_from: Contribution(
+            r.effective_from, r.premium_rupiah, r.participant_rupiah, r.central_rupiah, r.regional_rupiah, r.source
+        )
+        for r in PremiumSubsidyRate.objects.all()
+    }
+    merged = {item.effective_from: item for item in DEFAULT_SUBSIDIES} | entered
+    return sorted(merged.values(), key=lambda item: item.effective_from, reverse=True)
+
+
+def category_counts(period: CoveragePeriod | None) -> dict[str, int]:
+    """Head-counts of the month for seed 002 angka 1 huruf a: active PBPU/BP Pemda (class 3)
+    and active self-paying PBPU and BP members of class 3."""
+    if period is None:
+        return dict.fromkeys((CATEGORY_PEMDA, CATEGORY_PBPU, CATEGORY_BP), 0)
+    own = MembershipRecord.objects.filter(
+        snapshot_id=period.membership_id, status=MembershipStatus.ACTIVE, care_class=3
+    )
+    return {
+        CATEGORY_PEMDA: pemda_members(period).count(),
+        CATEGORY_PBPU: own.filter(segment=Segment.PBPU).count(),
+        CATEGORY_BP: own.filter(segment=Segment.BP).count(),
+    }
+
+
+def share_budget_compute(*, counts: dict[str, int], start: dt.date, months: int) -> ShareBudget:
+    return share_budget(
+        counts=dict(counts), start=start, months=months, rates=current_rates(), subsidies=current_subsidies()
+    )
+
+
+def premium_subsidy_set(
+    *,
+    effective_from: dt.date,
+    premium_rupiah: int,
+    participant_rupiah: int,
+    central_rupiah: int,
+    regional_rupiah: int,
+    source: str,
+    actor: Any,
+) -> PremiumSubsidyRate:
+    """Record who pays the class-3 premium of PBPU/BP members from a date; the parts must add up."""
+    try:
+        Contribution(effective_from, premium_rupiah, participant_rupiah, central_rupiah, regional_rupiah)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    with transaction.atomic():
+        item, created = PremiumSubsidyRate.objects.update_or_create(
+            effective_from=effective_from,
+            defaults={
+                "premium_rupiah": premium_rupiah,
+                "participant_rupiah": participant_rupiah,
+                "central_rupiah": central_rupiah,
+                "regional_rupiah": regional_rupiah,
+                "source": source[:200],
+            },
+        )
+        audit_record(
+            action="create" if created else "update",
+            obj=item,
+            summary=f"Bantuan iuran PBPU/BP kelas 3 mulai {effective_from:%d-%m-%Y}: Pemda Rp{regional_rupiah}",
+            actor=actor,
+        )
+    return item
 
 
 def premium_rate_set(*, effective_from: dt.date, monthly_rupiah: int, source: str, actor: Any) -> PremiumRate:

@@ -118,9 +118,20 @@ class ProposalDecisionForm(forms.Form):
 
 
 class BudgetForm(forms.Form):
-    count = forms.IntegerField(label=_("Jumlah jiwa"), min_value=0)
+    count_pemda = forms.IntegerField(label=_("Jiwa PBPU/BP Pemda kelas 3 (iuran penuh)"), min_value=0)
+    count_pbpu = forms.IntegerField(label=_("Jiwa PBPU mandiri kelas 3 (bantuan iuran)"), min_value=0)
+    count_bp = forms.IntegerField(label=_("Jiwa BP mandiri kelas 3 (bantuan iuran)"), min_value=0)
     start = MonthField(label=_("Mulai bulan"))
     months = forms.IntegerField(label=_("Jumlah bulan"), min_value=1, max_value=60, initial=12)
+
+
+class SubsidyForm(forms.Form):
+    effective_from = forms.DateField(label=_("Berlaku mulai"), widget=forms.DateInput(attrs={"type": "date"}))
+    premium_rupiah = forms.IntegerField(label=_("Iuran kelas 3 (Rp)"), min_value=0)
+    participant_rupiah = forms.IntegerField(label=_("Dibayar peserta (Rp)"), min_value=0)
+    central_rupiah = forms.IntegerField(label=_("Bantuan iuran Pemerintah Pusat (Rp)"), min_value=0)
+    regional_rupiah = forms.IntegerField(label=_("Bantuan iuran Pemda (Rp)"), min_value=0)
+    source = forms.CharField(label=_("Dasar hukum"), max_length=200, required=False)
 
 
 class RateForm(forms.Form):

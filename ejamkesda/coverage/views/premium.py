@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ejamkesda.audit.services import audit_record
@@ -22,71 +23,159 @@ from ejamkesda.coverage.importers import value
 from ejamkesda.coverage.models import PremiumBill
 from ejamkesda.coverage.readers import iter_file
 from ejamkesda.coverage.services.premium import (
-    budget_compute,
+    category_counts,
     current_rates,
-    pemda_members,
+    current_subsidies,
     premium_bill_reconcile,
     premium_payment_record,
     premium_rate_set,
+    premium_subsidy_set,
+    share_budget_compute,
 )
 from ejamkesda.coverage.views.data import _store
-from ejamkesda.coverage.views.forms import BillForm, BudgetForm, PaymentForm, RateForm
+from ejamkesda.coverage.views.forms import BillForm, BudgetForm, PaymentForm, RateForm, SubsidyForm
 from ejamkesda.jobs.importing.base import ImportFileError
-from ejamkesda.rules.premium import NoRate, add_months, receivable
+from ejamkesda.rules.premium import (
+    CATEGORY_BP,
+    CATEGORY_PBPU,
+    CATEGORY_PEMDA,
+    NoRate,
+    ShareBudget,
+    add_months,
+    receivable,
+)
 
 READ_ROLES = (Role.UPT_ADMIN, Role.UPT_VERIFIER, Role.VIEWER)
+
+
+CATEGORY_LABELS = {
+    CATEGORY_PEMDA: gettext_lazy("Iuran PBPU/BP Pemda kelas 3 (angka 1a, kalimat pertama)"),
+    CATEGORY_PBPU: gettext_lazy("Bantuan iuran PBPU mandiri kelas 3 (angka 1a, kalimat kedua)"),
+    CATEGORY_BP: gettext_lazy("Bantuan iuran BP mandiri kelas 3 (angka 1a, kalimat kedua)"),
+}
+
+
+def _budget_xlsx(budget: ShareBudget) -> HttpResponse:
+    header = [
+        _("Bulan"),
+        _("Kategori"),
+        _("Jiwa"),
+        _("Iuran per jiwa (Rp)"),
+        _("Bagian peserta per jiwa (Rp)"),
+        _("Bagian Pusat per jiwa (Rp)"),
+        _("Bagian Pemda per jiwa (Rp)"),
+        _("Anggaran Pemda (Rp)"),
+    ]
+    rows: list[list[Any]] = [
+        [
+            f"{line.month:%m-%Y}",
+            str(CATEGORY_LABELS[line.category]),
+            line.count,
+            line.share.premium,
+            line.share.participant,
+            line.share.central,
+            line.share.regional,
+            line.regional_amount,
+        ]
+        for line in budget.lines
+    ]
+    rows += [[_("Total"), str(CATEGORY_LABELS[c]), "", "", "", "", "", n] for c, n in budget.by_category().items()]
+    rows.append([_("Total"), _("Semua kategori"), "", "", "", "", "", budget.total])
+    return xlsx_response(
+        "anggaran-iuran-pemda", _("Anggaran iuran dan bantuan iuran kelas 3 (Instruksi Bupati angka 1a)"), header, rows
+    )
+
+
+def _month_rows(budget: ShareBudget) -> list[dict[str, Any]]:
+    by_month: dict[Any, dict[str, Any]] = {}
+    for line in budget.lines:
+        row = by_month.setdefault(line.month, {"month": line.month, "cells": [], "total": 0})
+        row["cells"].append(line)
+        row["total"] += line.regional_amount
+    return list(by_month.values())
 
 
 @role_required(*READ_ROLES)
 def premium(request: HttpRequest) -> HttpResponse:
     period = selectors.latest_period()
-    count = pemda_members(period).count() if period else 0
+    counts = category_counts(period)
     today = timezone.localdate()
-    initial: dict[str, Any] = {"count": count, "start": add_months(today.replace(day=1), 1), "months": 12}
+    initial: dict[str, Any] = {
+        "count_pemda": counts[CATEGORY_PEMDA],
+        "count_pbpu": counts[CATEGORY_PBPU],
+        "count_bp": counts[CATEGORY_BP],
+        "start": add_months(today.replace(day=1), 1),
+        "months": 12,
+    }
     form = BudgetForm(request.GET or None, initial=initial)
     budget = None
     error = ""
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
+    data = form.cleaned_data if form.is_bound and form.is_valid() else (None if form.is_bound else initial)
+    if data is not None:
         try:
-            budget = budget_compute(count=data["count"], start=data["start"], months=data["months"])
+            budget = share_budget_compute(
+                counts={
+                    CATEGORY_PEMDA: data["count_pemda"],
+                    CATEGORY_PBPU: data["count_pbpu"],
+                    CATEGORY_BP: data["count_bp"],
+                },
+                start=data["start"],
+                months=data["months"],
+            )
         except NoRate as problem:
             error = str(problem)
-    elif not form.is_bound:
-        budget = budget_compute(count=count, start=initial["start"], months=12)
     if budget is not None and request.GET.get("format") == "xlsx":
-        return xlsx_response(
-            "anggaran-iuran-pbpu-bp-pemda",
-            _("Anggaran iuran PBPU/BP Pemda kelas 3"),
-            [_("Bulan"), _("Jumlah jiwa"), _("Iuran per jiwa (Rp)"), _("Jumlah (Rp)")],
-            [
-                *([f"{line.month:%m-%Y}", line.count, line.rate, line.amount] for line in budget.lines),
-                ["Total", "", "", budget.total],
-            ],
-        )
+        return _budget_xlsx(budget)
     bills = list(PremiumBill.objects.prefetch_related("payments")[:24])
     bill_rows = [
         {"bill": bill, "paid": bill.paid, "receivable": receivable(billed=bill.billed_amount, paid=bill.paid)}
         for bill in bills
     ]
     can_edit = user_has_role(request.user, [Role.UPT_ADMIN])
+    categories = [{"key": key, "label": label} for key, label in CATEGORY_LABELS.items()]
     return render(
         request,
         "coverage/premium.html",
         {
             "form": form,
             "budget": budget,
+            "months": _month_rows(budget) if budget else [],
+            "category_totals": [
+                {"label": CATEGORY_LABELS[key], "amount": amount, "person_months": budget.counts()[key]}
+                for key, amount in budget.by_category().items()
+            ]
+            if budget
+            else [],
+            "categories": categories,
             "error": error,
-            "count": count,
+            "counts": counts,
+            "count": counts[CATEGORY_PEMDA],
             "period": period,
             "rates": current_rates(),
+            "subsidies": current_subsidies(),
             "bills": bill_rows,
             "total_receivable": sum(row["receivable"] for row in bill_rows),
             "can_edit": can_edit,
             "rate_form": RateForm() if can_edit else None,
+            "subsidy_form": SubsidyForm() if can_edit else None,
             "bill_form": BillForm() if can_edit else None,
         },
     )
+
+
+@require_POST
+@role_required(Role.UPT_ADMIN)
+def subsidy_add(request: HttpRequest) -> HttpResponse:
+    form = SubsidyForm(request.POST)
+    if form.is_valid():
+        try:
+            premium_subsidy_set(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Ketentuan bantuan iuran disimpan."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Ketentuan bantuan iuran tidak sah."))
+    return redirect("coverage:premium")
 
 
 @require_POST
