@@ -47,12 +47,17 @@ KIND_KEYS: dict[str, str] = {
 NIK_COLUMNS = {"nik", "no_kk"}
 
 
+REQUIRED: dict[str, set[str]] = {
+    SnapshotKind.POPULATION: {"nik", "nama"},
+    SnapshotKind.MEMBERSHIP: {"no_kartu", "nama"},
+    SnapshotKind.WELFARE: {"nik"},
+    SnapshotKind.SECTOR: {"nama"},
+}
+
+
 def columns_of(kind: str) -> tuple[Column, ...]:
-    required = {"nik", "nama"} if kind != SnapshotKind.MEMBERSHIP else {"no_kartu", "nama"}
-    if kind == SnapshotKind.SECTOR:
-        required = {"nama"}
     return tuple(
-        Column(key, tuple(alias for alias in ALIASES.get(key, ()) if alias != key), required=key in required)
+        Column(key, tuple(alias for alias in ALIASES.get(key, ()) if alias != key), required=key in REQUIRED[kind])
         for key in SPECS[kind].columns
     )
 

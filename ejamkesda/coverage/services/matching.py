@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -218,7 +218,7 @@ def _decide(
     for candidate in candidates:
         decision = decided.get((candidate.subject, candidate.resident_nik))
         if decision == MatchReview.Decision.CONFIRMED:
-            links[candidate.subject] = candidate
+            links[candidate.subject] = replace(candidate, method="keputusan_petugas", score=Decimal(1))
             run.reused += 1
         elif decision == MatchReview.Decision.REJECTED:
             run.reused += 1

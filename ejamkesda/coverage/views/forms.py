@@ -12,7 +12,7 @@ from ejamkesda.coverage.models import FollowUpStatus, PbiProposal, Sector, Secto
 
 
 class MonthField(forms.DateField):
-    widget = forms.DateInput(attrs={"type": "month"})
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")  # what <input type=month> shows
     input_formats = ["%Y-%m", "%Y-%m-%d"]
 
     def to_python(self, value: Any) -> dt.date | None:
