@@ -8,6 +8,10 @@ join as a baseline.
     .venv/bin/python benchmarks/matching.py                 # 100,000 × 100,000
     .venv/bin/python benchmarks/matching.py --n 1000000     # 1,000,000 × 1,000,000
     .venv/bin/python benchmarks/matching.py --n 20000 --keep /tmp/bench   # keep the CSVs
+    .venv/bin/python benchmarks/matching.py --data /tmp/bench             # rerun on the kept CSVs
+
+Peak memory is the engine's own (Linux VmHWM of the child process, see ``_memory_mb``); each
+progress line on stderr shows the resident memory and CPU time at the end of that stage.
 
 The corruption of the membership list (rates per right record, independent):
 
@@ -296,23 +300,40 @@ def evaluate(predicted: pl.DataFrame, truth: pl.DataFrame) -> dict[str, float]:
     return {"tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall, "f1": f1}
 
 
+def _memory_mb() -> tuple[float, float]:
+    """(current, peak) resident memory of this process in MB.
+
+    The peak is Linux's VmHWM, the high-water mark of this process's own address space. Not
+    ``getrusage().ru_maxrss``: Linux carries the parent's peak over a fork + exec into the
+    child's ru_maxrss, so a child started by this script after it built a million-row data
+    set (≈ 2.4 GB) reported the parent's peak, not its own."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            fields = dict(line.split(":", 1) for line in fh if ":" in line)
+        return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+    except (OSError, KeyError, ValueError):  # not Linux: ru_maxrss (KB on Linux, bytes on macOS)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak_mb = peak / 1024 / (1024 if sys.platform == "darwin" else 1)
+        return peak_mb, peak_mb
+
+
+def _stage(line: str) -> None:
+    rss, peak = _memory_mb()
+    print(f"[RSS {rss:,.0f} MB, peak {peak:,.0f} MB, CPU {time.process_time():.1f} s] {line}", file=sys.stderr)
+
+
 def _child(left: str, right: str, out: str, threshold: float) -> None:
     """Runs in the child process: read, match, write; print time and peak memory as JSON."""
     from ejamkesda.matching import read_contract_csv, run_matching, write_matches_csv
 
     t0 = time.perf_counter()
     # the raw frames are passed without keeping a reference, so the engine can free them
-    result = run_matching(
-        read_contract_csv(left),
-        read_contract_csv(right),
-        threshold=threshold,
-        progress=lambda s: print(s, file=sys.stderr),
-    )
+    result = run_matching(read_contract_csv(left), read_contract_csv(right), threshold=threshold, progress=_stage)
     t2 = time.perf_counter()
     write_matches_csv(result.matches.filter(pl.col("score") >= threshold), out)
     t3 = time.perf_counter()
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    peak_mb = usage.ru_maxrss / 1024
+    peak_mb = _memory_mb()[1]
     cpu_s = usage.ru_utime + usage.ru_stime
     print(
         json.dumps(
@@ -335,6 +356,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20260)
     parser.add_argument("--threshold", type=float, default=None)
     parser.add_argument("--keep", type=Path, help="directory to keep left.csv, right.csv, truth.csv, out.csv")
+    parser.add_argument("--data", type=Path, help="reuse left.csv, right.csv, truth.csv kept by an earlier --keep")
     parser.add_argument("--child", nargs=4, metavar=("LEFT", "RIGHT", "OUT", "T"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -344,16 +366,20 @@ def main() -> None:
 
     n = 1_000_000 if args.million else args.n
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
-    workdir = args.keep or Path(tempfile.mkdtemp(prefix="ejk-match-"))
+    workdir = args.data or args.keep or Path(tempfile.mkdtemp(prefix="ejk-match-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    t = time.perf_counter()
-    left, right, truth = build(n, args.seed)
     paths = {k: workdir / f"{k}.csv" for k in ("left", "right", "truth", "out")}
-    left.write_csv(paths["left"])
-    right.write_csv(paths["right"])
-    truth.write_csv(paths["truth"])
-    print(f"data: {left.height:,} × {right.height:,} rows built in {time.perf_counter() - t:.1f} s → {workdir}")
-    del left
+    t = time.perf_counter()
+    if args.data:
+        right, truth = (pl.read_csv(paths[k], infer_schema=False) for k in ("right", "truth"))
+        print(f"data: {right.height:,} rows on the right, reused from {workdir}")
+    else:
+        left, right, truth = build(n, args.seed)
+        left.write_csv(paths["left"])
+        right.write_csv(paths["right"])
+        truth.write_csv(paths["truth"])
+        print(f"data: {left.height:,} × {right.height:,} rows built in {time.perf_counter() - t:.1f} s → {workdir}")
+        del left
 
     baseline = right.filter(pl.col("nik").is_not_null()).join(
         pl.read_csv(paths["left"], infer_schema=False).select(pl.col("id").alias("left_id"), "nik"), on="nik"
@@ -368,6 +394,7 @@ def main() -> None:
         str(paths["out"]),
         str(threshold),
     ]
+    load_before = os.getloadavg()[0]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT)
     sys.stderr.write(proc.stderr)
     run = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -380,10 +407,10 @@ def main() -> None:
     )
     print(
         f"time: read + match {run['match_s']:.1f} s + write {run['write_s']:.1f} s "
-        f"= {run['total_s']:.1f} s; CPU time {run['cpu_s']:.1f} s; peak memory {run['peak_mb']:.0f} MB; "
-        f"cores {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}"
+        f"= {run['total_s']:.1f} s; CPU time {run['cpu_s']:.1f} s; peak memory (VmHWM) {run['peak_mb']:.0f} MB; "
+        f"cores {os.cpu_count()}; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
     )
-    if not args.keep:
+    if not (args.keep or args.data):
         for p in paths.values():
             p.unlink(missing_ok=True)
         workdir.rmdir()

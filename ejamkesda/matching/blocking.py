@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import polars as pl
 
+from .prepare import nik16_expr
+
 NIK_MASKS = tuple(range(12))
 # rules whose key alone should single a person out: a larger block is a common name, skipped
 SMALL_BLOCKS = {"full_name": 8}  # mask digits (i, i+1) for i in 0..11
 
 
 def _nik_mask(i: int) -> pl.Expr:
-    nik = pl.col("nik16")
+    nik = pl.col("nik16")  # see candidate_pairs
     return pl.concat_str([nik.str.slice(0, i), pl.lit("**"), nik.str.slice(i + 2)])
 
 
@@ -75,8 +77,10 @@ def candidate_pairs(
         lkey, rkey = RULES[name]
         parts.append(_pairs_on(left, right, lkey, rkey, SMALL_BLOCKS.get(name, max_block)))
     if nik_typos:
-        lnik = left.filter(pl.col("nik16").is_not_null())
-        rnik = right.filter(pl.col("nik16").is_not_null())
+        # only the columns the keys need (a filter of the whole frame would copy every column)
+        lnik, rnik = (
+            side.select("idx", nik16_expr().alias("nik16"), "first3").drop_nulls("nik16") for side in (left, right)
+        )
         for i in NIK_MASKS:
             # with the first three letters of the name: NIKs are dense (serial 0001 everywhere),
             # so a masked NIK alone is shared by many people

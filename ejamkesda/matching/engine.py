@@ -22,7 +22,7 @@ from .blocking import candidate_pairs, nik_pairs
 from .features import FEATURE_NAMES, NIK_EXACT, NIK_TYPO, compare, reasons_expr
 from .io import conform
 from .model import FSModel, estimate_m, estimate_u, fit
-from .prepare import nik_matrix, prepare, prepare_both
+from .prepare import nik_matrix, prepare, prepare_lists
 
 DEFAULT_THRESHOLD = conf.MATCH_THRESHOLD
 DEFAULT_REVIEW_THRESHOLD = conf.MATCH_REVIEW_THRESHOLD
@@ -82,7 +82,7 @@ def score_pairs(
 ) -> tuple[pl.DataFrame, FSModel, dict[str, float]]:
     """Score the candidate pairs of two *prepared* frames. Returns (pairs, model, stats)."""
     stats: dict[str, float] = {}
-    digits = (nik_matrix(left["nik16"]), nik_matrix(right["nik16"]))
+    digits = (nik_matrix(left["nik"]), nik_matrix(right["nik"]))
 
     t = time.perf_counter()
     p1 = nik_pairs(left, right)
@@ -101,13 +101,15 @@ def score_pairs(
     t = time.perf_counter()
     rest = right.filter(~pl.col("idx").is_in(settled.implode()))
     p2 = candidate_pairs(left, rest)
+    unsettled = rest.height
+    del rest
     if same_list:
         p2 = p2.filter(pl.col("li") != pl.col("ri"))
     p2 = p2.join(p1, on=["li", "ri"], how="anti")
     c2 = compare(left, right, p2["li"].to_numpy(), p2["ri"].to_numpy(), digits)
     stats["pairs_blocking"] = c2.height
     progress(
-        f"Blocking: {rest.height:,} baris kanan tanpa NIK yang cocok → {c2.height:,} pasangan kandidat "
+        f"Blocking: {unsettled:,} baris kanan tanpa NIK yang cocok → {c2.height:,} pasangan kandidat "
         f"({time.perf_counter() - t:.1f} dtk)"
     )
 
@@ -121,11 +123,11 @@ def score_pairs(
         rl, rr = rl[keep], rr[keep]
     u = estimate_u(compare(left, right, rl, rr, digits))
     candidates = pl.concat([c1, c2])
-    tf = left.group_by("compact").agg((pl.len() / max(left.height, 1)).alias("name_tf")).drop_nulls("compact")
-    tf_by_row = left.select(pl.col("idx").alias("li"), "compact").join(tf, on="compact", how="left")
-    candidates = candidates.join(tf_by_row.select("li", "name_tf"), on="li", how="left").with_columns(
-        pl.col("name_tf").fill_null(1.0 / max(left.height, 1))
-    )
+    # how often each left record's name occurs in the left list (null names: 1 / n)
+    share = pl.when(pl.col("compact").is_not_null()).then(pl.len().over("compact")).otherwise(1) / max(left.height, 1)
+    tf = left.select(share.cast(pl.Float64).alias("name_tf")).to_series()
+    candidates = candidates.with_columns(name_tf=tf.gather(candidates["li"]))
+    del tf
     # m of every feature but the NIK: counted on the pairs with the same NIK (almost all true
     # matches, and their other errors are independent of the NIK being right); m of the NIK
     # and λ: EM on all candidate pairs.
@@ -208,8 +210,9 @@ def run_matching(
     review = DEFAULT_REVIEW_THRESHOLD if review_threshold is None else review_threshold
     review = min(review, threshold)
     t0 = time.perf_counter()
-    lp, rp = prepare_both(conform(left, name="left"), conform(right, name="right"))
-    del left, right  # the raw text is not needed any more (freed if the caller kept no reference)
+    frames = [conform(left, name="left"), conform(right, name="right")]
+    del left, right  # prepare_lists frees the raw text column by column (if the caller kept no reference)
+    lp, rp = prepare_lists(frames)
     progress(f"Normalisasi: {lp.height:,} × {rp.height:,} baris ({time.perf_counter() - t0:.1f} dtk)")
     scored, model, stats = score_pairs(lp, rp, progress=progress)
     if decisions is not None and decisions.height:
@@ -241,7 +244,7 @@ def apply_decisions(
     scored = scored.with_columns(decided=pl.lit(False)).join(ids.select("li", "ri"), on=["li", "ri"], how="anti")
     confirmed = ids.filter(pl.col("accepted"))
     if confirmed.height:
-        digits = (nik_matrix(left["nik16"]), nik_matrix(right["nik16"]))
+        digits = (nik_matrix(left["nik"]), nik_matrix(right["nik"]))
         pairs = compare(left, right, confirmed["li"].to_numpy(), confirmed["ri"].to_numpy(), digits)
         pairs = pairs.with_columns(name_tf=pl.lit(1.0), score=pl.lit(1.0), decided=pl.lit(True))
         scored = pl.concat([scored, pairs.select(scored.columns)], how="vertical_relaxed")

@@ -176,7 +176,7 @@ def _three_levels(sim: np.ndarray, present: np.ndarray, equal: np.ndarray, near:
     return level
 
 
-CHUNK = 400_000  # pairs compared at a time: bounds the memory of the gathered columns
+CHUNK = 200_000  # pairs compared at a time: bounds the memory of the gathered columns
 
 
 def compare(left: pl.DataFrame, right: pl.DataFrame, li: np.ndarray, ri: np.ndarray, nik_digits) -> pl.DataFrame:
@@ -192,6 +192,12 @@ def _compare(left: pl.DataFrame, right: pl.DataFrame, li: np.ndarray, ri: np.nda
     cols = ["nik", "name", "compact", "sex", "dob", "place", "desa", "district", "alamat", "rt", "rw", "nik_dob_ok"]
     lp = left.select(cols)[pl.Series(li)] if len(li) else left.select(cols).clear()
     rp = right.select([*cols, "dob_swap"])[pl.Series(ri)] if len(ri) else right.select([*cols, "dob_swap"]).clear()
+    # Enums of two lists prepared apart (prepare_lists gives both the same) compare as text
+    differ = [c for c in cols if lp[c].dtype != rp[c].dtype]
+    if differ:
+        lp, rp = (p.with_columns(pl.col(differ).cast(pl.String)) for p in (lp, rp))
+    text = [c for c in ("place", "alamat") if lp[c].dtype != pl.String]
+    lp, rp = (p.with_columns(pl.col(text).cast(pl.String)) for p in (lp, rp))
     out: dict[str, np.ndarray] = {}
     ld, rd = nik_digits
     dob_ok = (lp["nik_dob_ok"] & rp["nik_dob_ok"]).to_numpy()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import polars as pl
 
 from ejamkesda.matching.io import COLUMNS
@@ -54,3 +56,30 @@ def population(n: int = 240, *, prefix: str = "A") -> list[dict[str, str]]:
             )
         )
     return rows
+
+
+def corrupted(rows: list[dict[str, str]], *, seed: int = 0, prefix: str = "B") -> list[dict[str, str]]:
+    """A membership-like copy of ``rows`` with the errors the engine must survive: NIKs missing
+    or mistyped, titles and old spellings, day and month swapped, moved, a few strangers."""
+    rng = random.Random(seed)
+    out = []
+    for i, row in enumerate(rows):
+        r = dict(row, id=f"{prefix}{i}")
+        x = rng.random()
+        if x < 0.15:
+            r["nik"] = ""
+        elif x < 0.25:
+            k = rng.randrange(12)
+            r["nik"] = r["nik"][:k] + str((int(r["nik"][k]) + 1) % 10) + r["nik"][k + 1 :]
+        if rng.random() < 0.3:
+            title, degree = rng.choice(["H. ", "Hj. ", "Dr. ", ""]), rng.choice(["", ", S.Pd"])
+            r["nama"] = title + r["nama"].replace("u", "oe", 1) + degree
+        y, m, d = r["tgl_lahir"].split("-")
+        if rng.random() < 0.1 and int(d) <= 12 and d != m:
+            r["tgl_lahir"] = f"{y}-{d}-{m}"
+        if rng.random() < 0.1:
+            r.update(kode_desa="33.28.09.2009", alamat=f"Jl. Baru {rng.randrange(99)}", rt="", rw="")
+        if rng.random() < 0.05:  # someone else: not in the register
+            r.update(nik="", nama=rng.choice(["Yohanes Situmorang", "Wayan Sudarma"]), tgl_lahir="1999-09-09")
+        out.append(r)
+    return out

@@ -133,8 +133,8 @@ def test_comparison_features_are_symmetric(a, b):
     left = prepare(conform(frame([person("a", **a)])))
     right = prepare(conform(frame([person("b", **b)])))
     idx = np.zeros(1, dtype=np.uint32)
-    forward = compare(left, right, idx, idx, (nik_matrix(left["nik16"]), nik_matrix(right["nik16"])))
-    backward = compare(right, left, idx, idx, (nik_matrix(right["nik16"]), nik_matrix(left["nik16"])))
+    forward = compare(left, right, idx, idx, (nik_matrix(left["nik"]), nik_matrix(right["nik"])))
+    backward = compare(right, left, idx, idx, (nik_matrix(right["nik"]), nik_matrix(left["nik"])))
     cols = ["nik", "nama", "jk", "tgl_lahir", "tempat_lahir", "alamat"]
     assert forward.select(cols).row(0) == backward.select(cols).row(0)
 
