@@ -20,7 +20,6 @@ def _deciles(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split(",") if part.strip())
 
 
-IMPORT_BATCH_SIZE = _int("COVERAGE_IMPORT_BATCH_SIZE", 2000)
 MAX_ERRORS_KEPT = _int("COVERAGE_MAX_ERRORS_KEPT", 1000)
 # Seed 002 KEDUA angka 6 huruf b: PBI proposals come from the lowest welfare deciles.
 PBI_PROPOSAL_DECILES = _deciles(os.environ.get("COVERAGE_PBI_DECILES", "1-4"))

@@ -21,6 +21,7 @@ from ejamkesda.coverage.models import (
     WelfareRecord,
 )
 from ejamkesda.coverage.services.compute import coverage_period_compute
+from ejamkesda.coverage.services.duplicates import sector_duplicates_find
 from ejamkesda.coverage.services.pbi import pbi_proposals_generate
 from ejamkesda.coverage.services.premium import (
     current_rates,
@@ -126,20 +127,26 @@ def seed(context: DemoContext) -> None:
         snapshot = _snapshot(SnapshotKind.SECTOR, months[-1], sector_list)
         adults = [p for p in people if (latest - p["birth_date"]).days > 22 * 365]
         chosen = rng.sample(adults, min(len(adults), 120))
+        # The first rows come without a NIK (linked by pemadanan), the last one is the first
+        # person again under another spelling (a probable duplicate inside the list).
+        rows = [(p, index >= 3) for index, p in enumerate(chosen)] + [(chosen[0], False)] if chosen else []
         SectorEntry.objects.bulk_create(
             [
                 SectorEntry(
                     snapshot=snapshot,
-                    nik=p["nik"],
-                    name=p["name"],
+                    entry_key=p["nik"] if with_nik else f"t:demo-{index}",
+                    nik=p["nik"] if with_nik else "",
+                    reported_nik=p["nik"] if with_nik else "",
+                    name=p["name"] if index < len(chosen) else p["name"].upper(),
                     birth_date=p["birth_date"],
                     unit=f"Unit {rng.randint(1, 12)}",
                     village_code=p["village_id"],
                 )
-                for p in chosen
+                for index, (p, with_nik) in enumerate(rows)
             ],
             ignore_conflicts=True,
         )
+        sector_duplicates_find(snapshot=snapshot)
 
     computed = [
         coverage_period_compute(month=month, population=population, membership=membership)
