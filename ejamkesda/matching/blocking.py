@@ -88,7 +88,12 @@ def candidate_pairs(
             parts.append(_pairs_on(lnik, rnik, key, key, max_block))
     if not parts:
         return pl.DataFrame(schema={"li": pl.UInt32, "ri": pl.UInt32})
-    return pl.concat(parts).unique()
+    # distinct pairs as one 64-bit number each: a far smaller hash table than two columns
+    pair = pl.col("li").cast(pl.UInt64) * 2**32 + pl.col("ri").cast(pl.UInt64)
+    distinct = pl.concat([p.select(pair.alias("pair")) for p in parts]).unique()
+    return distinct.select(
+        (pl.col("pair") // 2**32).cast(pl.UInt32).alias("li"), (pl.col("pair") % 2**32).cast(pl.UInt32).alias("ri")
+    )
 
 
 def nik_pairs(left: pl.DataFrame, right: pl.DataFrame) -> pl.DataFrame:

@@ -61,9 +61,10 @@ def _score(frame: pl.DataFrame, model: FSModel) -> pl.DataFrame:
     # term frequency: the same name is strong evidence for a rare name, weak for "RINA"
     # (u of an exact name = how often that name occurs, not the average over all names)
     u_exact = float(model.u["nama"][-1])
-    tf_adjust = pl.when(pl.col("nama") == 4).then(np.log(u_exact) - pl.col("name_tf").log()).otherwise(0.0)
-    weight = model.weight_expr() + tf_adjust
-    posterior = (1.0 / (1.0 + (-weight).exp())).cast(pl.Float64)
+    weight = model.match_weight(frame)
+    same_name = frame["nama"].to_numpy() == 4
+    weight[same_name] += np.log(u_exact) - np.log(frame["name_tf"].to_numpy()[same_name])
+    posterior = pl.lit(pl.Series(1.0 / (1.0 + np.exp(-weight)), dtype=pl.Float64))
     names_differ = (pl.col("nama") <= 1) & (pl.col("nama") >= 0)
     # the same NIK with another name and another birth date: the NIK of a relative
     weak_name = names_differ & ((pl.col("nik") != NIK_EXACT) | ~pl.col("tgl_lahir").is_in([3, 4]))
@@ -180,16 +181,19 @@ def best_matches(
         .group_by("ri")
         .len("contenders")
     )
-    ranked = best.join(near, on="ri", how="left")
+    ranked = best.join(near, on="ri", how="left").sort("ri")
     ambiguous = pl.when(pl.col("contenders") > 1).then(
         pl.format("ambigu: {} kandidat dengan skor hampir sama", pl.col("contenders"))
     )
-    out = ranked.with_columns(
+    # the reasons depend only on the levels and the number of contenders: each text is built
+    # once per pattern (a few thousand), not once per row
+    pattern = [*FEATURE_NAMES, "contenders"]
+    text = pl.concat_str([reasons_expr(), ambiguous], separator="; ", ignore_nulls=True)
+    reasons = ranked.select(pattern).unique().with_columns(reasons=text)
+    out = ranked.join(reasons, on=pattern, how="left", nulls_equal=True, maintain_order="left")
+    out = out.with_columns(
         method=_method_expr(),
-        reasons=pl.concat_str([reasons_expr(), ambiguous], separator="; ", ignore_nulls=True),
         status=pl.when(pl.col("score") >= threshold).then(pl.lit(STATUS_ACCEPTED)).otherwise(pl.lit(STATUS_REVIEW)),
-    )
-    out = out.sort("ri").with_columns(
         right_id=right["id"].gather(out["ri"]),
         left_id=left["id"].gather(out["li"]),
     )

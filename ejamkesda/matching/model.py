@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from .features import FEATURES, MISSING
+from .features import FEATURES
 
 # Starting values of m for the top level of each feature (the rest share what is left).
 _M_START_TOP = 0.9
@@ -45,16 +45,15 @@ class FSModel:
             out[feature.name] = w
         return out
 
-    def weight_expr(self) -> pl.Expr:
-        """A polars expression of the total match weight of a comparison frame."""
+    def match_weight(self, levels: pl.DataFrame) -> np.ndarray:
+        """Total match weight of each row of a comparison frame (one float64 array, summed in
+        place: a few bytes a pair whatever the number of features)."""
         p = self.prior if self.pair_prior is None else self.pair_prior
-        prior = float(np.log(p / (1 - p)))
-        terms = [pl.lit(prior)]
+        total = np.full(levels.height, float(np.log(p / (1 - p))))
         for name, w in self.weights().items():
-            mapping = {i: float(v) for i, v in enumerate(w)}
-            mapping[MISSING] = 0.0
-            terms.append(pl.col(name).replace_strict(mapping, return_dtype=pl.Float64, default=0.0))
-        return pl.sum_horizontal(terms)
+            table = np.append(w, 0.0)  # index -1 → MISSING → 0
+            total += table[levels[name].to_numpy()]
+        return total
 
     def describe(self) -> list[str]:
         lines = [f"λ = {self.prior:.4f} ({self.iterations} iterasi EM), prior pasangan = {self.pair_prior or 0:.3g}"]
@@ -115,9 +114,12 @@ def fit(
     """EM for m and λ on candidate pairs (u fixed; the m of features in ``fixed_m`` too)."""
     fixed_m = fixed_m or {}
     names = [f.name for f in FEATURES]
-    patterns = candidates.group_by(names).len()
+    # one integer per comparison pattern (each level -1…6 in 3 bits): a cheap group-by
+    code = pl.sum_horizontal([(pl.col(n).cast(pl.Int32) + 1) * (8**k) for k, n in enumerate(names)])
+    patterns = candidates.group_by(code.alias("code")).len()
     counts = patterns["len"].to_numpy().astype(np.float64)
-    x = {n: patterns[n].to_numpy() for n in names}
+    codes = patterns["code"].to_numpy()
+    x = {n: ((codes // 8**k) % 8 - 1).astype(np.int8) for k, n in enumerate(names)}
     model = FSModel(m={**_start_m(), **fixed_m}, u=u, prior=0.1)
     if counts.sum() == 0:  # nothing to learn from
         return model
