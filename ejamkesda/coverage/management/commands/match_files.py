@@ -71,9 +71,12 @@ class Command(BaseCommand):
         except ContractError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Membaca: A {left.height:,} baris, B {right.height:,} baris")
+        right_rows = right.height
+        frames = [left, right]
+        del left, right  # handed over: the engine frees the raw text while it normalises (memory)
         result = run_matching(
-            left,
-            right,
+            frames.pop(0),
+            frames.pop(0),
             threshold=threshold,
             review_threshold=options["review_threshold"],
             progress=lambda line: self.stdout.write(f"  {line}"),
@@ -86,9 +89,9 @@ class Command(BaseCommand):
         duplicates = None
         if options["duplicates"]:
             frames = []
-            for label, frame in (("A", left), ("B", right)):
+            for label, key in (("A", "left"), ("B", "right")):
                 self.stdout.write(f"Mencari data ganda di {label}…")
-                found = find_duplicates(frame, threshold=threshold)
+                found = find_duplicates(read_contract_csv(options[key]), threshold=threshold)
                 frames.append(found.with_columns(pl.lit(label).alias("berkas")))
             duplicates = pl.concat(frames).select("berkas", "id_a", "id_b", "score", "reasons")
             duplicates.write_csv(str(options["duplicates"]))
@@ -96,13 +99,13 @@ class Command(BaseCommand):
         stats = result.stats
         methods = accepted.group_by("method").len().sort("method")
         self.stdout.write(self.style.SUCCESS("Ringkasan pemadanan"))
-        self.stdout.write(f"  baris B: {right.height:,}; cocok (skor ≥ {threshold}): {accepted.height:,}")
+        self.stdout.write(f"  baris B: {right_rows:,}; cocok (skor ≥ {threshold}): {accepted.height:,}")
         for method, count in methods.iter_rows():
             self.stdout.write(f"    metode {method}: {count:,}")
         self.stdout.write(
             f"  perlu ditinjau (skor {options['review_threshold']}–{threshold}): {int(stats['review']):,}"
         )
-        self.stdout.write(f"  tanpa pasangan: {right.height - accepted.height - int(stats['review']):,}")
+        self.stdout.write(f"  tanpa pasangan: {right_rows - accepted.height - int(stats['review']):,}")
         self.stdout.write(f"  baris B yang berbagi pasangan A yang sama: {int(stats['right_sharing_left']):,}")
         if duplicates is not None:
             self.stdout.write(f"  dugaan data ganda: {duplicates.height:,} pasangan → {options['duplicates']}")
