@@ -59,7 +59,7 @@ class PageFilter(Schema):
     offset: int = Field(0, ge=0, le=100_000)
 
 
-def _user(request: HttpRequest) -> Any:
+def token_user(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
 
 
@@ -84,12 +84,12 @@ def idempotent_call(**kwargs: Any) -> Status[Any]:
     return Status(status, body)
 
 
-def _dump(schema: Any, data: dict[str, Any]) -> dict[str, Any]:
+def dump(schema: Any, data: dict[str, Any]) -> dict[str, Any]:
     return schema.model_validate(data).model_dump(mode="json")
 
 
 # --- SJP -----------------------------------------------------------------------------------
-def _sjp(sjp: Any) -> dict[str, Any]:
+def sjp_data(sjp: Any) -> dict[str, Any]:
     fields = [
         "id",
         "number",
@@ -113,7 +113,7 @@ def _sjp(sjp: Any) -> dict[str, Any]:
 def sjp_create(request: HttpRequest, payload: SjpIn, idempotency_key: str | None = IDEMPOTENCY_HEADER) -> Any:
     from ejamkesda.services.sjp import SjpError, sjp_request
 
-    user = _user(request)
+    user = token_user(request)
     access.require_role(user, {Role.PPK_OPERATOR})
 
     def call() -> tuple[int, dict[str, Any]]:
@@ -131,7 +131,7 @@ def sjp_create(request: HttpRequest, payload: SjpIn, idempotency_key: str | None
             )
         except SjpError as exc:
             raise InvalidInput(str(exc), code="sjp_tidak_dapat_diajukan") from None
-        return 201, _dump(SjpOut, _sjp(sjp))
+        return 201, dump(SjpOut, sjp_data(sjp))
 
     return idempotent_call(
         user=user, key=idempotency_key, endpoint="POST /sjp", body=payload.model_dump(mode="json"), call=call
@@ -140,16 +140,16 @@ def sjp_create(request: HttpRequest, payload: SjpIn, idempotency_key: str | None
 
 @router.get("/sjp", response={200: SjpPageOut, **READ_ERRORS}, tags=["sjp"], summary="Daftar SJP (PPK sendiri)")
 def sjp_list(request: HttpRequest, filters: Query[PageFilter]) -> Any:
-    qs = access.sjps_for(_user(request))
+    qs = access.sjps_for(token_user(request))
     if filters.status:
         qs = qs.filter(status=filters.status)
     qs = qs.order_by("-requested_at", "-id")
-    return {"count": qs.count(), "results": [_sjp(s) for s in qs[filters.offset : filters.offset + filters.limit]]}
+    return {"count": qs.count(), "results": [sjp_data(s) for s in qs[filters.offset : filters.offset + filters.limit]]}
 
 
 @router.get("/sjp/{sjp_id}", response={200: SjpOut, **READ_ERRORS}, tags=["sjp"], summary="Status satu SJP")
 def sjp_detail(request: HttpRequest, sjp_id: int) -> Any:
-    return _sjp(access.get_for(access.sjps_for(_user(request)), sjp_id))
+    return sjp_data(access.get_for(access.sjps_for(token_user(request)), sjp_id))
 
 
 # --- referrals -----------------------------------------------------------------------------
@@ -175,7 +175,7 @@ def referral_create(request: HttpRequest, payload: ReferralIn, idempotency_key: 
     from ejamkesda.services.referrals import ReferralError
     from ejamkesda.services.referrals import referral_create as create
 
-    user = _user(request)
+    user = token_user(request)
     access.require_role(user, {Role.PPK_OPERATOR})
 
     def call() -> tuple[int, dict[str, Any]]:
@@ -197,7 +197,7 @@ def referral_create(request: HttpRequest, payload: ReferralIn, idempotency_key: 
             )
         except ReferralError as exc:
             raise InvalidInput(str(exc), code="rujukan_tidak_valid") from None
-        return 201, _dump(ReferralOut, _referral(referral))
+        return 201, dump(ReferralOut, _referral(referral))
 
     return idempotent_call(
         user=user, key=idempotency_key, endpoint="POST /referrals", body=payload.model_dump(mode="json"), call=call
@@ -211,7 +211,7 @@ def referral_create(request: HttpRequest, payload: ReferralIn, idempotency_key: 
     summary="Daftar rujukan (keluar dan masuk)",
 )
 def referral_list(request: HttpRequest, filters: Query[PageFilter]) -> Any:
-    qs = access.referrals_for(_user(request))
+    qs = access.referrals_for(token_user(request))
     if filters.status:
         qs = qs.filter(status=filters.status)
     qs = qs.order_by("-created_at", "-id")
@@ -225,7 +225,7 @@ def referral_list(request: HttpRequest, filters: Query[PageFilter]) -> Any:
     summary="Status satu rujukan",
 )
 def referral_detail(request: HttpRequest, referral_id: int) -> Any:
-    return _referral(access.get_for(access.referrals_for(_user(request)), referral_id))
+    return _referral(access.get_for(access.referrals_for(token_user(request)), referral_id))
 
 
 # --- claims --------------------------------------------------------------------------------
@@ -250,17 +250,18 @@ def _lines(items: list[LineIn]) -> list[Any]:
     return [LineInput(line.code, line.quantity) for line in items]
 
 
-def _claim_error(exc: Exception) -> ApiError:
+def claim_error(exc: Exception, *, invalid_code: str = "klaim_tidak_lolos_pemeriksaan") -> ApiError:
+    """A service's ClaimConflict → 409 ``klaim_konflik``; any other ClaimError → 422 (with its checks)."""
     from ejamkesda.services.claim_checks import ClaimConflict
 
     checks = [{"code": c.code, "label": c.label, "ok": c.ok, "message": c.message} for c in getattr(exc, "checks", [])]
     if isinstance(exc, ClaimConflict):
         return Conflict(str(exc), code="klaim_konflik")
     failed = "; ".join(f"{c['label']}: {c['message']}" for c in checks if not c["ok"])
-    return InvalidInput(f"{exc} {failed}".strip(), code="klaim_tidak_lolos_pemeriksaan", details=checks)
+    return InvalidInput(f"{exc} {failed}".strip(), code=invalid_code, details=checks)
 
 
-def _claim(claim: Any) -> dict[str, Any]:
+def claim_data(claim: Any) -> dict[str, Any]:
     fields = [
         "id",
         "status",
@@ -284,7 +285,7 @@ def _claim(claim: Any) -> dict[str, Any]:
     data = {name: getattr(claim, name) for name in fields}
     data["lines"] = list(
         claim.lines.values(
-            "code", "description", "quantity", "unit_price", "amount", "approved_amount", "adjustment_reason"
+            "id", "code", "description", "quantity", "unit_price", "amount", "approved_amount", "adjustment_reason"
         )
     )
     data["attachments"] = list(
@@ -304,7 +305,7 @@ def claim_create(request: HttpRequest, payload: ClaimIn, idempotency_key: str | 
     from ejamkesda.services.claim_checks import ClaimError
     from ejamkesda.services.claims import claim_submit
 
-    user = _user(request)
+    user = token_user(request)
     access.require_role(user, {Role.PPK_OPERATOR})
 
     def call() -> tuple[int, dict[str, Any]]:
@@ -325,8 +326,8 @@ def claim_create(request: HttpRequest, payload: ClaimIn, idempotency_key: str | 
                 note=payload.note,
             )
         except ClaimError as exc:
-            raise _claim_error(exc) from None
-        return (201 if created else 200), _dump(ClaimOut, _claim(claim))
+            raise claim_error(exc) from None
+        return (201 if created else 200), dump(ClaimOut, claim_data(claim))
 
     return idempotent_call(
         user=user, key=idempotency_key, endpoint="POST /claims", body=payload.model_dump(mode="json"), call=call
@@ -345,7 +346,7 @@ def claim_resubmit(
     from ejamkesda.services.claim_checks import ClaimError
     from ejamkesda.services.claim_decisions import claim_resubmit as resubmit
 
-    user = _user(request)
+    user = token_user(request)
     claim = access.get_for(access.claims_for(user), claim_id)
     access.require_role(user, {Role.PPK_OPERATOR})
 
@@ -360,8 +361,8 @@ def claim_resubmit(
                 expected_version=payload.expected_version,
             )
         except ClaimError as exc:
-            raise _claim_error(exc) from None
-        return 200, _dump(ClaimOut, _claim(updated))
+            raise claim_error(exc) from None
+        return 200, dump(ClaimOut, claim_data(updated))
 
     return idempotent_call(
         user=user,
@@ -374,14 +375,14 @@ def claim_resubmit(
 
 @router.get("/claims", response={200: ClaimPageOut, **READ_ERRORS}, tags=["klaim"], summary="Daftar klaim")
 def claim_list(request: HttpRequest, filters: Query[PageFilter]) -> Any:
-    qs = access.claims_for(_user(request))
+    qs = access.claims_for(token_user(request))
     if filters.status:
         qs = qs.filter(status=filters.status)
     qs = qs.order_by("-submitted_at", "-id")
     page = qs[filters.offset : filters.offset + filters.limit]
     return {
         "count": qs.count(),
-        "results": [_dump(ClaimSummaryOut, {f: getattr(c, f) for f in ClaimSummaryOut.model_fields}) for c in page],
+        "results": [dump(ClaimSummaryOut, {f: getattr(c, f) for f in ClaimSummaryOut.model_fields}) for c in page],
     }
 
 
@@ -392,10 +393,10 @@ def claim_list(request: HttpRequest, filters: Query[PageFilter]) -> Any:
     summary="Rincian klaim: baris, lampiran, riwayat status",
 )
 def claim_detail(request: HttpRequest, claim_id: int) -> Any:
-    user = _user(request)
+    user = token_user(request)
     claim = access.get_for(access.claims_for(user), claim_id)
     audit_record(action="view", obj=claim, summary="Klaim dilihat melalui API", actor=user)
-    return _claim(claim)
+    return claim_data(claim)
 
 
 __all__ = ["NotFound", "router"]

@@ -110,6 +110,7 @@ class ClaimResubmitIn(Schema):
 
 
 class ClaimLineOut(Schema):
+    id: int = Field(..., description="Id baris (untuk penyesuaian oleh UPT)")
     code: str
     description: str
     quantity: int

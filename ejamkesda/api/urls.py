@@ -13,6 +13,7 @@ from ejamkesda.api.routes_services import router as services_router
 
 api.add_router("/", router)
 api.add_router("/", services_router)
+api.add_router("/", "ejamkesda.api.routes_upt.router")  # UPT decisions, downloads
 api.add_router("/", public_router)
 
 urlpatterns: list[URLPattern | URLResolver] = [

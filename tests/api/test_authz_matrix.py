@@ -18,6 +18,7 @@ from ejamkesda.core.roles import Role
 from ejamkesda.jobs.models import Job
 from ejamkesda.providers.models import Provider
 from ejamkesda.services.models import Referral
+from ejamkesda.services.sjp import sjp_request
 from tests.api.factories import bearer, token_for
 from tests.factories import MembershipFactory, ProviderFactory, user_with_role
 from tests.services.factories import PDF, approved_sjp, jamkesda_member, ppk_operator, submitted_claim, tariff_table
@@ -47,6 +48,13 @@ def world():
     sjp = approved_sjp(operator=owner, person=person)
     claim = submitted_claim(sjp=sjp, operator=owner)
     fresh_sjp = approved_sjp(operator=owner, person=jamkesda_member())
+    requested = sjp_request(
+        actor=owner,
+        person=jamkesda_member(),
+        service_kind="rawat_jalan",
+        diagnosis_code="A09",
+        service_from=sjp.service_from,
+    )
     referral = Referral.objects.create(
         from_provider=provider,
         to_provider=hospital,
@@ -64,6 +72,7 @@ def world():
         "sjp": sjp,
         "claim": claim,
         "fresh_sjp": fresh_sjp,
+        "requested_sjp": requested,
         "referral": referral,
         "provider": provider,
         "hospital": hospital,
@@ -210,6 +219,75 @@ CASES = [
     ),
     ("claim_list", "get", lambda w: "/api/v1/claims", None, None, "owner", 200, 200, 401),
     ("claim_detail", "get", lambda w: f"/api/v1/claims/{w['claim'].pk}", None, None, "owner", 200, 404, 401),
+    # documents: the owner provider downloads (the UPT too: tests/api/test_upt_attachments.py)
+    (
+        "claim_attachment_download",
+        "get",
+        lambda w: f"/api/v1/claims/{w['claim'].pk}/attachments/{w['claim'].attachments.first().pk}",
+        None,
+        None,
+        "owner",
+        200,
+        404,
+        401,
+    ),
+    ("sjp_letter_download", "get", lambda w: f"/api/v1/sjp/{w['sjp'].pk}/letter", None, None, "owner", 200, 404, 401),
+    # UPT decisions: "owner" is a UPT user; a provider token is refused by role (403)
+    (
+        "sjp_approve_api",
+        "post",
+        lambda w: f"/api/v1/sjp/{w['requested_sjp'].pk}/approve",
+        lambda w: {"note": "lengkap"},
+        "json",
+        "upt",
+        200,
+        403,
+        401,
+    ),
+    (
+        "sjp_reject_api",
+        "post",
+        lambda w: f"/api/v1/sjp/{w['requested_sjp'].pk}/reject",
+        lambda w: {"reason": "tidak sesuai"},
+        "json",
+        "upt",
+        200,
+        403,
+        401,
+    ),
+    (
+        "claim_approve_api",
+        "post",
+        lambda w: f"/api/v1/claims/{w['claim'].pk}/approve",
+        lambda w: {"expected_version": w["claim"].version},
+        "json",
+        "upt",
+        200,
+        403,
+        401,
+    ),
+    (
+        "claim_return_api",
+        "post",
+        lambda w: f"/api/v1/claims/{w['claim'].pk}/return",
+        lambda w: {"expected_version": w["claim"].version, "note": "lengkapi"},
+        "json",
+        "upt",
+        200,
+        403,
+        401,
+    ),
+    (
+        "claim_reject_api",
+        "post",
+        lambda w: f"/api/v1/claims/{w['claim'].pk}/reject",
+        lambda w: {"expected_version": w["claim"].version, "reason_code": "duplikat"},
+        "json",
+        "upt",
+        200,
+        403,
+        401,
+    ),
     ("jobs", "get", lambda w: "/api/v1/jobs", None, None, "owner", 200, 200, 401),
     ("job_detail", "get", lambda w: f"/api/v1/jobs/{w['job'].pk}", None, None, "owner", 200, 404, 401),
     ("public_coverage", "get", lambda w: "/api/v1/public/coverage", None, None, "owner", 200, 200, 200),
@@ -334,7 +412,7 @@ def test_every_route_is_in_the_matrix():
             for operation in path_view.operations:
                 ninja_ops.add(operation.view_func.__name__)
     assert ninja_ops - covered == set(), ninja_ops - covered
-    assert len(ninja_ops) >= 18
+    assert len(ninja_ops) >= 25
     fhir = {p.name for p in fhir_urlpatterns}
     assert len(fhir) >= 10
     assert fhir - covered == set()

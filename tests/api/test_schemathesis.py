@@ -21,8 +21,10 @@ from schemathesis.checks import (
 )
 
 from ejamkesda.core.roles import Role
+from ejamkesda.services.sjp import sjp_request
 from tests.api.factories import token_for
 from tests.factories import MembershipFactory, ProviderFactory, user_with_role
+from tests.services.factories import jamkesda_member, submitted_claim
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 CHECKS = [
@@ -83,3 +85,50 @@ def test_api_as_provider(case, api_token):
 def test_api_as_upt(case, upt_token):
     _skip_unsendable(case)
     case.call_and_validate(headers={"Authorization": f"Bearer {upt_token}"}, checks=CHECKS)
+
+
+@pytest.fixture
+def upt_objects(db):
+    """A few real claims, SJP requests and an attachment, so fuzzed decisions reach the services."""
+    claims = [submitted_claim() for _ in range(3)]
+    sjps = [
+        sjp_request(
+            actor=claims[0].sjp.requested_by,
+            person=jamkesda_member(),
+            service_kind="rawat_jalan",
+            diagnosis_code="A09",
+            service_from=claims[0].sjp.service_from,
+        )
+        for _ in range(3)
+    ]
+    return {
+        "token": token_for(user_with_role(Role.UPT_VERIFIER)),
+        "claim_id": [c.pk for c in claims],
+        "sjp_id": [s.pk for s in sjps] + [claims[0].sjp_id],  # the last one is approved: the letter exists
+        "attachment_id": {c.pk: c.attachments.first().pk for c in claims},
+    }
+
+
+def _aim_at_real_objects(case, objects) -> None:
+    """Half of the generated ids point at real objects (a random id is nearly always a 404).
+
+    Only well-formed integer ids are replaced, so a deliberately invalid case stays invalid.
+    """
+    params = case.path_parameters or {}
+    for name in ("claim_id", "sjp_id"):
+        value = params.get(name)
+        if type(value) is int and value % 2 == 0:
+            ids = objects[name]
+            params[name] = ids[value // 2 % len(ids)]
+    if type(params.get("attachment_id")) is int and params.get("claim_id") in objects["attachment_id"]:
+        params["attachment_id"] = objects["attachment_id"][params["claim_id"]]
+
+
+@pytest.mark.slow
+@schema.include(path_regex="/(approve|reject|return|letter)$|/attachments/").parametrize()
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_upt_decisions_and_downloads(case, upt_objects):
+    """UPT decisions and downloads with a UPT token on real objects: 200, 409 once decided, never 5xx."""
+    _skip_unsendable(case)
+    _aim_at_real_objects(case, upt_objects)
+    case.call_and_validate(headers={"Authorization": f"Bearer {upt_objects['token']}"}, checks=CHECKS)

@@ -120,7 +120,7 @@ def test_referral_create_and_read_by_both_ends(client):
     assert Referral.objects.count() == 1
 
 
-def _claim_body(sjp, **kw):
+def claim_body(sjp, **kw):
     body = {
         "sjp_id": sjp.pk,
         "admission_date": sjp.service_from.isoformat(),
@@ -139,14 +139,14 @@ def test_claim_submit_with_lines_and_attachment(client, operator):
     tariff_table()
     sjp = approved_sjp(operator=operator)
     token = token_for(operator)
-    response = post(client, "/api/v1/claims", _claim_body(sjp), token, key="c1")
+    response = post(client, "/api/v1/claims", claim_body(sjp), token, key="c1")
     assert response.status_code == 201, response.json()
     data = response.json()
     assert data["claimed_total"] == 2 * 50_000 + 75_000
     assert [line["code"] for line in data["lines"]] == ["RJ01", "LAB01"]
     assert data["attachments"][0]["content_type"] == "application/pdf"
     assert data["status"] == "diajukan"
-    again = post(client, "/api/v1/claims", _claim_body(sjp), token, key="c1")
+    again = post(client, "/api/v1/claims", claim_body(sjp), token, key="c1")
     assert again.json() == data
     assert Claim.objects.count() == 1
     detail = client.get(f"/api/v1/claims/{data['id']}", **bearer(token)).json()
@@ -156,7 +156,7 @@ def test_claim_submit_with_lines_and_attachment(client, operator):
 def test_claim_checks_failures_are_listed(client, operator):
     tariff_table()
     sjp = approved_sjp(operator=operator)
-    body = _claim_body(sjp, attachments=[], lines=[{"code": "TIDAKADA", "quantity": 1}])
+    body = claim_body(sjp, attachments=[], lines=[{"code": "TIDAKADA", "quantity": 1}])
     response = post(client, "/api/v1/claims", body, token_for(operator))
     assert response.status_code == 422
     payload = response.json()
@@ -168,7 +168,7 @@ def test_claim_checks_failures_are_listed(client, operator):
 def test_claim_attachment_must_be_pdf_or_image(client, operator):
     tariff_table()
     sjp = approved_sjp(operator=operator)
-    body = _claim_body(
+    body = claim_body(
         sjp,
         attachments=[
             {"kind": "rincian_biaya", "filename": "x.pdf", "content_base64": base64.b64encode(b"MZ not a pdf").decode()}
@@ -176,14 +176,14 @@ def test_claim_attachment_must_be_pdf_or_image(client, operator):
     )
     response = post(client, "/api/v1/claims", body, token_for(operator))
     assert response.status_code == 422
-    bad = _claim_body(sjp, attachments=[{"kind": "rincian_biaya", "filename": "x.pdf", "content_base64": "@@@@"}])
+    bad = claim_body(sjp, attachments=[{"kind": "rincian_biaya", "filename": "x.pdf", "content_base64": "@@@@"}])
     assert post(client, "/api/v1/claims", bad, token_for(operator)).json()["code"] == "lampiran_tidak_valid"
 
 
 def test_claim_for_other_providers_sjp_is_refused(client, operator):
     tariff_table()
     sjp = approved_sjp()  # another provider's
-    response = post(client, "/api/v1/claims", _claim_body(sjp), token_for(operator))
+    response = post(client, "/api/v1/claims", claim_body(sjp), token_for(operator))
     assert response.status_code == 422
     assert response.json()["code"] == "sjp_tidak_ditemukan"
 
