@@ -40,6 +40,9 @@ from ejamkesda.audit.services import audit_record
 from ejamkesda.core.roles import Role
 from ejamkesda.participants.models import Person
 from ejamkesda.providers.models import Provider
+from ejamkesda.services.views_claims import CLAIM_ROLES
+from ejamkesda.services.views_other import REFERRAL_ROLES
+from ejamkesda.services.views_sjp import SJP_ROLES
 
 router = Router()
 E = ErrorOut
@@ -51,6 +54,14 @@ IDEMPOTENCY_HEADER = Header(
     max_length=200,
     description="Kunci unik per permintaan tulis; kunci dan badan yang sama → jawaban yang sama, tanpa duplikat.",
 )
+
+
+def _reader(request: HttpRequest, roles: tuple[str, ...]) -> Any:
+    """The caller, if their role may read these records on the web too (least privilege:
+    a viewer or OPD token reads no SJP, referral or claim, as on the web pages)."""
+    user = token_user(request)
+    access.require_role(user, roles)
+    return user
 
 
 class PageFilter(Schema):
@@ -140,7 +151,7 @@ def sjp_create(request: HttpRequest, payload: SjpIn, idempotency_key: str | None
 
 @router.get("/sjp", response={200: SjpPageOut, **READ_ERRORS}, tags=["sjp"], summary="Daftar SJP (PPK sendiri)")
 def sjp_list(request: HttpRequest, filters: Query[PageFilter]) -> Any:
-    qs = access.sjps_for(token_user(request))
+    qs = access.sjps_for(_reader(request, SJP_ROLES))
     if filters.status:
         qs = qs.filter(status=filters.status)
     qs = qs.order_by("-requested_at", "-id")
@@ -149,7 +160,10 @@ def sjp_list(request: HttpRequest, filters: Query[PageFilter]) -> Any:
 
 @router.get("/sjp/{sjp_id}", response={200: SjpOut, **READ_ERRORS}, tags=["sjp"], summary="Status satu SJP")
 def sjp_detail(request: HttpRequest, sjp_id: int) -> Any:
-    return sjp_data(access.get_for(access.sjps_for(token_user(request)), sjp_id))
+    user = _reader(request, SJP_ROLES)
+    sjp = access.get_for(access.sjps_for(user), sjp_id)
+    audit_record(action="view", obj=sjp, summary="SJP dilihat melalui API", actor=user)
+    return sjp_data(sjp)
 
 
 # --- referrals -----------------------------------------------------------------------------
@@ -211,7 +225,7 @@ def referral_create(request: HttpRequest, payload: ReferralIn, idempotency_key: 
     summary="Daftar rujukan (keluar dan masuk)",
 )
 def referral_list(request: HttpRequest, filters: Query[PageFilter]) -> Any:
-    qs = access.referrals_for(token_user(request))
+    qs = access.referrals_for(_reader(request, REFERRAL_ROLES))
     if filters.status:
         qs = qs.filter(status=filters.status)
     qs = qs.order_by("-created_at", "-id")
@@ -225,7 +239,10 @@ def referral_list(request: HttpRequest, filters: Query[PageFilter]) -> Any:
     summary="Status satu rujukan",
 )
 def referral_detail(request: HttpRequest, referral_id: int) -> Any:
-    return _referral(access.get_for(access.referrals_for(token_user(request)), referral_id))
+    user = _reader(request, REFERRAL_ROLES)
+    referral = access.get_for(access.referrals_for(user), referral_id)
+    audit_record(action="view", obj=referral, summary="Rujukan dilihat melalui API", actor=user)
+    return _referral(referral)
 
 
 # --- claims --------------------------------------------------------------------------------
@@ -375,7 +392,7 @@ def claim_resubmit(
 
 @router.get("/claims", response={200: ClaimPageOut, **READ_ERRORS}, tags=["klaim"], summary="Daftar klaim")
 def claim_list(request: HttpRequest, filters: Query[PageFilter]) -> Any:
-    qs = access.claims_for(token_user(request))
+    qs = access.claims_for(_reader(request, CLAIM_ROLES))
     if filters.status:
         qs = qs.filter(status=filters.status)
     qs = qs.order_by("-submitted_at", "-id")
@@ -393,7 +410,7 @@ def claim_list(request: HttpRequest, filters: Query[PageFilter]) -> Any:
     summary="Rincian klaim: baris, lampiran, riwayat status",
 )
 def claim_detail(request: HttpRequest, claim_id: int) -> Any:
-    user = token_user(request)
+    user = _reader(request, CLAIM_ROLES)
     claim = access.get_for(access.claims_for(user), claim_id)
     audit_record(action="view", obj=claim, summary="Klaim dilihat melalui API", actor=user)
     return claim_data(claim)

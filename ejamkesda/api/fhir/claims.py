@@ -224,7 +224,10 @@ def claim_create(request: HttpRequest) -> HttpResponse:
 
 @fhir_view(("GET",))
 def claim_response_read(request: HttpRequest, pk: str) -> HttpResponse:
+    from ejamkesda.services.views_claims import CLAIM_ROLES  # the web claim pages' roles
+
     user = _user(request)
+    access.require_role(user, CLAIM_ROLES)
     claim = access.get_for(access.claims_for(user), pk)
     audit_record(action="view", obj=claim, summary="ClaimResponse dibaca melalui FHIR", actor=user)
     return fhir_response(claim_response(claim))
