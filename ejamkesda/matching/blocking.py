@@ -31,12 +31,16 @@ SMALL_BLOCKS = {"full_name": 8}  # mask digits (i, i+1) for i in 0..11
 
 
 def _nik_mask(i: int) -> pl.Expr:
-    nik = pl.col("nik16")  # see candidate_pairs
-    return pl.concat_str([nik.str.slice(0, i), pl.lit("**"), nik.str.slice(i + 2)])
+    """The 16-digit NIK (as a number, column ``nik_number``) with digits i and i+1 zeroed."""
+    nik = pl.col("nik_number")  # see candidate_pairs
+    return nik // 10 ** (16 - i) * 10 ** (16 - i) + nik % 10 ** (14 - i)
 
 
 def _key(*parts: pl.Expr) -> pl.Expr:
-    return pl.concat_str([p.cast(pl.String) for p in parts], separator="|").hash(seed=7)
+    """A 64-bit hash of the parts (of their values: no key text is built); null when one of
+    them is missing. An Enum hashes by its text, so lists prepared apart get the same keys."""
+    present = pl.all_horizontal([p.is_not_null() for p in parts])
+    return pl.when(present).then(pl.struct([p.alias(f"p{i}") for i, p in enumerate(parts)]).hash(seed=7))
 
 
 # rule name → (key on the left, key on the right)
@@ -46,7 +50,7 @@ RULES: dict[str, tuple[pl.Expr, pl.Expr]] = {
     "swap_first": (_key(pl.col("dob"), pl.col("first3")), _key(pl.col("dob_swap"), pl.col("first3"))),
     "dob_desa": (_key(pl.col("dob"), pl.col("desa")),) * 2,
     "name_year": (_key(pl.col("compact"), pl.col("dob").dt.year()),) * 2,
-    "name_daymonth": (_key(pl.col("compact"), pl.col("dob").dt.strftime("%m%d")),) * 2,
+    "name_daymonth": (_key(pl.col("compact"), pl.col("dob").dt.month(), pl.col("dob").dt.day()),) * 2,
     "name_desa": (_key(pl.col("compact"), pl.col("desa")),) * 2,
     "household": (_key(pl.col("desa"), pl.col("alamat"), pl.col("compact").str.slice(0, 1)),) * 2,
     "full_name": (_key(pl.when(pl.col("name").str.contains(" ", literal=True)).then(pl.col("compact"))),) * 2,
@@ -56,6 +60,7 @@ RULES: dict[str, tuple[pl.Expr, pl.Expr]] = {
 def _pairs_on(left: pl.DataFrame, right: pl.DataFrame, lkey: pl.Expr, rkey: pl.Expr, max_block: int) -> pl.DataFrame:
     lk = left.select(pl.col("idx").alias("li"), lkey.alias("k")).drop_nulls("k")
     rk = right.select(pl.col("idx").alias("ri"), rkey.alias("k")).drop_nulls("k")
+    lk = lk.join(rk.select("k").unique(), on="k", how="semi")  # only the blocks the right side reaches
     # a block too large to be useful (e.g. a placeholder value shared by thousands) is skipped
     big = lk.group_by("k").len().filter(pl.col("len") > max_block).select("k")
     if big.height:
@@ -78,9 +83,8 @@ def candidate_pairs(
         parts.append(_pairs_on(left, right, lkey, rkey, SMALL_BLOCKS.get(name, max_block)))
     if nik_typos:
         # only the columns the keys need (a filter of the whole frame would copy every column)
-        lnik, rnik = (
-            side.select("idx", nik16_expr().alias("nik16"), "first3").drop_nulls("nik16") for side in (left, right)
-        )
+        number = nik16_expr().cast(pl.UInt64, strict=False).alias("nik_number")  # 16 digits < 2⁶⁴
+        lnik, rnik = (side.select("idx", number, "first3").drop_nulls("nik_number") for side in (left, right))
         for i in NIK_MASKS:
             # with the first three letters of the name: NIKs are dense (serial 0001 everywhere),
             # so a masked NIK alone is shared by many people

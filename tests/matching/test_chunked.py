@@ -7,6 +7,7 @@ import polars as pl
 from polars.testing import assert_frame_equal
 
 from ejamkesda.matching import engine, features, match_frames, run_matching
+from ejamkesda.matching.blocking import candidate_pairs
 from ejamkesda.matching.io import conform
 from ejamkesda.matching.prepare import prepare, prepare_lists
 
@@ -57,3 +58,12 @@ def test_lists_prepared_together_equal_lists_prepared_apart():
 def test_match_frames_is_deterministic():
     left, right = _lists()
     assert_frame_equal(match_frames(left, right), match_frames(left, right))
+
+
+def test_blocking_is_the_same_for_lists_prepared_apart():
+    # blocking keys hash Enum values by their text: lists prepared apart (other codes) block alike
+    left, right = _lists()
+    together = candidate_pairs(*prepare_lists([conform(left), conform(right)]))
+    apart = candidate_pairs(prepare(conform(left)), prepare(conform(right)))
+    assert together.height > 0
+    assert_frame_equal(together.sort("li", "ri"), apart.sort("li", "ri"))
