@@ -114,11 +114,11 @@ def sector_entries_without_active_jkn(period: CoveragePeriod, sector_list: Secto
     snapshot = latest_sector_snapshot(sector_list, period.month)
     if snapshot is None:
         return SectorEntry.objects.none()
-    by_nik, by_resident = sector_membership(period.membership_id, active_only=True)
+    covered = sector_membership(period.membership_id, active_only=True)
     records = MembershipRecord.objects.filter(snapshot_id=period.membership_id).order_by("status")
     return (
         SectorEntry.objects.filter(snapshot=snapshot)
-        .exclude(by_nik | by_resident)
+        .exclude(covered)
         .annotate(
             jkn_status=Coalesce(
                 Subquery(records.exclude(nik="").filter(nik=OuterRef("nik")).values("status")[:1]),

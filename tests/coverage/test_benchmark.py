@@ -13,7 +13,7 @@ import time
 import pytest
 
 from ejamkesda.coverage.importing import import_rows
-from ejamkesda.coverage.models import SnapshotKind
+from ejamkesda.coverage.models import SectorEntry, SnapshotKind
 from ejamkesda.coverage.selectors import residents_without_active_jkn
 from ejamkesda.coverage.services.compute_runs import coverage_compute_run, coverage_compute_start
 from tests.factories import ensure_region_tree
@@ -73,8 +73,24 @@ def test_import_and_compute_at_scale():
     started = time.perf_counter()
     import_rows(kind=SnapshotKind.MEMBERSHIP, as_of=month, rows=membership_rows())
     membership_seconds = time.perf_counter() - started
+    # one agency list of ROWS/10 people, every tenth without NIK (linked by pemadanan)
+    from tests.coverage.factories import SectorListFactory
+
+    def sector_rows():
+        for i in range(ROWS // 10):
+            index = i * 7 % ROWS
+            nik, _village = people[index]
+            yield i + 2, {"nik": "" if i % 10 == 0 else nik, "nama": f"Warga {index + 2}", "tgl_lahir": "1985-03-07"}
+
+    import_rows(kind=SnapshotKind.SECTOR, as_of=month, rows=sector_rows(), sector_list=SectorListFactory())
     started, cpu = time.perf_counter(), time.process_time()
-    run = coverage_compute_run(run_id=coverage_compute_start(month=month).pk)
+
+    def step(percent: int, text: str) -> None:
+        print(
+            f"  {time.perf_counter() - started:6.1f}s wall {time.process_time() - cpu:6.1f}s cpu  {percent:3d}% {text}"
+        )
+
+    run = coverage_compute_run(run_id=coverage_compute_start(month=month).pk, on_progress=step)
     assert run.status == "done", run.message
     period = run.period
     compute_seconds, compute_cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -85,5 +101,6 @@ def test_import_and_compute_at_scale():
     print(
         f"\nrows={ROWS} population_import={population_seconds:.1f}s membership_import={membership_seconds:.1f}s "
         f"compute={compute_seconds:.1f}s (cpu {compute_cpu:.1f}s) village_list_page={list_seconds * 1000:.0f}ms "
-        f"peak_rss={peak_mb:.0f}MB uncovered_in_village={len(first_page)}"
+        f"peak_rss={peak_mb:.0f}MB uncovered_in_village={len(first_page)} "
+        f"sector_linked={SectorEntry.objects.exclude(resident_nik='').count()}/{SectorEntry.objects.count()}"
     )

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from ejamkesda.audit.services import audit_record
@@ -213,14 +213,16 @@ def latest_sector_snapshot(sector_list: SectorList, month: dt.date) -> Snapshot 
     )
 
 
-def sector_membership(membership: Snapshot | int, *, active_only: bool = False) -> tuple[Exists, Exists]:
-    """Conditions "this sector row has a card" by its own NIK or by the linked resident."""
+def sector_membership(membership: Snapshot | int, *, active_only: bool = False) -> Q:
+    """Condition "this sector row has a card": by its own NIK or by the linked resident.
+    Uncorrelated ``IN`` subqueries (computed once, then probed per row), not ``EXISTS``
+    per row: the planner does not always pick the right index for the latter."""
     records = MembershipRecord.objects.filter(snapshot=membership)
     if active_only:
         records = records.filter(status=MembershipStatus.ACTIVE)
-    by_nik = Exists(records.exclude(nik="").filter(nik=OuterRef("nik")))
-    by_resident = Exists(records.exclude(resident_nik="").filter(resident_nik=OuterRef("resident_nik")))
-    return by_nik, by_resident
+    return Q(nik__in=records.exclude(nik="").values("nik")) | Q(
+        resident_nik__in=records.exclude(resident_nik="").values("resident_nik")
+    )
 
 
 def _sector_stats(period: CoveragePeriod, membership: Snapshot, sectors: list[tuple[SectorList, Snapshot]]) -> None:
@@ -235,8 +237,8 @@ def _sector_stats(period: CoveragePeriod, membership: Snapshot, sectors: list[tu
                 sector_list=sector_list,
                 snapshot=snapshot,
                 listed=entries.count(),
-                registered=entries.filter(registered[0] | registered[1]).count(),
-                active=entries.filter(active[0] | active[1]).count(),
+                registered=entries.filter(registered).count(),
+                active=entries.filter(active).count(),
             )
         )
     SectorStat.objects.bulk_create(stats)

@@ -19,6 +19,10 @@ from ejamkesda.coverage.models import SectorDuplicate, SectorEntry, Snapshot
 from ejamkesda.coverage.services.matching import CONTRACT, swapped_date
 
 ENGINE_MIN_ROWS = 2
+# More rows than this sharing one normalised name and birth date are not "probably the same
+# person" but a placeholder date or a name without letters; they are left out rather than
+# paired with each other (n² pairs).
+MAX_GROUP = 10
 
 
 def _rule_pairs(entries: list[tuple[int, str, dt.date | None]]) -> dict[tuple[int, int], tuple[Decimal, str]]:
@@ -35,6 +39,8 @@ def _rule_pairs(entries: list[tuple[int, str, dt.date | None]]) -> dict[tuple[in
             groups.setdefault((key, swapped), []).append((pk, True))
     pairs: dict[tuple[int, int], tuple[Decimal, str]] = {}
     for members in groups.values():
+        if len(members) > MAX_GROUP:
+            continue
         for index, (first, swap_a) in enumerate(members):
             for second, swap_b in members[index + 1 :]:
                 if first == second:

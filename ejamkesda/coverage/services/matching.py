@@ -33,6 +33,8 @@ from ejamkesda.coverage import conf
 from ejamkesda.coverage.conf import MATCH_ACCEPT, MATCH_REVIEW
 from ejamkesda.coverage.models import MatchReview, MembershipRecord, PopulationRecord, SectorEntry, Snapshot
 
+MAX_SAME_NAME_AND_DATE = 5
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -90,6 +92,9 @@ def simple_candidates(*, population: Snapshot, subjects: Iterable[Subject]) -> l
     candidates = []
     for subject_id, hits in found.items():
         unique_people = {nik for nik, _swap in hits}
+        if len(unique_people) > MAX_SAME_NAME_AND_DATE:
+            continue  # a placeholder date or a name without letters: nothing to learn from
+
         for nik, swap in hits:
             score = Decimal("0.80") if swap else Decimal("0.92")
             if len(unique_people) > 1:
