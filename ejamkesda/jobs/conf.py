@@ -1,6 +1,7 @@
 """Settings of the import machinery, from environment variables (defaults in brackets).
 
-* ``IMPORT_BATCH_SIZE`` [2000]: rows per atomic batch (one transaction each).
+* ``IMPORT_BATCH_SIZE`` [2000, or the importer's own size]: rows per atomic batch (one
+  transaction each).
 * ``IMPORT_MAX_ROWS`` [2000000]: most data rows one file may hold.
 * ``IMPORT_MAX_COLUMNS`` [200]: most columns one sheet may declare.
 * ``IMPORT_XLSX_MAX_UNCOMPRESSED_MB`` [1024]: most bytes an XLSX may expand to.
@@ -36,3 +37,10 @@ def import_dir() -> Path:
     path = Path(os.environ.get("IMPORT_DIR", Path(settings.MEDIA_ROOT) / "impor"))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def batch_size(preferred: int | None = None) -> int:
+    """``IMPORT_BATCH_SIZE`` when set, else the importer's ``preferred`` size, else 2000."""
+    if os.environ.get("IMPORT_BATCH_SIZE"):
+        return max(1, BATCH_SIZE)
+    return preferred or BATCH_SIZE

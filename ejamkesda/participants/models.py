@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,6 +33,8 @@ class Person(models.Model):
     address = models.CharField(_("alamat"), max_length=300, blank=True)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     rw = models.CharField(_("RW"), max_length=3, blank=True)
+    # No index of its own: person_village_name starts with village (search by village, the
+    # foreign-key checks); every index here is paid for by each imported row.
     village = models.ForeignKey(
         "regions.Region",
         verbose_name=_("desa/kelurahan"),
@@ -39,6 +42,7 @@ class Person(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     phone = models.CharField(_("telepon"), max_length=32, blank=True)
     deceased = models.BooleanField(_("meninggal"), default=False)
@@ -91,7 +95,8 @@ class MembershipStatus(models.TextChoices):
 
 
 class Membership(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    # Indexed by membership_person_prog (person first), not on its own.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships", db_index=False)
     programme = models.CharField(_("program"), max_length=10, choices=Programme.choices)
     segment = models.CharField(_("segmen"), max_length=20, choices=Segment.choices, blank=True)
     card_number = models.CharField(_("nomor kartu"), max_length=20, blank=True, db_index=True)
@@ -119,10 +124,14 @@ class ParticipantHistory(models.Model):
     """One change to a person or one of their memberships: who, when, from which source, what."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="history")
-    membership = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Membership and actor are empty on most rows (every imported person's "created" row): their
+    # indexes are partial (history_membership, history_actor), so those rows skip them.
+    membership = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     source = models.CharField(_("sumber"), max_length=100, blank=True)
     changes = models.JSONField(_("perubahan"), default=dict)
@@ -131,6 +140,10 @@ class ParticipantHistory(models.Model):
         verbose_name = _("riwayat perubahan")
         verbose_name_plural = _("riwayat perubahan")
         ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["membership"], name="history_membership", condition=Q(membership__isnull=False)),
+            models.Index(fields=["actor"], name="history_actor", condition=Q(actor__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.source}"

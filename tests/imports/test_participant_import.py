@@ -256,22 +256,26 @@ def test_a_crash_mid_import_leaves_no_half_batch_and_a_rerun_completes(tmp_path,
 
 
 def test_a_concurrent_insert_of_the_same_nik_is_retried_not_duplicated(tmp_path, monkeypatch):
-    import ejamkesda.participants.importing as importing
+    from ejamkesda.participants.import_writer import STAGE, BatchWriter
 
     row = person_row(5)
     born = dt.datetime.strptime(row["TGL_LAHIR"], "%d-%m-%Y").date()
-    # Another import committed this person, but after our first read of the batch:
+    # Another import committed this person, but after our batch looked the NIKs up:
     PersonFactory(nik=row["NIK"], name="Dari Impor Lain", sex="P", birth_date=born)
-    original = importing.select_in
+    original = BatchWriter.write
     state = {"raced": False}
 
-    def racing_select(model, fields, key, values):
-        if model is Person and key == "nik" and not state["raced"]:
-            state["raced"] = True
-            return iter(())  # our first read did not see it yet
-        return original(model, fields, key, values)
+    def racing_write(self, records):
+        if state["raced"]:
+            return original(self, records)
+        state["raced"] = True
+        real, self.sql_link = self.sql_link, f"UPDATE {STAGE} SET person_id = NULL"  # noqa: S608 - sees nobody
+        try:
+            return original(self, records)
+        finally:
+            self.sql_link = real
 
-    monkeypatch.setattr(importing, "select_in", racing_select)
+    monkeypatch.setattr(BatchWriter, "write", racing_write)
     result, errors = run(write_csv(tmp_path / "a.csv", [row]), tmp_path)
     assert errors == [] and state["raced"]
     assert Person.objects.filter(nik=row["NIK"]).count() == 1

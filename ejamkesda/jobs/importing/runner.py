@@ -8,23 +8,29 @@
    batch back, so its counts are exactly what a real run would do.
 4. report progress after each batch through ``progress(ImportProgress)``.
 
+An importer may validate in a second thread while the previous batch is written
+(``clean_in_thread``); the database work stays on the calling thread and its connection.
+
 Importers must be idempotent per row (upsert by a natural key, no change → no write) so a
 re-run of the same file changes nothing.
 """
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
+from queue import Full, Queue
 from typing import Any, Protocol
 
 from django.db import IntegrityError, transaction
 
 from ejamkesda.jobs import conf
 from ejamkesda.jobs.importing.base import BatchResult, Column, ImportFileError, RowError, RowInvalid
-from ejamkesda.jobs.importing.bulk import prepare_connection
+from ejamkesda.jobs.importing.bulk import prepare_connection, restore_connection
 from ejamkesda.jobs.importing.files import open_table
 from ejamkesda.jobs.importing.headers import HeaderMap, map_headers
 from ejamkesda.jobs.importing.report import ErrorReport
@@ -42,7 +48,8 @@ class Importer(Protocol):
     def write_batch(self, records: list[Any]) -> BatchResult:
         """Upsert a batch (already inside a transaction)."""
 
-    # Optional: ``finish()``, called once after the last batch of a real (not dry) run.
+    # Optional: ``finish()``, called once after the last batch of a real (not dry) run;
+    # ``batch_size`` (int) and ``clean_in_thread`` (bool), see ``run_import``.
 
 
 @dataclass
@@ -66,10 +73,107 @@ class ImportProgress:
 
 
 RETRIES = 2
+QUEUED_CHUNKS = 1  # validated batches waiting for the writer (memory: this many + 2 batches)
 
 
 class _Rollback(Exception):
     pass
+
+
+@dataclass(slots=True)
+class _Chunk:
+    """Rows read since the last chunk: the accepted records (one write batch) and, in file
+    order, the errors of the rows rejected among them."""
+
+    records: list[Any]
+    rejected: list[list[RowError]]
+    rows_read: int
+    fraction: float
+
+
+def _chunks(table: Any, importer: Importer, positions: list[tuple[str, int]], batch_size: int) -> Iterator[_Chunk]:
+    """Validate the rows and cut them into chunks of ``batch_size`` accepted records (or as many
+    rejected rows, so a file of bad rows does not pile up in memory)."""
+    clean = importer.clean_row
+    keys = [key for key, _index in positions]
+    indexes = [index for _key, index in positions]
+    last = max(indexes, default=-1)
+    pick = itemgetter(*indexes) if len(indexes) > 1 else None
+    records: list[Any] = []
+    rejected: list[list[RowError]] = []
+    read = total = 0
+    for row_number, cells in table.rows:
+        read += 1
+        if pick is not None and len(cells) > last:
+            values = dict(zip(keys, pick(cells), strict=True))
+        else:
+            width = len(cells)
+            values = {key: (cells[index] if index < width else None) for key, index in positions}
+        try:
+            records.append(clean(row_number, values))
+        except RowInvalid as invalid:
+            rejected.append(invalid.errors)
+            if len(rejected) < batch_size:
+                continue
+        if len(records) >= batch_size or len(rejected) >= batch_size:
+            total += read
+            yield _Chunk(records, rejected, read, table.fraction_done(total))
+            records, rejected, read = [], [], 0
+    if read:
+        yield _Chunk(records, rejected, read, 1.0)
+
+
+class _Failed:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+_DONE = object()
+
+
+def _in_thread(chunks: Iterator[_Chunk]) -> Iterator[_Chunk]:
+    """Run ``chunks`` (reading and validating, pure Python) in a second thread while this one
+    writes: the database works (SQLite in C, or the PostgreSQL server) while the next batch is
+    validated, so the two cores of a small server both do import work. The queue is bounded,
+    so memory stays a few batches; an error on either side stops both."""
+    queue: Queue[Any] = Queue(maxsize=QUEUED_CHUNKS)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                if not put(chunk):
+                    return
+            put(_DONE)
+        except BaseException as error:  # handed to the writer thread, which raises it
+            put(_Failed(error))
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+
+    worker = threading.Thread(target=produce, name="import-validate", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = queue.get()
+            if item is _DONE:
+                return
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        worker.join()
 
 
 def run_import(
@@ -81,64 +185,45 @@ def run_import(
     batch_size: int | None = None,
     progress: Callable[[ImportProgress], None] | None = None,
 ) -> ImportProgress:
-    """Run ``importer`` over the file. Raises ``ImportFileError`` when the file itself is unusable."""
-    batch_size = batch_size or conf.BATCH_SIZE
+    """Run ``importer`` over the file. Raises ``ImportFileError`` when the file itself is unusable.
+
+    Batch size: ``batch_size``, else ``IMPORT_BATCH_SIZE`` when set, else the importer's own
+    ``batch_size`` attribute, else ``conf.BATCH_SIZE``. An importer whose ``clean_row`` needs
+    no database and shares no state with ``write_batch`` may set ``clean_in_thread = True``:
+    rows are then validated in a second thread while batches are written.
+    """
+    batch_size = batch_size or conf.batch_size(getattr(importer, "batch_size", None))
     started = time.monotonic()
     table = open_table(path)
-    prepare_connection()
     header_map = map_headers(table.header, importer.columns)
-    importer.start(header_map)
-    state = ImportProgress(
-        ignored_headers=header_map.ignored,
-        file_kind=table.kind,
-        encoding=table.encoding,
-        delimiter={"\t": "tab"}.get(table.delimiter, table.delimiter),
-    )
-    report = ErrorReport(error_report_path, limit=conf.MAX_ERRORS)
-    positions = list(header_map.positions.items())
-    batch: list[Any] = []
-
-    def flush() -> None:
-        if not batch:
-            return
-        result = _write(importer, batch, dry_run=dry_run)
-        state.created += result.created
-        state.updated += result.updated
-        state.unchanged += result.unchanged
-        if result.errors:
-            rejected_rows = {error.row for error in result.errors}
-            state.rows_rejected += len(rejected_rows)
-            state.rows_valid -= len(rejected_rows)
-            for row in sorted(rejected_rows):
-                report.add([error for error in result.errors if error.row == row])
-        batch.clear()
-        state.errors = report.count
-        state.fraction = table.fraction_done(state.rows_read)
-        state.seconds = time.monotonic() - started
-        if progress is not None:
-            progress(state)
-
+    saved = prepare_connection()
     try:
-        for row_number, cells in table.rows:
-            state.rows_read += 1
-            width = len(cells)
-            values = {key: (cells[index] if index < width else None) for key, index in positions}
-            try:
-                record = importer.clean_row(row_number, values)
-            except RowInvalid as invalid:
-                state.rows_rejected += 1
-                report.add(invalid.errors)
-                continue
-            state.rows_valid += 1
-            batch.append(record)
-            if len(batch) >= batch_size:
-                flush()
-        flush()
+        importer.start(header_map)
+        state = ImportProgress(
+            ignored_headers=header_map.ignored,
+            file_kind=table.kind,
+            encoding=table.encoding,
+            delimiter={"\t": "tab"}.get(table.delimiter, table.delimiter),
+        )
+        report = ErrorReport(error_report_path, limit=conf.MAX_ERRORS)
+        chunks = _chunks(table, importer, list(header_map.positions.items()), batch_size)
+        if getattr(importer, "clean_in_thread", False):
+            chunks = _in_thread(chunks)
+        try:
+            for chunk in chunks:
+                _apply_chunk(importer, chunk, state, report, dry_run=dry_run)
+                state.errors = report.count
+                state.fraction = chunk.fraction
+                state.seconds = time.monotonic() - started
+                if progress is not None:
+                    progress(state)
+        finally:
+            report.close()
+        finish = getattr(importer, "finish", None)
+        if finish is not None and not dry_run:
+            finish()
     finally:
-        report.close()
-    finish = getattr(importer, "finish", None)
-    if finish is not None and not dry_run:
-        finish()
+        restore_connection(saved)
     if state.rows_read == 0:
         raise ImportFileError("Berkas hanya berisi baris judul kolom, tanpa baris data.")
     state.errors = report.count
@@ -147,6 +232,28 @@ def run_import(
     if progress is not None:
         progress(state)
     return state
+
+
+def _apply_chunk(
+    importer: Importer, chunk: _Chunk, state: ImportProgress, report: ErrorReport, *, dry_run: bool
+) -> None:
+    state.rows_read += chunk.rows_read
+    state.rows_rejected += len(chunk.rejected)
+    state.rows_valid += len(chunk.records)
+    for errors in chunk.rejected:
+        report.add(errors)
+    if not chunk.records:
+        return
+    result = _write(importer, chunk.records, dry_run=dry_run)
+    state.created += result.created
+    state.updated += result.updated
+    state.unchanged += result.unchanged
+    if result.errors:
+        rejected_rows = {error.row for error in result.errors}
+        state.rows_rejected += len(rejected_rows)
+        state.rows_valid -= len(rejected_rows)
+        for row in sorted(rejected_rows):
+            report.add([error for error in result.errors if error.row == row])
 
 
 def _write(importer: Importer, batch: list[Any], *, dry_run: bool) -> BatchResult:
