@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -91,7 +91,9 @@ class _Chunk:
     fraction: float
 
 
-def _chunks(table: Any, importer: Importer, positions: list[tuple[str, int]], batch_size: int) -> Iterator[_Chunk]:
+def _chunks(
+    table: Any, importer: Importer, positions: list[tuple[str, int]], batch_size: int
+) -> Generator[_Chunk, None, None]:
     """Validate the rows and cut them into chunks of ``batch_size`` accepted records (or as many
     rejected rows, so a file of bad rows does not pile up in memory)."""
     clean = importer.clean_row
@@ -131,7 +133,7 @@ class _Failed:
 _DONE = object()
 
 
-def _in_thread(chunks: Iterator[_Chunk]) -> Iterator[_Chunk]:
+def _in_thread(chunks: Generator[_Chunk, None, None]) -> Generator[_Chunk, None, None]:
     """Run ``chunks`` (reading and validating, pure Python) in a second thread while this one
     writes: the database works (SQLite in C, or the PostgreSQL server) while the next batch is
     validated, so the two cores of a small server both do import work. The queue is bounded,
@@ -157,9 +159,7 @@ def _in_thread(chunks: Iterator[_Chunk]) -> Iterator[_Chunk]:
         except BaseException as error:  # handed to the writer thread, which raises it
             put(_Failed(error))
         finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
+            chunks.close()
 
     worker = threading.Thread(target=produce, name="import-validate", daemon=True)
     worker.start()
@@ -206,7 +206,7 @@ def run_import(
             delimiter={"\t": "tab"}.get(table.delimiter, table.delimiter),
         )
         report = ErrorReport(error_report_path, limit=conf.MAX_ERRORS)
-        chunks = _chunks(table, importer, list(header_map.positions.items()), batch_size)
+        chunks: Generator[_Chunk, None, None] = _chunks(table, importer, list(header_map.positions.items()), batch_size)
         if getattr(importer, "clean_in_thread", False):
             chunks = _in_thread(chunks)
         try:
@@ -218,6 +218,7 @@ def run_import(
                 if progress is not None:
                     progress(state)
         finally:
+            chunks.close()  # now, not when the traceback is freed: stops the validation thread
             report.close()
         finish = getattr(importer, "finish", None)
         if finish is not None and not dry_run:
