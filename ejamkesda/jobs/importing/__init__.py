@@ -11,7 +11,9 @@ Pieces (each usable on its own):
 * ``report.ErrorReport``: the rejected rows (row, column, value, reason) as CSV/XLSX with
   spreadsheet formulas escaped.
 * ``runner.run_import(path, importer)``: the loop: validate every row, write accepted
-  rows in atomic batches, report progress.
+  rows in atomic batches, report progress (validation optionally in a second thread).
+* ``bulk``: fast portable writes (``COPY``/``executemany``) and per-connection staging
+  tables for set-based ``INSERT … SELECT`` batches.
 
 An importer is any object with ``columns``, ``clean_row`` and ``write_batch`` (see
 ``runner.Importer``); register it with ``ejamkesda.jobs.registry.register_import_kind``
