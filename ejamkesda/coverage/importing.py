@@ -175,6 +175,13 @@ class SnapshotImporter:
             except Exception:  # the list is imported; duplicates are a report, found again next time
                 logger.error("duplikat daftar sektor %s:\n%s", snapshot.pk, redact_nik(traceback.format_exc()))
 
+    def abort(self, *, message: str) -> None:
+        """The job failed: a snapshot this import opened is marked failed, not left "Diproses"
+        (batches already written stay; a re-run of the file completes it idempotently)."""
+        Snapshot.objects.filter(
+            kind=self.kind, as_of=self.as_of, sector_list=self.sector_list, status=Snapshot.Status.RUNNING
+        ).update(status=Snapshot.Status.FAILED, message=message[:300], finished_at=timezone.now())
+
     # --- helpers ---------------------------------------------------------------------
     def snapshot(self, *, importing: bool = False) -> Snapshot:
         """The dated snapshot, opened on first use (and marked as being imported while rows

@@ -13,7 +13,9 @@ Each domain registers its importer once (from its ``AppConfig.ready``)::
     ))
 
 ``factory`` is called as ``factory(source=..., actor=..., **job.options)`` and must
-return an object following ``ejamkesda.jobs.importing.runner.Importer``.
+return an object following ``ejamkesda.jobs.importing.runner.Importer``. When the job fails
+(a bad file or a system error) after the importer was made, the job runner calls the
+importer's optional ``abort(message=...)``, so that anything the importer opened can say so.
 """
 
 from __future__ import annotations

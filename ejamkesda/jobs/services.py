@@ -109,6 +109,18 @@ def _save_progress(job: Job, state: ImportProgress) -> None:
     )
 
 
+def _tell_importer_failed(importer: Any, *, job_id: int, message: str) -> None:
+    """Call the importer's optional ``abort(message=...)`` so that what it opened (a coverage
+    snapshot marked "being imported", say) says the job failed instead of staying open."""
+    abort = getattr(importer, "abort", None)
+    if not callable(abort):
+        return
+    try:
+        abort(message=message)
+    except Exception:
+        logger.error("impor #%s: abort() gagal:\n%s", job_id, redact_nik(traceback.format_exc()))
+
+
 def job_run(*, job_id: int, on_progress: Any = None) -> Job:
     """Run a pending job to the end. Returns the job (``FAILED`` with a message on a bad file)."""
     job = _claim(job_id)
@@ -123,7 +135,7 @@ def job_run(*, job_id: int, on_progress: Any = None) -> Job:
         if on_progress is not None:
             on_progress(state)
 
-    status, message, state = Job.Status.SUCCEEDED, "", None
+    status, message, state, importer = Job.Status.SUCCEEDED, "", None, None
     try:
         importer = kind.make_importer(source=job.source, actor=job.created_by, **job.options)
         state = run_import(
@@ -138,6 +150,8 @@ def job_run(*, job_id: int, on_progress: Any = None) -> Job:
             Job.Status.FAILED,
             "Terjadi kesalahan sistem saat impor. Data yang sudah tersimpan per batch tetap utuh; hubungi admin.",
         )
+    if status == Job.Status.FAILED and importer is not None:
+        _tell_importer_failed(importer, job_id=claimed.pk, message=message)
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job.pk)
         job.status, job.message = status, message

@@ -154,3 +154,39 @@ def test_village_code_is_dotted_or_refused(text):
 def test_dates_in_each_accepted_form(day):
     for text in (f"{day:%Y-%m-%d}", f"{day:%d-%m-%Y}", f"{day:%d/%m/%Y}"):
         assert parse_date(text, "tgl_lahir") == day
+
+
+def test_a_job_that_fails_after_writing_marks_its_snapshot_failed(tmp_path, monkeypatch):
+    """The job runner tells the importer (``abort``): the snapshot does not stay "Diproses",
+    and the computation refuses it until a re-run of the file completes it."""
+    from ejamkesda.coverage.importing import SnapshotImporter
+    from ejamkesda.coverage.services.compute import _lock_snapshots
+
+    regions()
+    path = tmp_path / "penduduk.csv"
+    path.write_text(POPULATION_CSV.format(a=nik(1, sex="P"), b=nik(2), c=nik(3), d=nik(4)), encoding="utf-8")
+
+    def broken_finish(self):
+        raise RuntimeError("disk penuh")
+
+    monkeypatch.setattr(SnapshotImporter, "finish", broken_finish)
+    job = job_run(
+        job_id=job_create(
+            kind="coverage_population", upload=path, original_name=path.name, options={"as_of": "2026-10-01"}
+        ).pk
+    )
+    assert job.status == Job.Status.FAILED
+    snapshot = Snapshot.objects.get(kind=SnapshotKind.POPULATION)
+    assert snapshot.status == Snapshot.Status.FAILED
+    assert snapshot.message == job.message
+    with pytest.raises(ValueError, match="sedang diimpor"):
+        _lock_snapshots([snapshot])
+
+    monkeypatch.undo()
+    again = job_run(
+        job_id=job_create(
+            kind="coverage_population", upload=path, original_name=path.name, options={"as_of": "2026-10-01"}
+        ).pk
+    )
+    assert again.status == Job.Status.SUCCEEDED
+    assert Snapshot.objects.get(pk=snapshot.pk).status == Snapshot.Status.DONE

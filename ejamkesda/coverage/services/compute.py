@@ -72,7 +72,7 @@ def _lock_snapshots(snapshots: list[Snapshot]) -> None:
     (or whose import stopped half-way) is refused rather than counted half."""
     locked = Snapshot.objects.select_for_update().filter(pk__in=[s.pk for s in snapshots]).order_by("pk")
     for snapshot in locked:
-        if snapshot.status == Snapshot.Status.RUNNING:
+        if snapshot.status in (Snapshot.Status.RUNNING, Snapshot.Status.FAILED):
             raise ValueError(
                 _("%(data)s sedang diimpor (atau impornya terhenti); tunggu selesai atau jalankan ulang impornya.")
                 % {"data": snapshot}
