@@ -110,7 +110,13 @@ def line_chart(
             {"name": name, "points": points, "colour": COLOURS[index % len(COLOURS)], "legend_y": 212 + index * 18}
         )
     every = max(1, math.ceil(len(months) / MAX_MONTH_LABELS))
-    chart.labels = [{"x": round(left + i * step, 1), "text": month} for i, month in enumerate(months) if i % every == 0]
+    last = len(months) - 1
+    # The last month sits on the right edge: anchored at its end so it is not cut off on a phone.
+    chart.labels = [
+        {"x": round(left + i * step, 1), "text": month, "anchor": "end" if i == last and last > 0 else "middle"}
+        for i, month in enumerate(months)
+        if i % every == 0
+    ]
     chart.target_y = y(target) if target is not None else None
     chart.height = 212 + max(len(series), 1) * 18
     return chart

@@ -62,3 +62,11 @@ def test_captions_are_marked_for_translation():
         with mock.patch("django.templatetags.i18n.translation.gettext", side_effect=fake_gettext):
             html = render_to_string("coverage/_bar_chart.html", {"chart": chart})
     assert "dashed red line: target 95%" in html
+
+
+def test_last_month_label_is_anchored_inside_the_chart():
+    chart = line_chart("Cakupan", ["09/26", "10/26", "11/26"], {"Aktif": [Decimal(70), Decimal(72), Decimal(75)]})
+    assert [label["anchor"] for label in chart.labels] == ["middle", "middle", "end"]
+    assert chart.labels[-1]["x"] <= chart.right
+    svg = render_to_string("coverage/_line_chart.html", {"chart": chart})
+    assert 'text-anchor="end" font-size="%s" fill="#57606a">11/26' % chart.font in svg
