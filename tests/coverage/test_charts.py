@@ -69,4 +69,4 @@ def test_last_month_label_is_anchored_inside_the_chart():
     assert [label["anchor"] for label in chart.labels] == ["middle", "middle", "end"]
     assert chart.labels[-1]["x"] <= chart.right
     svg = render_to_string("coverage/_line_chart.html", {"chart": chart})
-    assert 'text-anchor="end" font-size="%s" fill="#57606a">11/26' % chart.font in svg
+    assert f'text-anchor="end" font-size="{chart.font}" fill="#57606a">11/26' in svg
