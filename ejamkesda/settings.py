@@ -111,6 +111,14 @@ MIDDLEWARE = [
     "ejamkesda.audit.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# Token-authenticated API and FHIR calls (/api/v1/…, /fhir/…) need no session, CSRF,
+# language, messages, htmx, rate-limit page or login lockout: the WSGI entry point sends
+# them through this short stack (ejamkesda/api/lean.py; same URLconf, views and checks).
+API_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "ejamkesda.core.middleware.ApiSecurityHeadersMiddleware",
+    "ejamkesda.audit.middleware.RequestContextMiddleware",
+]
 
 ROOT_URLCONF = "ejamkesda.urls"
 # Django admin (superusers only) lives at a configurable, non-obvious path.
@@ -154,6 +162,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif _env_bool("DB_PREPARED_STATEMENTS", True):
+    # PostgreSQL: let hot queries that ask for it (the eligibility look-up) run as prepared
+    # statements. Django's own queries bind on the client and are never prepared. Turn off
+    # behind a pooler in transaction mode that drops them (PgBouncer before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, lockout) -----------------------------------------------------

@@ -6,6 +6,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
+    # First: machine clients call these thousands of times a second (docs/integrasi-api.md).
+    path("", include("ejamkesda.api.urls")),
     path("", include("ejamkesda.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Short public address of the aggregate coverage page (no personal data).
@@ -22,6 +24,5 @@ urlpatterns = [
     path("app/kotak-masuk/", include("ejamkesda.notifications.urls")),
     path("app/dana/", include("ejamkesda.funds.urls")),
     path("app/cakupan/", include("ejamkesda.coverage.urls")),
-    path("", include("ejamkesda.api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -15,6 +15,17 @@ AUDIT_ELIGIBILITY = os.environ.get("API_AUDIT_ELIGIBILITY", "1").strip().lower()
 # (synchronous_commit=off for that one transaction). The row is still written; only a
 # database-server crash in the following ~0.6 s could lose it. Saves an fsync per check.
 AUDIT_ASYNC_COMMIT = os.environ.get("API_AUDIT_ASYNC_COMMIT", "1").strip().lower() in {"1", "true", "yes", "ya", "on"}
+# Eligibility audit entries are written in batches by each server process
+# (ejamkesda/audit/buffer.py): every API_AUDIT_FLUSH_SECONDS or every API_AUDIT_BATCH_SIZE
+# entries, never more than API_AUDIT_MAX_PENDING unwritten (past that the request writes them
+# itself). Only a hard crash of a process can lose its unwritten entries: at most
+# API_AUDIT_MAX_PENDING, in practice those of the last API_AUDIT_FLUSH_SECONDS.
+# API_AUDIT_BATCH_SIZE=0 writes each entry during its request (the default for tests).
+AUDIT_BATCH_SIZE = int(
+    os.environ.get("API_AUDIT_BATCH_SIZE", "0" if os.environ.get("EJAMKESDA_ENV") == "test" else "100")
+)
+AUDIT_FLUSH_SECONDS = float(os.environ.get("API_AUDIT_FLUSH_SECONDS", "0.5"))
+AUDIT_MAX_PENDING = int(os.environ.get("API_AUDIT_MAX_PENDING", "1000"))
 # Days an Idempotency-Key is remembered.
 IDEMPOTENCY_DAYS = int(os.environ.get("API_IDEMPOTENCY_DAYS", "7"))
 # Base URL printed in FHIR resources (fullUrl); empty = relative references only.

@@ -15,14 +15,17 @@ no name, address or birth date: a provider needs only whether and how the person
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from ejamkesda.api import conf
-from ejamkesda.audit.services import audit_record
+from ejamkesda.audit.buffer import AuditBuffer
+from ejamkesda.audit.models import AuditLog
+from ejamkesda.audit.services import audit_values
 from ejamkesda.bpjs import conf as bpjs_conf
 from ejamkesda.bpjs.client import BpjsClient, BpjsError, BpjsNotFound
 from ejamkesda.participants.models import Membership, MembershipStatus, Person, Programme, Segment
@@ -75,23 +78,59 @@ _FIELDS = (
 )
 
 
-def _rows_for(nik: str) -> list[dict[str, Any]]:
-    """The person and their memberships in one indexed query (unique NIK → membership FK index).
-
-    Hand-written SQL on the hot path: the ORM would spend longer compiling the query than
-    the database spends answering it. Table and column names come from the models.
-    """
+@functools.cache
+def _rows_sql() -> str:
     person, membership = Person._meta, Membership._meta
     names = [name.removeprefix("memberships__") for name in _FIELDS[2:]]
     columns = ", ".join(f"m.{membership.get_field(name).column}" for name in names)  # type: ignore[union-attr]
-    sql = (
+    return (
         f"SELECT p.id, p.{person.get_field('deceased_on').column}, {columns} "  # noqa: S608 - names from models
         f"FROM {person.db_table} p LEFT JOIN {membership.db_table} m ON m.person_id = p.id "
         f"WHERE p.{person.get_field('nik').column} = %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [nik])
-        return [dict(zip(_FIELDS, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _rows_for(nik: str) -> list[dict[str, Any]]:
+    """The person and their memberships in one indexed query (unique NIK → membership FK index).
+
+    Hand-written SQL on the hot path: the ORM would spend longer compiling the query than
+    the database spends answering it. Table and column names come from the models. On
+    PostgreSQL it runs as a prepared statement (parsed and planned once per connection:
+    a quarter of the database's work per check) unless DB_PREPARED_STATEMENTS=0.
+    """
+    sql = _rows_sql()
+    if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None:
+        rows = _fetch_prepared(sql, [nik])
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [nik])
+            rows = cursor.fetchall()
+    return [dict(zip(_FIELDS, row, strict=True)) for row in rows]
+
+
+def _fetch_prepared(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Run ``sql`` as a server-side prepared statement on Django's own connection.
+
+    Django's cursors bind parameters on the client, so none of their statements can be
+    prepared; this opens a psycopg server-binding cursor on the same connection, inside
+    Django's error handling (a failed query marks the connection for replacement exactly as
+    a Django cursor would). Instead of Django's per-request health check (one more round
+    trip), the query itself is the check: a read outside a transaction that fails on a
+    connection that is gone is retried once on a new connection.
+    """
+    import psycopg
+
+    for attempt in (1, 2):
+        connection.ensure_connection()
+        try:
+            with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+                cursor.execute(sql, params, prepare=True)
+                return cursor.fetchall()
+        except OperationalError:
+            if attempt == 2 or connection.in_atomic_block or connection.is_usable():
+                raise
+            connection.close()
+    raise AssertionError("unreachable")
 
 
 def _active_on(row: dict[str, Any], on: dt.date) -> bool:
@@ -150,21 +189,38 @@ def eligibility_check(*, nik: str, on: dt.date, use_bpjs: bool = True) -> Eligib
     return answer
 
 
+AUDIT_BUFFER = (
+    AuditBuffer(
+        batch_size=conf.AUDIT_BATCH_SIZE, flush_seconds=conf.AUDIT_FLUSH_SECONDS, max_pending=conf.AUDIT_MAX_PENDING
+    )
+    if conf.AUDIT_BATCH_SIZE > 0
+    else None
+)
+
+
 def eligibility_audit(*, user: Any, answer: Any, channel: str) -> None:
-    """One audit row per eligibility check (a view of a person's data, DESIGN.md §6), no NIK in it."""
+    """One audit entry per eligibility check (a view of a person's data, DESIGN.md §6), no NIK in it.
+
+    Written in batches by ``AUDIT_BUFFER`` (loss bound in ejamkesda/audit/buffer.py), or at
+    once when batching is off.
+    """
     if not conf.AUDIT_ELIGIBILITY:
+        return
+    values = audit_values(
+        action="view",
+        object_type="participants.Person",
+        object_id=answer.person_id or "",
+        summary=f"Cek kepesertaan {channel} tgl {answer.on:%Y-%m-%d}: {'terjamin' if answer.covered else 'tidak'}",
+        actor=user,
+    )
+    if AUDIT_BUFFER is not None:
+        AUDIT_BUFFER.add(values)
         return
     with transaction.atomic():
         if conf.AUDIT_ASYNC_COMMIT and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        audit_record(
-            action="view",
-            object_type="participants.Person",
-            object_id=answer.person_id or "",
-            summary=f"Cek kepesertaan {channel} tgl {answer.on:%Y-%m-%d}: {'terjamin' if answer.covered else 'tidak'}",
-            actor=user,
-        )
+        AuditLog.objects.create(**values)
 
 
 def _ask_bpjs(answer: EligibilityAnswer, nik: str, on: dt.date, settings: bpjs_conf.BpjsSettings) -> None:

@@ -16,7 +16,9 @@ from ninja import Field, Query, Router, Schema
 from ejamkesda.api import access
 from ejamkesda.api.eligibility import eligibility_audit, eligibility_check
 from ejamkesda.api.errors import InvalidInput
+from ejamkesda.api.rest import json_response
 from ejamkesda.api.schemas import (
+    CoverageOut,
     EligibilityIn,
     EligibilityOut,
     ErrorOut,
@@ -66,18 +68,20 @@ def eligibility(request: HttpRequest, payload: EligibilityIn) -> Any:
     answer = eligibility_check(nik=payload.nik, on=on)
     eligibility_audit(user=user, answer=answer, channel="API")
     primary = answer.primary
-    return {
-        "date": on,
-        "found": answer.found,
-        "covered": answer.covered,
-        "programme": primary.programme if primary else None,
-        "segment": primary.segment if primary else None,
-        "care_class": primary.care_class if primary else None,
-        "valid_to": primary.valid_to if primary else None,
-        "source": answer.source,
-        "coverages": [vars(c) for c in answer.coverages],
-        "warnings": answer.warnings,
-    }
+    return json_response(
+        EligibilityOut(
+            date=on,
+            found=answer.found,
+            covered=answer.covered,
+            programme=primary.programme if primary else None,
+            segment=primary.segment if primary else None,
+            care_class=primary.care_class if primary else None,
+            valid_to=primary.valid_to if primary else None,
+            source=answer.source,
+            coverages=[CoverageOut(**vars(c)) for c in answer.coverages],
+            warnings=answer.warnings,
+        )
+    )
 
 
 @router.get("/me", response={200: MeOut, 400: E, 401: E}, tags=["token"], summary="Pemilik token dan cakupan datanya")

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, Strict
+from pydantic import BaseModel, BeforeValidator, Strict
 
 NIK_PATTERN = r"^[0-9]{16}$"
 
@@ -30,12 +30,15 @@ class ErrorOut(Schema):
     details: list[Any] = Field(default_factory=list)
 
 
-class EligibilityIn(Schema):
+# The eligibility schemas are plain pydantic models, not ninja Schemas: they are only built
+# from JSON or dicts, and a ninja Schema wraps each validation in an adapter for Django
+# objects that costs more than the look-up itself (issue 6 §4, thousands of checks a second).
+class EligibilityIn(BaseModel):
     nik: str = Field(..., pattern=NIK_PATTERN, description="NIK 16 digit (hanya di badan permintaan, tidak di URL).")
     date: StrictDate | None = Field(None, description="Tanggal pelayanan (YYYY-MM-DD); kosong = hari ini.")
 
 
-class CoverageOut(Schema):
+class CoverageOut(BaseModel):
     programme: str = Field(..., description="jamkesda atau jkn")
     segment: str = Field(..., description="pbi_apbn, pbpu_bp_pemda, ppu, pbpu, bp, atau kosong")
     care_class: int | None = Field(None, description="Hak kelas rawat 1–3")
@@ -46,7 +49,7 @@ class CoverageOut(Schema):
     source_date: dt.date | None = Field(None, description="Tanggal data sumber (mis. tanggal impor data JKN)")
 
 
-class EligibilityOut(Schema):
+class EligibilityOut(BaseModel):
     date: dt.date
     found: bool = Field(..., description="NIK dikenal (di data lokal atau BPJS)")
     covered: bool = Field(..., description="Terjamin pada tanggal itu")

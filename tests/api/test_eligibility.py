@@ -183,3 +183,28 @@ def test_bpjs_outage_falls_back_to_local_with_warning(client, upt_token, fake_bp
     assert data["covered"] is True
     assert data["source"] == "jamkesda_lokal"
     assert any("BPJS" in w for w in data["warnings"])
+
+
+# --- PostgreSQL hot path (issue 6 §4) ---------------------------------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_prepared_look_up_survives_a_lost_connection():
+    """The look-up runs as a prepared statement; a connection the server closed is replaced, not a 500."""
+    import psycopg
+    from django.db import connection
+
+    from ejamkesda.api.eligibility import eligibility_check
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    m = MembershipFactory()
+    on = dt.date(2025, 6, 1)
+    assert eligibility_check(nik=m.person.nik, on=on, use_bpjs=False).covered
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%participants_person%%'")
+        assert cursor.fetchone()[0] == 1
+    pid = connection.connection.info.backend_pid
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    answer = eligibility_check(nik=m.person.nik, on=on, use_bpjs=False)
+    assert answer.covered
+    assert connection.connection.info.backend_pid != pid

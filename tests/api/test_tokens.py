@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from ejamkesda.api.models import ApiToken
 from ejamkesda.api.tokens import token_authenticate, token_revoke
@@ -92,3 +93,71 @@ def test_me_shows_provider_scope(client):
     assert data["provider_id"] == user.provider_id
     assert data["provider_code"] == user.provider.code
     assert json.dumps(data)
+
+
+# --- cache, last use, revocation by command (issue 6 §4) ---------------------------------
+def test_a_token_revoked_elsewhere_stops_working_within_the_cache_time(client, monkeypatch):
+    """Another server process revokes it: this process's cache keeps it for API_TOKEN_CACHE_SECONDS at most."""
+    from ejamkesda.api import conf, tokens
+
+    clock = [1000.0]
+    monkeypatch.setattr(tokens.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(conf, "TOKEN_CACHE_SECONDS", 30.0)
+    user = user_with_role(Role.UPT_ADMIN)
+    raw = token_for(user)
+    assert _me(client, raw).status_code == 200  # verified and cached
+    ApiToken.objects.filter(user=user).update(revoked_at=timezone.now())  # as another process would
+    clock[0] += 29
+    assert _me(client, raw).status_code == 200  # still within the documented bound
+    clock[0] += 2
+    assert _me(client, raw).status_code == 401
+
+
+def test_last_used_is_written_at_most_once_per_interval(client, monkeypatch, django_assert_num_queries):
+    from ejamkesda.api import conf, tokens
+
+    clock = [1000.0]
+    monkeypatch.setattr(tokens.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(conf, "TOKEN_LAST_USED_INTERVAL", 60.0)
+    monkeypatch.setattr(conf, "TOKEN_CACHE_SECONDS", 1000.0)
+    user = user_with_role(Role.UPT_ADMIN)
+    raw = token_for(user)
+    assert token_authenticate(raw) == user
+    first = ApiToken.objects.get(user=user).last_used_at
+    assert first is not None
+    with django_assert_num_queries(0):  # cached, last use fresh: no query at all
+        for _ in range(5):
+            clock[0] += 5
+            assert token_authenticate(raw) == user
+    clock[0] += 60
+    with django_assert_num_queries(1):  # the UPDATE of last_used_at only
+        token_authenticate(raw)
+    assert ApiToken.objects.get(user=user).last_used_at > first
+
+
+@pytest.mark.parametrize("how", ["prefix", "name", "user"])
+def test_revoke_command(client, how):
+    user = user_with_role(Role.PPK_OPERATOR)
+    raw = token_for(user)
+    other = token_for(user_with_role(Role.PPK_OPERATOR))
+    token = ApiToken.objects.get(user=user)
+    ApiToken.objects.filter(pk=token.pk).update(name="SIMRS RSUD")
+    assert _me(client, raw).status_code == 200
+    value = {"prefix": token.prefix, "name": "SIMRS RSUD", "user": user.username}[how]
+    out, err = io.StringIO(), io.StringIO()
+    call_command("api_token_revoke", f"--{how}", value, stdout=out, stderr=err)
+    assert token.prefix in out.getvalue()
+    assert "1 token dicabut" in err.getvalue()
+    assert _me(client, raw).status_code == 401
+    assert _me(client, other).status_code == 200
+    assert AuditLog.objects.filter(object_type="api.ApiToken", object_id=str(token.pk), action="update").exists()
+
+
+def test_revoke_command_accepts_the_whole_token_and_refuses_no_match():
+    raw = token_for(user_with_role(Role.PPK_OPERATOR))
+    call_command("api_token_revoke", "--prefix", raw, stdout=io.StringIO(), stderr=io.StringIO())
+    assert token_authenticate(raw) is None
+    with pytest.raises(CommandError):
+        call_command("api_token_revoke", "--prefix", raw, stdout=io.StringIO(), stderr=io.StringIO())
+    with pytest.raises(CommandError):
+        call_command("api_token_revoke", "--user", "tidak-ada", stdout=io.StringIO(), stderr=io.StringIO())
