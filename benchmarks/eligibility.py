@@ -3,13 +3,19 @@
 1. Loads N people (default 2,000,000; ``--people``) into PostgreSQL with ``COPY`` through
    psycopg, plus memberships (about 85% JKN, 5% Jamkesda, the rest none) generated in SQL.
    A database that already holds N people is reused (``--reload`` forces a fresh load).
-2. Serves the app with gunicorn, 2 workers, production settings (EJAMKESDA_ENV=production
-   with the variables production requires), on 127.0.0.1.
+2. Serves the app with the production server, granian (``--server gunicorn`` for the old
+   one), 2 workers, production settings (EJAMKESDA_ENV=production with the variables
+   production requires), on 127.0.0.1.
 3. Drives the endpoint with ``wrk`` (``apt-get install -y wrk``) and a Lua script that
    sends a different real NIK on every request; falls back to a small Python thread client
    when wrk is missing. Authentication (Bearer token) is included in every request.
 4. Prints requests/s, p50, p99 and errors; then the same for the public check page
    (``POST /cek-kepesertaan/`` with NIK + birth date and CSRF token; rate limits off).
+   Each line also gives the CPU time spent per request by the server processes, the
+   PostgreSQL backends and wrk, and the load average: on a busy machine the requests/s
+   are noisy, the CPU per request much less (2 cores ÷ CPU per request ≈ the ceiling).
+5. Checks the audit log: every eligibility answer has its entry (the server is stopped
+   first, so the entries still queued in its processes are written, as at any restart).
 
     .venv/bin/python benchmarks/eligibility.py                        # 2,000,000 people
     .venv/bin/python benchmarks/eligibility.py --people 200000 --duration 10
@@ -25,6 +31,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -35,10 +42,11 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+BIN = ROOT / ".venv" / "bin"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/ejk_api_bench"
 FIRST_NAMES = ("SITI", "AHMAD", "BUDI", "DEWI", "RINA", "AGUS", "SRI", "HENDRA", "NUR", "YUSUF", "PUTRI", "RUDI")
 LAST_NAMES = ("AMINAH", "SANTOSO", "WIJAYA", "LESTARI", "HIDAYAT", "SAPUTRA", "RAHAYU", "KURNIAWAN", "SARI")
@@ -174,7 +182,7 @@ def wait_ready(base: str, server: subprocess.Popen[bytes], timeout: float = 30) 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit("gunicorn exited (port in use?)")
+            raise SystemExit("the server exited (port in use?)")
         try:
             urllib.request.urlopen(f"{base}/fhir/metadata", timeout=1).read()
             return
@@ -223,7 +231,9 @@ def run_wrk(
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     command += [base + path, "--", lua_body_file]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     output = subprocess.run(command, check=True, text=True, capture_output=True).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     match = re.search(r"JSON(\{.*\})", output)
     if not match:
         raise SystemExit(output)
@@ -235,6 +245,7 @@ def run_wrk(
         "p99_ms": data["p99_us"] / 1000,
         "requests": data["requests"],
         "errors": data["non2xx"] + data["errors"],
+        "client_cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
     }
 
 
@@ -301,11 +312,120 @@ def public_page_session(base: str) -> tuple[str, str]:
     return cookie, token.group(1)
 
 
+def process_tree(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo += children.get(current, [])
+    return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes (Linux /proc), 0 for those gone."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def database_backends(url: str) -> list[int]:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (name,)
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def measured(run: Any, server_pid: int, url: str) -> dict[str, float]:
+    """Run one scenario; add the CPU per request of the server, PostgreSQL and the client."""
+    servers, backends = process_tree(server_pid), database_backends(url)
+    load = os.getloadavg()[0]
+    server_before, db_before = cpu_seconds(servers), cpu_seconds(backends)
+    result = run()
+    requests = max(1, int(result["requests"]))
+    result["load"] = load
+    result["server_us"] = (cpu_seconds(servers) - server_before) / requests * 1e6
+    result["db_us"] = (cpu_seconds(backends) - db_before) / requests * 1e6
+    result["client_us"] = result.get("client_cpu", 0.0) / requests * 1e6
+    return result
+
+
 def report(label: str, result: dict[str, float]) -> None:
     log(
         f"{label}: {result['rps']:,.0f} requests/s, p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
         f"errors {int(result['errors'])} of {int(result['requests']):,}"
     )
+    if "server_us" in result:
+        total = result["server_us"] + result["db_us"] + result["client_us"]
+        log(
+            f"  CPU per request: server {result['server_us']:.0f} µs, PostgreSQL {result['db_us']:.0f} µs, "
+            f"load generator {result['client_us']:.0f} µs = {total:.0f} µs "
+            f"(2 cores ÷ that ≈ {2e6 / total:,.0f} requests/s); load average at start {result['load']:.2f}"
+        )
+
+
+def audit_entries(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM audit_auditlog WHERE actor_label = 'bench_simrs' AND action = 'view' "
+            "AND object_type = 'participants.Person'"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def server_command(args: argparse.Namespace) -> list[str]:
+    bind = ["--host", "127.0.0.1", "--port", str(args.port)]
+    if args.server == "granian":
+        return [
+            str(BIN / "granian"),
+            "--interface",
+            "wsgi",
+            "--workers",
+            str(args.workers),
+            "--blocking-threads",
+            str(args.server_threads),
+            "--http",
+            "1",
+            "--no-ws",
+            "--log-level",
+            "warning",
+            "--backlog",
+            "2048",
+            *bind,
+            "ejamkesda.wsgi:application",
+        ]
+    return [
+        str(BIN / "gunicorn"),
+        "ejamkesda.wsgi",
+        "--workers",
+        str(args.workers),
+        "--bind",
+        f"127.0.0.1:{args.port}",
+        "--worker-class",
+        "sync",
+        "--log-level",
+        "warning",
+        "--backlog",
+        "2048",
+    ]
 
 
 def main() -> None:
@@ -316,6 +436,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--server", choices=("granian", "gunicorn"), default="granian")
+    parser.add_argument("--server-threads", type=int, default=4, help="granian threads per worker")
     parser.add_argument("--port", type=int, default=0, help="0 = a free port")
     parser.add_argument("--reload", action="store_true", help="reload the people even if present")
     parser.add_argument("--skip-public", action="store_true")
@@ -340,43 +462,38 @@ def main() -> None:
             probe.bind(("127.0.0.1", 0))
             args.port = probe.getsockname()[1]
     base = f"http://127.0.0.1:{args.port}"
-    server = subprocess.Popen(
-        [
-            GUNICORN,
-            "ejamkesda.wsgi",
-            "--workers",
-            str(args.workers),
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--worker-class",
-            "sync",
-            "--log-level",
-            "warning",
-            "--backlog",
-            "2048",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    audit_before = audit_entries(args.database_url)
+    answered = 0
+    server = subprocess.Popen(server_command(args), cwd=ROOT, env=env)
     try:
         wait_ready(base, server)
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         use_wrk = shutil.which("wrk") is not None
         log(
             f"load generator: {'wrk' if use_wrk else 'python threads'}, {args.connections} connections, "
-            f"{args.duration}s, gunicorn {args.workers} workers"
+            f"{args.duration}s, {args.server} {args.workers} workers"
+            + (f" × {args.server_threads} threads" if args.server == "granian" else "")
         )
-        # Warm-up: connections, token cache, query plans.
+        # Warm-up: connections, token cache, prepared statements.
         warm = argparse.Namespace(**{**vars(args), "duration": 3})
         if use_wrk:
-            run_wrk(base, "/api/v1/eligibility", api_bodies.name, headers, warm, "/api/v1/eligibility")
-            result = run_wrk(base, "/api/v1/eligibility", api_bodies.name, headers, args, "/api/v1/eligibility")
+            warmed = run_wrk(base, "/api/v1/eligibility", api_bodies.name, headers, warm, "/api/v1/eligibility")
+            answered += int(warmed["requests"] - warmed["errors"])
+            result = measured(
+                lambda: run_wrk(base, "/api/v1/eligibility", api_bodies.name, headers, args, "/api/v1/eligibility"),
+                server.pid,
+                args.database_url,
+            )
         else:
             bodies = Path(api_bodies.name).read_text().splitlines()
-            result = run_threads(base, "/api/v1/eligibility", bodies, headers, args)
+            result = measured(
+                lambda: run_threads(base, "/api/v1/eligibility", bodies, headers, args), server.pid, args.database_url
+            )
+        answered += int(result["requests"] - result["errors"])
         report(f"POST /api/v1/eligibility ({args.people:,} people)", result)
 
         if not args.skip_public:
+            page_path = "/cek-kepesertaan/"
             cookie, csrf = public_page_session(base)
             with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as page_bodies:
                 for nik, birth in people:
@@ -384,18 +501,29 @@ def main() -> None:
             page_headers = {
                 "Cookie": f"csrftoken={cookie}",
                 "Content-Type": "application/x-www-form-urlencoded",
-                "Referer": f"{base}/cek-kepesertaan/",
+                "Referer": f"{base}{page_path}",
             }
             if use_wrk:
-                run_wrk(base, "/cek-kepesertaan/", page_bodies.name, page_headers, warm, "/cek-kepesertaan/")
-                page = run_wrk(base, "/cek-kepesertaan/", page_bodies.name, page_headers, args, "/cek-kepesertaan/")
+                run_wrk(base, page_path, page_bodies.name, page_headers, warm, page_path)
+                page = measured(
+                    lambda: run_wrk(base, page_path, page_bodies.name, page_headers, args, page_path),
+                    server.pid,
+                    args.database_url,
+                )
             else:
                 bodies = Path(page_bodies.name).read_text().splitlines()
-                page = run_threads(base, "/cek-kepesertaan/", bodies, page_headers, args)
-            report("POST /cek-kepesertaan/ (public page)", page)
+                page = measured(
+                    lambda: run_threads(base, page_path, bodies, page_headers, args), server.pid, args.database_url
+                )
+            report(f"POST {page_path} (public page)", page)
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)
+    written = audit_entries(args.database_url) - audit_before
+    verdict = "every answer audited" if written >= answered else f"MISSING {answered - written:,}"
+    log(f"audit log: {written:,} eligibility entries for {answered:,} answered API requests ({verdict})")
+    if written < answered:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
