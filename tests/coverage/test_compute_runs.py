@@ -105,6 +105,21 @@ def test_a_stale_run_no_longer_blocks():
     assert old.status == "failed" and "Terhenti" in old.message and new.status == "pending"
 
 
+def test_a_run_declared_stale_while_working_stops_and_keeps_its_failed_state():
+    """A slow run declared stale by a later start writes no figures and does not come back as done."""
+    month_data()
+    slow = coverage_compute_start(month=MONTH)
+
+    def declared_stale_meanwhile(percent, step):
+        if percent == 10:
+            ComputeRun.objects.filter(pk=slow.pk).update(heartbeat_at=timezone.now() - dt.timedelta(hours=1))
+            assert coverage_compute_start(month=MONTH).status == "pending"  # marks the slow one failed
+
+    finished = coverage_compute_run(run_id=slow.pk, on_progress=declared_stale_meanwhile)
+    assert finished.status == "failed" and "Terhenti" in finished.message
+    assert finished.period_id is None and not CoverageStat.objects.exists()
+
+
 def test_a_run_is_claimed_once():
     month_data()
     run = coverage_compute_start(month=MONTH)

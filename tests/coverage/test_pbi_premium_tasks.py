@@ -183,6 +183,9 @@ def test_premium_pages(client, login, tmp_path, settings):
     values = [row for row in sheet.iter_rows(values_only=True)]
     assert values[-1][-1] == 100 * 42_000 * 12 + 15 * 2_800 * 12
     assert sum(row[-1] for row in values if isinstance(row[2], int)) == values[-1][-1]
+    # The page's own link on first load ("?&format=xlsx", no budget fields) downloads the default budget.
+    first = client.get(reverse("coverage:premium") + "?&format=xlsx")
+    assert first["Content-Type"].startswith("application/vnd.openxmlformats")
     assert client.post(reverse("coverage:rate_add"), {}).status_code == 403
     login(Role.UPT_ADMIN)
     client.post(

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from ejamkesda.audit.models import AuditLog
 from ejamkesda.core.roles import Role
 from ejamkesda.coverage import conf
 from ejamkesda.coverage.importing import import_rows
@@ -89,6 +90,31 @@ def test_rows_without_valid_nik_are_linked_queued_and_decisions_reused():
     assert (stat.listed, stat.registered, stat.active) == (4, 3, 3)
 
 
+def test_officers_confirmation_outranks_the_automatic_choice():
+    from decimal import Decimal
+
+    regions()
+    teachers = SectorListFactory()
+    population, membership = register(OCT)
+    teachers_file(teachers, OCT)
+    coverage_period_compute(month=OCT, population=population, membership=membership)
+    budi = SectorEntry.objects.get(name="Budi  Santoso")
+    assert budi.resident_nik == nik(2)  # the automatic choice
+    MatchReview.objects.create(
+        sector_list=teachers,
+        entry_key=budi.entry_key,
+        sector_snapshot=budi.snapshot,
+        population_snapshot=population,
+        resident_nik=nik(3),
+        score=Decimal("0.9"),
+        method="nama",
+        decision=MatchReview.Decision.CONFIRMED,
+    )
+    coverage_period_compute(month=OCT, population=population, membership=membership)
+    budi.refresh_from_db()
+    assert (budi.resident_nik, budi.link_method) == (nik(3), "keputusan_petugas")
+
+
 def test_rejected_pair_is_never_linked():
     regions()
     teachers = SectorListFactory()
@@ -123,6 +149,11 @@ def test_probable_duplicates_inside_a_list_are_reported_to_its_agency_only(clien
     assert listing.context["snapshots"][0].duplicate_count == 1
     other = SectorListFactory(agency=AgencyFactory())
     assert client.get(reverse("coverage:sector_list", args=[other.pk])).status_code == 404
+    assert AuditLog.objects.filter(object_id=str(snapshot.pk), action="view", actor=user).exists()
+    login(Role.VIEWER)  # regency-wide aggregates only: the page opens without the people
+    viewer_page = client.get(reverse("coverage:snapshot", args=[snapshot.pk]))
+    assert viewer_page.status_code == 200 and viewer_page.context["duplicates"] == []
+    assert "Muhammad  Rizki" not in viewer_page.content.decode()
     login(Role.OPD_OPERATOR)  # another agency's operator
     assert client.get(reverse("coverage:snapshot", args=[snapshot.pk])).status_code == 404
     assert client.get(reverse("coverage:sector_people", args=[teachers.pk])).status_code == 404

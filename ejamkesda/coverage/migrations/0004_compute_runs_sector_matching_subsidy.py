@@ -5,6 +5,13 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+
+def _drop_rows_the_old_schema_cannot_hold(apps, schema_editor):
+    apps.get_model("coverage", "MatchReview").objects.filter(sector_list__isnull=False).delete()
+    apps.get_model("coverage", "MatchReview").objects.filter(membership_snapshot__isnull=True).delete()
+    apps.get_model("coverage", "SectorEntry").objects.filter(nik="").delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -202,4 +209,7 @@ class Migration(migrations.Migration):
             model_name='sectorduplicate',
             constraint=models.UniqueConstraint(fields=('snapshot', 'entry_a', 'entry_b'), name='sectorduplicate_pair'),
         ),
+        # Going back: rows the old schema cannot hold (sector rows without NIK, sector-row reviews
+        # without a card) are removed first, so the old unique/NOT NULL constraints come back.
+        migrations.RunPython(migrations.RunPython.noop, _drop_rows_the_old_schema_cannot_hold),
     ]

@@ -47,6 +47,10 @@ class ComputeBusy(Exception):
         super().__init__(message)
 
 
+class _Superseded(Exception):
+    """This run was declared stale by a later start while it was still working."""
+
+
 def _active(month: dt.date) -> ComputeRun | None:
     return ComputeRun.objects.select_related("created_by").filter(month=month, status__in=ComputeRun.ACTIVE).first()
 
@@ -109,9 +113,11 @@ def coverage_compute_run(*, run_id: int, on_progress: Progress | None = None) ->
     claimed: ComputeRun = run
 
     def progress(percent: int, step: str) -> None:
-        ComputeRun.objects.filter(pk=claimed.pk).update(
+        still_running = ComputeRun.objects.filter(pk=claimed.pk, status=ComputeRun.Status.RUNNING).update(
             percent=min(max(percent, 0), 99), step=step[:200], heartbeat_at=timezone.now()
         )
+        if not still_running:  # marked stale by a later start: stop before writing anything more
+            raise _Superseded
         if on_progress is not None:
             on_progress(percent, step)
 
@@ -127,6 +133,8 @@ def coverage_compute_run(*, run_id: int, on_progress: Progress | None = None) ->
         stat = CoverageStat.objects.filter(period=period, level=2).first()
         if stat is not None:
             summary = {"population": stat.population, "registered": stat.registered, "active": stat.active}
+    except _Superseded:
+        logger.warning("hitung cakupan #%s dihentikan: sudah dinyatakan terhenti oleh perhitungan berikutnya", run.pk)
     except ValueError as error:
         status, message = ComputeRun.Status.FAILED, str(error)
     except Exception:
@@ -135,6 +143,9 @@ def coverage_compute_run(*, run_id: int, on_progress: Progress | None = None) ->
         message = _("Terjadi kesalahan sistem saat menghitung; angka cakupan sebelumnya tetap utuh. Hubungi admin.")
     with transaction.atomic():
         run = ComputeRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != ComputeRun.Status.RUNNING:
+            # Declared stale meanwhile (and perhaps replaced): its recorded end stays as it is.
+            return run
         run.status, run.message, run.period, run.summary = status, message[:500], period, summary
         run.percent = 100 if status == ComputeRun.Status.DONE else run.percent
         run.step = _("Selesai") if status == ComputeRun.Status.DONE else _("Gagal")

@@ -263,12 +263,13 @@ def probable_links_apply(*, population: Snapshot, membership: Snapshot, candidat
             ]
         )
         # Confirmed decisions from earlier months apply even when this month's matcher misses them.
+        # and outrank this month's automatic choice for the same card.
         for card, nik in MatchReview.objects.filter(
             sector_list__isnull=True,
             decision=MatchReview.Decision.CONFIRMED,
             card_number__in=MembershipRecord.objects.filter(snapshot=membership, resident_nik="").values("card_number"),
         ).values_list("card_number", "resident_nik"):
-            links.setdefault(card, nik)
+            links[card] = nik
         villages = dict(
             PopulationRecord.objects.filter(snapshot=population, nik__in=set(links.values())).values_list(
                 "nik", "village_code"
@@ -320,9 +321,10 @@ def sector_links_apply(*, population: Snapshot, sector: Snapshot, candidates: li
             decision=MatchReview.Decision.CONFIRMED,
             entry_key__in=entries.filter(resident_nik="").values("entry_key"),
         ).values_list("entry_key", "resident_nik", "score")
-        links = {key: (c.resident_nik, c.method, c.score) for key, c in chosen.items()}
-        for key, nik, score in confirmed:
-            links.setdefault(key, (nik, "keputusan_petugas", score))
+        # An officer's confirmation outranks this month's automatic choice for the same row.
+        links = {key: (nik, "keputusan_petugas", score) for key, nik, score in confirmed}
+        for key, c in chosen.items():
+            links.setdefault(key, (c.resident_nik, c.method, c.score))
         known = set(
             PopulationRecord.objects.filter(
                 snapshot=population, nik__in={nik for nik, _m, _s in links.values()}

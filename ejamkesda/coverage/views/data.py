@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ejamkesda.audit.services import audit_record
 from ejamkesda.core.forms import form_add_errors
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
@@ -103,10 +104,14 @@ def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.sector_list_for(user, found.sector_list_id)  # 404 for another agency
     elif user.role not in (Role.UPT_ADMIN, Role.UPT_VERIFIER) and not user.is_superuser:
         raise Http404
+    # Probable duplicates name people: not for the viewer role (aggregates only), and audited.
+    duplicates = _duplicates(found) if user.role != Role.VIEWER else []
+    if duplicates:
+        audit_record(action="view", obj=found, summary="Lihat kemungkinan duplikat daftar sektor", actor=user)
     return render(
         request,
         "coverage/snapshot.html",
-        {"snapshot": found, "jobs": selectors.snapshot_jobs(found, request.user), "duplicates": _duplicates(found)},
+        {"snapshot": found, "jobs": selectors.snapshot_jobs(found, request.user), "duplicates": duplicates},
     )
 
 

@@ -107,7 +107,9 @@ def premium(request: HttpRequest) -> HttpResponse:
         "start": add_months(today.replace(day=1), 1),
         "months": 12,
     }
-    form = BudgetForm(request.GET or None, initial=initial)
+    # Bound only when the budget fields are in the query: "?format=xlsx" alone downloads the default budget.
+    bound = any(name in request.GET for name in BudgetForm.base_fields)
+    form = BudgetForm(request.GET if bound else None, initial=initial)
     budget = None
     error = ""
     data = form.cleaned_data if form.is_bound and form.is_valid() else (None if form.is_bound else initial)
