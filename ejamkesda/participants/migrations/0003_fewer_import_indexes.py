@@ -46,19 +46,53 @@ def _names(schema_editor):
     return own + like
 
 
+def _concurrently(schema_editor):
+    # PostgreSQL: build and drop without blocking reads and writes of 2M-row tables (eligibility
+    # checks go on during an upgrade); needs a migration outside a transaction (atomic = False).
+    return " CONCURRENTLY" if schema_editor.connection.vendor == "postgresql" else ""
+
+
 def drop_indexes(apps, schema_editor):
-    quote = schema_editor.quote_name
+    quote, how = schema_editor.quote_name, _concurrently(schema_editor)
     for index, _table, _column, _opclass in _names(schema_editor):
-        schema_editor.execute(f"DROP INDEX IF EXISTS {quote(index)}")
+        schema_editor.execute(f"DROP INDEX{how} IF EXISTS {quote(index)}")
 
 
 def create_indexes(apps, schema_editor):
-    quote = schema_editor.quote_name
+    quote, how = schema_editor.quote_name, _concurrently(schema_editor)
     for index, table, column, opclass in _names(schema_editor):
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {quote(index)} ON {quote(table)} ({quote(column)}{opclass})")
+        schema_editor.execute(
+            f"CREATE INDEX{how} IF NOT EXISTS {quote(index)} ON {quote(table)} ({quote(column)}{opclass})"
+        )
+
+
+HISTORY_INDEXES = (
+    models.Index(condition=models.Q(("membership__isnull", False)), fields=["membership"], name="history_membership"),
+    models.Index(condition=models.Q(("actor__isnull", False)), fields=["actor"], name="history_actor"),
+)
+
+
+def add_history_indexes(apps, schema_editor):
+    model = apps.get_model("participants", "ParticipantHistory")
+    for index in HISTORY_INDEXES:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.add_index(model, index, concurrently=True)
+        else:
+            schema_editor.add_index(model, index)
+
+
+def remove_history_indexes(apps, schema_editor):
+    model = apps.get_model("participants", "ParticipantHistory")
+    for index in HISTORY_INDEXES:
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.remove_index(model, index, concurrently=True)
+        else:
+            schema_editor.remove_index(model, index)
 
 
 class Migration(migrations.Migration):
+    atomic = False  # each index is built or dropped CONCURRENTLY on PostgreSQL
+
     dependencies = [
         ("participants", "0002_name_key_single_index"),
         ("regions", "0001_initial"),
@@ -118,14 +152,10 @@ class Migration(migrations.Migration):
             ],
             database_operations=[migrations.RunPython(drop_indexes, create_indexes)],
         ),
-        migrations.AddIndex(
-            model_name="participanthistory",
-            index=models.Index(
-                condition=models.Q(("membership__isnull", False)), fields=["membership"], name="history_membership"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="participanthistory",
-            index=models.Index(condition=models.Q(("actor__isnull", False)), fields=["actor"], name="history_actor"),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddIndex(model_name="participanthistory", index=index) for index in HISTORY_INDEXES
+            ],
+            database_operations=[migrations.RunPython(add_history_indexes, remove_history_indexes)],
         ),
     ]
