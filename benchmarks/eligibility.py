@@ -352,16 +352,32 @@ def database_backends(url: str) -> list[int]:
     return [row[0] for row in rows]
 
 
+def machine_busy_seconds() -> tuple[float, float]:
+    """(CPU seconds used by every process on the machine, wall seconds) so far (Linux /proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK"), time.monotonic()
+
+
 def measured(run: Any, server_pid: int, url: str) -> dict[str, float]:
-    """Run one scenario; add the CPU per request of the server, PostgreSQL and the client."""
+    """Run one scenario; add the CPU per request of the server, PostgreSQL and the client.
+
+    Also how many cores the rest of the machine kept busy meanwhile: the figures of a run
+    with ``other cores`` well above 0 are not those of a quiet machine.
+    """
     servers, backends = process_tree(server_pid), database_backends(url)
     load = os.getloadavg()[0]
     server_before, db_before = cpu_seconds(servers), cpu_seconds(backends)
+    busy_before, wall_before = machine_busy_seconds()
     result = run()
+    busy_after, wall_after = machine_busy_seconds()
     requests = max(1, int(result["requests"]))
+    server, db = cpu_seconds(servers) - server_before, cpu_seconds(backends) - db_before
+    ours = server + db + result.get("client_cpu", 0.0)
     result["load"] = load
-    result["server_us"] = (cpu_seconds(servers) - server_before) / requests * 1e6
-    result["db_us"] = (cpu_seconds(backends) - db_before) / requests * 1e6
+    result["others_cores"] = max(0.0, (busy_after - busy_before) - ours) / (wall_after - wall_before)
+    result["server_us"] = server / requests * 1e6
+    result["db_us"] = db / requests * 1e6
     result["client_us"] = result.get("client_cpu", 0.0) / requests * 1e6
     return result
 
@@ -376,7 +392,8 @@ def report(label: str, result: dict[str, float]) -> None:
         log(
             f"  CPU per request: server {result['server_us']:.0f} µs, PostgreSQL {result['db_us']:.0f} µs, "
             f"load generator {result['client_us']:.0f} µs = {total:.0f} µs "
-            f"(2 cores ÷ that ≈ {2e6 / total:,.0f} requests/s); load average at start {result['load']:.2f}"
+            f"(2 cores ÷ that ≈ {2e6 / total:,.0f} requests/s); load average at start {result['load']:.2f}, "
+            f"other processes kept {result['others_cores']:.2f} cores busy"
         )
 
 
