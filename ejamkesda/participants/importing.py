@@ -148,6 +148,9 @@ class ParticipantImporter:
 
     columns: Sequence[Column] = COLUMNS
     clean_in_thread = True  # clean_row reads no database and shares nothing with write_batch
+    # write_batch keeps no state between batches and one file never has two rows for one NIK:
+    # PostgreSQL may write two batches at once, on two connections.
+    parallel_writes = True
 
     def __init__(
         self,

@@ -9,7 +9,9 @@
 4. report progress after each batch through ``progress(ImportProgress)``.
 
 An importer may validate in a second thread while the previous batch is written
-(``clean_in_thread``); the database work stays on the calling thread and its connection.
+(``clean_in_thread``); the database work stays on the calling thread and its connection,
+except that on PostgreSQL an importer with ``parallel_writes`` has every other batch written
+by a helper thread on a second connection (see ``_written``).
 
 Importers must be idempotent per row (upsert by a natural key, no change → no write) so a
 re-run of the same file changes nothing.
@@ -17,16 +19,18 @@ re-run of the same file changes nothing.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from queue import Full, Queue
 from typing import Any, Protocol
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from ejamkesda.jobs import conf
 from ejamkesda.jobs.importing.base import BatchResult, Column, ImportFileError, RowError, RowInvalid
@@ -210,8 +214,8 @@ def run_import(
         if getattr(importer, "clean_in_thread", False):
             chunks = _in_thread(chunks)
         try:
-            for chunk in chunks:
-                _apply_chunk(importer, chunk, state, report, dry_run=dry_run)
+            for chunk, result in _written(importer, chunks, dry_run=dry_run):
+                _account(chunk, result, state, report)
                 state.errors = report.count
                 state.fraction = chunk.fraction
                 state.seconds = time.monotonic() - started
@@ -235,17 +239,60 @@ def run_import(
     return state
 
 
-def _apply_chunk(
-    importer: Importer, chunk: _Chunk, state: ImportProgress, report: ErrorReport, *, dry_run: bool
-) -> None:
+def _parallel(importer: Importer) -> bool:
+    """Write two batches at once? Only for importers that say their ``write_batch`` may run in
+    two threads (``parallel_writes``), on PostgreSQL (SQLite has one writer at a time), outside
+    a caller's transaction (a second connection would not see its rows)."""
+    return (
+        bool(getattr(importer, "parallel_writes", False))
+        and os.environ.get("IMPORT_PARALLEL_WRITES", "1") != "0"
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+    )
+
+
+def _close_connection() -> None:
+    connection.close()
+
+
+def _written(
+    importer: Importer, chunks: Generator[_Chunk, None, None], *, dry_run: bool
+) -> Generator[tuple[_Chunk, BatchResult], None, None]:
+    """Each chunk with what writing it did, in file order.
+
+    With ``_parallel``, every other batch goes to a helper thread with its own connection while
+    this thread writes the next one: the server then works on two batches (two processes, both
+    cores) instead of one. Each batch is still one transaction of its own; the batches of one
+    file never share a key (``clean_row`` refuses a second row for one key), so the two never
+    wait for each other. On an error the other batch in flight finishes (or rolls back) first.
+    """
+    if not _parallel(importer):
+        for chunk in chunks:
+            yield chunk, _write(importer, chunk.records, dry_run=dry_run)
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer") as helper:
+        try:
+            pending: tuple[_Chunk, Future[BatchResult]] | None = None
+            for chunk in chunks:
+                if pending is None:
+                    pending = (chunk, helper.submit(_write, importer, chunk.records, dry_run=dry_run))
+                    continue
+                result = _write(importer, chunk.records, dry_run=dry_run)
+                earlier, pending = pending, None
+                yield earlier[0], earlier[1].result()
+                yield chunk, result
+            if pending is not None:
+                yield pending[0], pending[1].result()
+        finally:
+            helper.submit(_close_connection)  # runs after the batch in flight
+
+
+def _account(chunk: _Chunk, result: BatchResult, state: ImportProgress, report: ErrorReport) -> None:
     state.rows_read += chunk.rows_read
     state.rows_rejected += len(chunk.rejected)
     state.rows_valid += len(chunk.records)
     for errors in chunk.rejected:
         report.add(errors)
-    if not chunk.records:
-        return
-    result = _write(importer, chunk.records, dry_run=dry_run)
     state.created += result.created
     state.updated += result.updated
     state.unchanged += result.unchanged
@@ -258,6 +305,8 @@ def _apply_chunk(
 
 
 def _write(importer: Importer, batch: list[Any], *, dry_run: bool) -> BatchResult:
+    if not batch:
+        return BatchResult()
     if not dry_run:
         # Another import may insert the same key between our read and our write; the batch
         # is then rolled back whole and retried once it can see the other rows.
