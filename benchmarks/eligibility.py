@@ -454,7 +454,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--server", choices=("granian", "gunicorn"), default="granian")
-    parser.add_argument("--server-threads", type=int, default=4, help="granian threads per worker")
+    parser.add_argument("--server-threads", type=int, default=2, help="granian threads per worker")
     parser.add_argument("--port", type=int, default=0, help="0 = a free port")
     parser.add_argument("--reload", action="store_true", help="reload the people even if present")
     parser.add_argument("--skip-public", action="store_true")
