@@ -72,22 +72,22 @@ HISTORY_INDEXES = (
 )
 
 
-def add_history_indexes(apps, schema_editor):
+def _history_indexes(apps, schema_editor, *, add):
     model = apps.get_model("participants", "ParticipantHistory")
+    change = schema_editor.add_index if add else schema_editor.remove_index
     for index in HISTORY_INDEXES:
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.add_index(model, index, concurrently=True)
+            change(model, index, concurrently=True)
         else:
-            schema_editor.add_index(model, index)
+            change(model, index)
+
+
+def add_history_indexes(apps, schema_editor):
+    _history_indexes(apps, schema_editor, add=True)
 
 
 def remove_history_indexes(apps, schema_editor):
-    model = apps.get_model("participants", "ParticipantHistory")
-    for index in HISTORY_INDEXES:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.remove_index(model, index, concurrently=True)
-        else:
-            schema_editor.remove_index(model, index)
+    _history_indexes(apps, schema_editor, add=False)
 
 
 class Migration(migrations.Migration):
