@@ -90,3 +90,28 @@ class Job(models.Model):
     @property
     def has_error_report(self) -> bool:
         return bool(self.error_report_path) and self.error_count > 0
+
+
+class SuspendedSchemaObject(models.Model):
+    """A secondary index or foreign key set aside by an import's initial-load mode, with the SQL
+    that builds it again (``jobs.importing.bulkload``). A row here means the object is missing
+    from the database right now; the end of the load, the next import, ``manage.py migrate`` or
+    ``manage.py import_restore_indexes`` builds it again and deletes the row."""
+
+    class Kind(models.TextChoices):
+        INDEX = "index", _("indeks")
+        FOREIGN_KEY = "foreign_key", _("kunci asing")
+
+    table = models.CharField(_("tabel"), max_length=63)
+    name = models.CharField(_("nama"), max_length=63, unique=True)
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    definition = models.TextField(_("definisi SQL"))
+    created_at = models.DateTimeField(_("dilepas pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("indeks/kunci asing yang dilepas sementara")
+        verbose_name_plural = _("indeks/kunci asing yang dilepas sementara")
+        ordering = ["kind", "table", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.table}.{self.name}"

@@ -167,6 +167,7 @@ def job_run(*, job_id: int, on_progress: Any = None) -> Job:
                 "delimiter": state.delimiter,
                 "ignored_headers": state.ignored_headers[:50],
                 "seconds": round(state.seconds, 2),
+                "bulk_load": state.bulk_load,
             }
         job.error_report_path = str(report_path) if report_path.exists() else ""
         job.save()

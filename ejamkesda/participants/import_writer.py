@@ -142,7 +142,9 @@ class BatchWriter:
             if connection.vendor == "postgresql":
                 # The staging table has no statistics and the planner would rather hash the whole
                 # register than probe its indexes a few thousand times: probes it is, for these.
-                cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
+                # No JIT: a plan that looks costly (a register in initial-load mode has no secondary
+                # indexes) was compiled for ~0.6 s per batch to run for a few milliseconds.
+                cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL jit = off")
             cursor.execute(self.sql_link)
             cursor.execute(self.sql_changed_people)
             changed_people = cursor.fetchall()

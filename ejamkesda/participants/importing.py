@@ -31,6 +31,7 @@ from django.utils import timezone
 from ejamkesda.jobs.importing import Column, RowError, RowInvalid
 from ejamkesda.jobs.importing.base import BatchResult
 from ejamkesda.jobs.importing.bulk import refresh_statistics
+from ejamkesda.jobs.importing.bulkload import BulkLoadSpec
 from ejamkesda.jobs.importing.headers import HeaderMap
 from ejamkesda.jobs.importing.values import cell_text, choice, clean_text, digits, parse_date
 from ejamkesda.participants.import_writer import BatchWriter
@@ -151,6 +152,9 @@ class ParticipantImporter:
     # write_batch keeps no state between batches and one file never has two rows for one NIK:
     # PostgreSQL may write two batches at once, on two connections.
     parallel_writes = True
+    # PostgreSQL, a big file into an empty register: indexes and foreign keys of these tables are
+    # built once at the end instead of row by row (``jobs.importing.bulkload``).
+    bulk_load = BulkLoadSpec(models=(Person, Membership, ParticipantHistory))
 
     def __init__(
         self,

@@ -1,0 +1,279 @@
+"""Initial-load mode ("muat awal") for big imports into an empty register, PostgreSQL only
+(issue 2 §4: ≥ 30,000 rows/s on the first import of a million participants).
+
+Why: on PostgreSQL each imported person costs three rows (person, membership, history) and,
+before this mode, nine secondary-index inserts and five deferred foreign-key checks (one
+trigger event per row and key, each a separate look-up at commit). A server profile of the
+first import of a million rows put index maintenance at ~36 % and foreign-key checks at
+~27 % of the server's CPU. Building an index once over the loaded table (one sort) and checking
+a foreign key once (one anti-join) is far cheaper, which is what ``pg_restore`` does too.
+
+How, for one import into an *empty* register whose file is big enough
+(``IMPORT_BULK_LOAD_MIN_MB``, default 10 MB ≈ 60,000 rows):
+
+1. In one transaction, under ``ACCESS EXCLUSIVE`` locks (waited for at most
+   ``lock_timeout``), check that the first table is empty, save the definition of every
+   secondary index and foreign key of the tables in ``SuspendedSchemaObject``, and drop them.
+   Primary keys, unique constraints (the NIK) and CHECK constraints stay: the upsert and the
+   race of two imports on one NIK rely on them.
+2. The batches run as always (each its own transaction).
+3. At the end, whether the import succeeded or failed, every saved index is built again with
+   its exact definition and every foreign key is added ``NOT VALID`` (enforced for new rows at
+   once) and then validated; each object's saved row is deleted once it is back.
+
+Safety:
+
+* A session advisory lock orders participant imports: the bulk load holds it exclusively, every
+  other import (and a dry run) holds it shared, so no other import runs on a register without
+  its indexes (its membership look-ups would scan), and a bulk load never starts while another
+  import runs (``pg_try_advisory_lock``: it then falls back to the normal mode).
+* A hard kill (SIGKILL, OOM, power) between 1 and 3 leaves saved rows: they are restored by the
+  next import of the same tables, after ``manage.py migrate`` (``post_migrate``), or with
+  ``manage.py import_restore_indexes``. The advisory lock dies with the killed session, so
+  restoring never races a running load.
+* Reads go on during the load: the register started empty, so searches and eligibility checks
+  see only the rows loaded so far, without their secondary indexes (slower, still correct).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import DatabaseError, connection, models, transaction
+
+if TYPE_CHECKING:
+    from ejamkesda.jobs.models import SuspendedSchemaObject
+
+logger = logging.getLogger(__name__)
+
+# pg_advisory_lock key of participant imports ("EJK" + 1); locks are per database.
+DEFAULT_LOCK_KEY = 0x454A4B01
+MIN_BYTES = int(float(os.environ.get("IMPORT_BULK_LOAD_MIN_MB", "10")) * 1024 * 1024)
+LOCK_TIMEOUT = "5s"  # how long step 1 waits for the tables' locks before giving up the mode
+MAINTENANCE_WORK_MEM = "256MB"  # per index build (default 64 MB): fewer sort passes
+
+
+def enabled() -> bool:
+    """``IMPORT_BULK_LOAD=0`` turns the mode off (the normal mode then serves every import)."""
+    return os.environ.get("IMPORT_BULK_LOAD", "1") != "0"
+
+
+@dataclass(frozen=True)
+class BulkLoadSpec:
+    """What an importer may load in bulk: ``models[0]`` must be empty for the mode to start."""
+
+    models: tuple[type[models.Model], ...]
+    lock_key: int = DEFAULT_LOCK_KEY
+
+    @property
+    def tables(self) -> list[str]:
+        return [model._meta.db_table for model in self.models]
+
+
+def _suspended() -> type[SuspendedSchemaObject]:
+    from ejamkesda.jobs.models import SuspendedSchemaObject
+
+    return SuspendedSchemaObject
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+@contextmanager
+def import_session(
+    spec: BulkLoadSpec | None, *, file_bytes: int, dry_run: bool, on_rebuild: Callable[[int, int], None] | None = None
+) -> Iterator[bool]:
+    """Around one import: yields True when this import runs in initial-load mode.
+
+    On PostgreSQL (outside a caller's transaction) it first restores what a killed load left,
+    then either starts the initial-load mode (exclusive lock) or takes the shared lock, and at
+    the end rebuilds (``on_rebuild(done, total)`` after each object) and releases the lock.
+    Elsewhere (SQLite, a test's transaction, an importer without ``spec``) it does nothing.
+    """
+    if spec is None or connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield False
+        return
+    bulk = False
+    if not dry_run and enabled() and file_bytes >= MIN_BYTES:
+        bulk = _begin(spec)
+    if not bulk:
+        _lock(spec.lock_key, shared=True)  # waits while a bulk load runs
+        try:
+            # A load killed while we waited left its objects aside: no load runs now (we hold
+            # the shared lock), and each object's row lock keeps two restorers apart.
+            restore_pending(spec.tables, lock_key=None)
+        except BaseException:
+            _unlock(spec.lock_key, shared=True)
+            raise
+    try:
+        yield bulk
+    finally:
+        try:
+            if bulk:
+                restore_pending(spec.tables, lock_key=None, on_step=on_rebuild)
+        finally:
+            _unlock(spec.lock_key, shared=not bulk)
+
+
+def _lock(key: int, *, shared: bool) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pg_advisory_lock{'_shared' if shared else ''}(%s)", [key])
+
+
+def _try_lock(key: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        return bool(cursor.fetchone()[0])
+
+
+def _unlock(key: int, *, shared: bool) -> None:
+    if connection.connection is None:  # the session (and its lock) is gone already
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pg_advisory_unlock{'_shared' if shared else ''}(%s)", [key])
+
+
+def _begin(spec: BulkLoadSpec) -> bool:
+    """Step 1: True when the tables' secondary indexes and foreign keys are now set aside (and
+    the exclusive lock held); False, with nothing changed and no lock held, otherwise."""
+    if _has_rows(spec.tables[0]):
+        return False  # checked first without any lock: a live register is never locked here
+    if not _try_lock(spec.lock_key):
+        return False  # another import runs: the normal mode waits for it
+    try:
+        restore_pending(spec.tables, lock_key=None)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+            cursor.execute(f"LOCK TABLE {', '.join(_quote(t) for t in spec.tables)} IN ACCESS EXCLUSIVE MODE")
+            if _has_rows(spec.tables[0]):  # again, under the lock: nobody wrote in between
+                raise _NotEmpty
+            _set_aside(cursor, spec.tables)
+        logger.info("impor: mode muat awal (indeks dan kunci asing %s dibangun ulang di akhir)", spec.tables)
+        return True
+    except (_NotEmpty, DatabaseError) as reason:
+        if isinstance(reason, DatabaseError):
+            logger.warning("impor: mode muat awal tidak dipakai: %s", reason)
+        _unlock(spec.lock_key, shared=False)
+        return False
+    except BaseException:
+        _unlock(spec.lock_key, shared=False)
+        raise
+
+
+class _NotEmpty(Exception):
+    pass
+
+
+def _has_rows(table: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {_quote(table)})")  # noqa: S608 - a model's table
+        return bool(cursor.fetchone()[0])
+
+
+def _set_aside(cursor: object, tables: Sequence[str]) -> None:
+    """Save and drop the secondary indexes (those not backing a constraint) and the foreign keys
+    of ``tables``; inside the caller's transaction."""
+    suspended = _suspended()
+    cursor.execute(  # type: ignore[attr-defined]
+        "SELECT c.relname, i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+        "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid "
+        "WHERE c.relname = ANY(%s) AND c.relnamespace = to_regnamespace(current_schema())::oid "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) ORDER BY 1, 2",
+        [list(tables)],
+    )
+    indexes = cursor.fetchall()  # type: ignore[attr-defined]
+    cursor.execute(  # type: ignore[attr-defined]
+        "SELECT c.relname, k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k "
+        "JOIN pg_class c ON c.oid = k.conrelid WHERE k.contype = 'f' AND c.relname = ANY(%s) "
+        "AND c.relnamespace = to_regnamespace(current_schema())::oid ORDER BY 1, 2",
+        [list(tables)],
+    )
+    keys = cursor.fetchall()  # type: ignore[attr-defined]
+    suspended.objects.bulk_create(
+        [suspended(table=t, name=n, kind="index", definition=d) for t, n, d in indexes]
+        + [suspended(table=t, name=n, kind="foreign_key", definition=d) for t, n, d in keys]
+    )
+    for table, name, _definition in keys:
+        cursor.execute(f"ALTER TABLE {_quote(table)} DROP CONSTRAINT {_quote(name)}")  # type: ignore[attr-defined]
+    for _table, name, _definition in indexes:
+        cursor.execute(f"DROP INDEX {_quote(name)}")  # type: ignore[attr-defined]
+
+
+def restore_pending(
+    tables: Sequence[str] | None = None,
+    *,
+    lock_key: int | None = DEFAULT_LOCK_KEY,
+    on_step: Callable[[int, int], None] | None = None,
+) -> int:
+    """Step 3: build again every saved index and foreign key (of ``tables``, or all). Returns how
+    many objects were restored; 0 on other databases.
+
+    Each object is restored in its own transaction that first locks its saved row, so an
+    interrupted restore resumes where it stopped and two restorers (two imports waiting for a
+    killed load) never build one object twice. With ``lock_key`` it first takes the exclusive
+    advisory lock without waiting and does nothing while any import holds it; an import that
+    holds the lock already passes ``None``. A foreign key whose validation fails (a row whose
+    key does not exist) stays ``NOT VALID`` (enforced for new rows) and keeps its saved row, so
+    the next restore validates it again; it is logged.
+    """
+    if connection.vendor != "postgresql":
+        return 0
+    suspended = _suspended()
+    pending = suspended.objects.all()
+    if tables is not None:
+        pending = pending.filter(table__in=list(tables))
+    saved = list(pending.order_by("kind", "table", "name").values_list("pk", flat=True))
+    if not saved:
+        return 0
+    if lock_key is not None and not _try_lock(lock_key):
+        return 0
+    restored = 0
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
+        for done, pk in enumerate(saved, start=1):
+            with transaction.atomic():
+                row = suspended.objects.select_for_update().filter(pk=pk).first()
+                if row is not None and _restore_one(row.table, row.name, row.kind, row.definition):
+                    row.delete()
+                    restored += 1
+            if on_step is not None:
+                on_step(done, len(saved))
+    finally:
+        if connection.connection is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET maintenance_work_mem")
+        if lock_key is not None:
+            _unlock(lock_key, shared=False)
+    return restored
+
+
+def _restore_one(table: str, name: str, kind: str, definition: str) -> bool:
+    """Build one saved object again, inside the caller's transaction; False when a foreign key
+    does not validate (it is then in place ``NOT VALID``)."""
+    with connection.cursor() as cursor:
+        if kind == "index":
+            # pg_get_indexdef gives "CREATE [UNIQUE] INDEX name ON …": IF NOT EXISTS makes it rerunnable.
+            head, rest = definition.split(" INDEX ", 1)
+            cursor.execute(f"{head} INDEX IF NOT EXISTS {rest}")
+            return True
+        cursor.execute(
+            "SELECT 1 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+            "WHERE c.relname = %s AND k.conname = %s AND c.relnamespace = to_regnamespace(current_schema())::oid",
+            [table, name],
+        )
+        if cursor.fetchone() is None:
+            cursor.execute(f"ALTER TABLE {_quote(table)} ADD CONSTRAINT {_quote(name)} {definition} NOT VALID")
+        try:
+            with transaction.atomic():  # a savepoint: a failed validation keeps the NOT VALID key
+                cursor.execute(f"ALTER TABLE {_quote(table)} VALIDATE CONSTRAINT {_quote(name)}")
+        except DatabaseError as error:
+            logger.error("impor: kunci asing %s.%s tidak valid, tetap NOT VALID: %s", table, name, error)
+            return False
+        return True
