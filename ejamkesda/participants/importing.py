@@ -87,6 +87,9 @@ NIK_AS_NUMBER = "NIK tersimpan sebagai angka di Excel (presisi hanya 15 digit); 
 MEMBERSHIP_COLUMNS = ("PROGRAM", "NO_KARTU", "SEGMEN", "KELAS", "STATUS", "TMT", "TGL_AKHIR", "KODE_FASKES")
 
 
+_UNKNOWN = object()
+
+
 class _Invalid:
     __slots__ = ("reason",)
 
@@ -149,6 +152,7 @@ class ParticipantImporter:
 
     columns: Sequence[Column] = COLUMNS
     clean_in_thread = True  # clean_row reads no database and shares nothing with write_batch
+    clean_in_process = True  # …so big files are validated in a child process (a core of its own)
     # write_batch keeps no state between batches and one file never has two rows for one NIK:
     # PostgreSQL may write two batches at once, on two connections.
     parallel_writes = True
@@ -203,10 +207,9 @@ class ParticipantImporter:
         labels); a ``ValueError`` comes back as an ``_Invalid``."""
         cache = self._caches.get(column)
         if cache is not None:
-            try:
-                return cache[value]
-            except KeyError:
-                pass
+            known = cache.get(value, _UNKNOWN)
+            if known is not _UNKNOWN:
+                return known
         try:
             result = PARSERS[column](self, value)
         except ValueError as error:

@@ -19,7 +19,10 @@ re-run of the same file changes nothing.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import pickle
+import signal
 import threading
 import time
 from collections.abc import Callable, Generator, Sequence
@@ -30,7 +33,7 @@ from pathlib import Path
 from queue import Full, Queue
 from typing import Any, Protocol
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 
 from ejamkesda.jobs import conf
 from ejamkesda.jobs.importing.base import BatchResult, Column, ImportFileError, RowError, RowInvalid
@@ -54,7 +57,8 @@ class Importer(Protocol):
         """Upsert a batch (already inside a transaction)."""
 
     # Optional: ``finish()``, called once after the last batch of a real (not dry) run;
-    # ``batch_size`` (int) and ``clean_in_thread`` (bool), see ``run_import``; ``bulk_load``
+    # ``batch_size`` (int), ``clean_in_thread`` and ``clean_in_process`` (bool), see
+    # ``run_import``; ``bulk_load``
     # (``bulkload.BulkLoadSpec``): the tables a big first import may load in initial-load mode.
 
 
@@ -84,6 +88,7 @@ RETRIES = 2
 # indexes and foreign keys are built again (about a fifth of the time on a million rows).
 BULK_LOAD_SHARE = 0.85
 QUEUED_CHUNKS = 1  # validated batches waiting for the writer (memory: this many + 2 batches)
+PROCESS_MIN_BYTES = 1024 * 1024  # smaller files validate in a thread (a child process costs a fork)
 
 
 class _Rollback(Exception):
@@ -186,6 +191,74 @@ def _in_thread(chunks: Generator[_Chunk, None, None]) -> Generator[_Chunk, None,
         worker.join()
 
 
+def _use_process(importer: Importer, path: str | Path) -> bool:
+    """Validate in a child process? For importers that allow it (``clean_in_process``), files of
+    at least ``PROCESS_MIN_BYTES``, where ``fork`` exists; ``IMPORT_VALIDATE_PROCESS=0`` turns it off."""
+    return (
+        bool(getattr(importer, "clean_in_process", False))
+        and os.environ.get("IMPORT_VALIDATE_PROCESS", "1") != "0"
+        and "fork" in multiprocessing.get_all_start_methods()
+        and Path(path).stat().st_size >= PROCESS_MIN_BYTES
+    )
+
+
+def _in_process(chunks: Generator[_Chunk, None, None]) -> Generator[_Chunk, None, None]:
+    """Run ``chunks`` (reading and validating) in a forked child process and receive its chunks
+    through a pipe, so that validation has a core of its own instead of sharing the interpreter
+    lock with the writer threads (measured on PostgreSQL, 1M rows: the import process went from
+    ~37 to ~9 µs of CPU per row and the first import from ~14,500 to ~17,900 rows/s).
+
+    The child gets a copy of the importer after ``start()`` and of the open file; it must not
+    touch the database (the ``clean_in_thread`` contract): every query there raises. The pipe
+    holds at most one chunk in flight, so memory stays a few batches on either side. An error
+    in the child reaches this side as the same exception (``ImportFileError`` keeps its
+    message); if the child dies, the import fails. Closing this generator kills the child.
+    """
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def produce() -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's (a worker's graceful stop)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+        for alias in connections:  # the parent's connections are not this process's to use
+            connections[alias].execute_wrappers.append(_no_database)
+        receiver.close()
+        try:
+            for chunk in chunks:
+                sender.send_bytes(pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL))
+            sender.send_bytes(b"")
+        except BaseException as error:
+            try:
+                message = pickle.dumps(_Failed(error), pickle.HIGHEST_PROTOCOL)
+            except Exception:  # an exception that does not pickle: its text then
+                message = pickle.dumps(_Failed(RuntimeError(f"{type(error).__name__}: {error}")))
+            sender.send_bytes(message)
+
+    process = context.Process(target=produce, name="import-validate", daemon=True)
+    process.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                data = receiver.recv_bytes()
+            except EOFError:
+                raise RuntimeError(f"proses validasi impor berhenti tak terduga (kode {process.exitcode})") from None
+            if not data:
+                return
+            item = pickle.loads(data)  # noqa: S301 - from our own child process
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        receiver.close()
+        process.kill()  # nothing to clean up there; SIGKILL also ends it while blocked on the pipe
+        process.join()
+
+
+def _no_database(*args: Any) -> Any:
+    raise RuntimeError("proses validasi impor tidak boleh memakai basis data")
+
+
 def run_import(
     path: str | Path,
     importer: Importer,
@@ -200,7 +273,9 @@ def run_import(
     Batch size: ``batch_size``, else ``IMPORT_BATCH_SIZE`` when set, else the importer's own
     ``batch_size`` attribute, else ``conf.BATCH_SIZE``. An importer whose ``clean_row`` needs
     no database and shares no state with ``write_batch`` may set ``clean_in_thread = True``:
-    rows are then validated in a second thread while batches are written.
+    rows are then validated in a second thread while batches are written; with
+    ``clean_in_process = True`` as well, files of ``PROCESS_MIN_BYTES`` or more are validated in
+    a forked child process instead (``_in_process``).
     """
     batch_size = batch_size or conf.batch_size(getattr(importer, "batch_size", None))
     started = time.monotonic()
@@ -239,7 +314,9 @@ def run_import(
             chunks: Generator[_Chunk, None, None] = _chunks(
                 table, importer, list(header_map.positions.items()), batch_size
             )
-            if getattr(importer, "clean_in_thread", False):
+            if _use_process(importer, path):
+                chunks = _in_process(chunks)
+            elif getattr(importer, "clean_in_thread", False):
                 chunks = _in_thread(chunks)
             try:
                 for chunk, result in _written(importer, chunks, dry_run=dry_run):
