@@ -3,7 +3,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,7 +14,8 @@ class JobsConfig(AppConfig):
     verbose_name = _("Impor dan pekerjaan latar belakang")
 
     def ready(self) -> None:
-        post_migrate.connect(_restore_after_migrate, sender=self)
+        pre_migrate.connect(_restore_around_migrate, sender=self)
+        post_migrate.connect(_restore_around_migrate, sender=self)
         from ejamkesda.core.navigation import register_menu
         from ejamkesda.core.roles import Role
         from ejamkesda.jobs.registry import ImportKind, register_import_kind
@@ -35,15 +36,25 @@ class JobsConfig(AppConfig):
         )
 
 
-def _restore_after_migrate(sender: Any, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
-    """``manage.py migrate`` (run on every install and upgrade) also builds again the indexes and
-    foreign keys that an initial-load import killed mid-way left aside (``importing.bulkload``)."""
+def _restore_around_migrate(sender: Any, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
+    """``manage.py migrate`` (run on every install and upgrade) builds again the indexes and
+    foreign keys that an initial-load import killed mid-way left aside (``importing.bulkload``):
+    before the migrations too, so that none of them alters a table whose index is missing. A
+    failure is logged, not raised: the migration itself must still be able to run."""
     if using != DEFAULT_DB_ALIAS:
         return
-    from ejamkesda.jobs.importing.bulkload import restore_pending
+    from django.db import DatabaseError, connection
 
-    restored = restore_pending()
+    from ejamkesda.jobs.importing.bulkload import restore_pending
+    from ejamkesda.jobs.models import SuspendedSchemaObject
+
+    log = logging.getLogger(__name__)
+    if SuspendedSchemaObject._meta.db_table not in connection.introspection.table_names():
+        return  # a fresh database (pre_migrate of the first migrate)
+    try:
+        restored = restore_pending()
+    except DatabaseError:
+        log.exception("Membangun ulang indeks/kunci asing dari impor muat awal yang terhenti gagal.")
+        return
     if restored:
-        logging.getLogger(__name__).warning(
-            "%s indeks/kunci asing dari impor muat awal yang terhenti dibangun ulang.", restored
-        )
+        log.warning("%s indeks/kunci asing dari impor muat awal yang terhenti dibangun ulang.", restored)

@@ -103,7 +103,7 @@ class SuspendedSchemaObject(models.Model):
         FOREIGN_KEY = "foreign_key", _("kunci asing")
 
     table = models.CharField(_("tabel"), max_length=63)
-    name = models.CharField(_("nama"), max_length=63, unique=True)
+    name = models.CharField(_("nama"), max_length=63)
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
     definition = models.TextField(_("definisi SQL"))
     created_at = models.DateTimeField(_("dilepas pada"), auto_now_add=True)
@@ -112,6 +112,10 @@ class SuspendedSchemaObject(models.Model):
         verbose_name = _("indeks/kunci asing yang dilepas sementara")
         verbose_name_plural = _("indeks/kunci asing yang dilepas sementara")
         ordering = ["kind", "table", "name"]
+        # A constraint's name is unique only within its table (an index's within the schema).
+        constraints = [
+            models.UniqueConstraint(fields=["table", "kind", "name"], name="jobs_suspended_object_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.table}.{self.name}"

@@ -87,6 +87,7 @@ def test_first_import_into_an_empty_register_loads_without_indexes_and_rebuilds_
     assert not SuspendedSchemaObject.objects.exists()
     assert (Person.objects.count(), Membership.objects.count(), ParticipantHistory.objects.count()) == (30, 30, 30)
     assert Person.objects.get(nik=person_row(7)["NIK"]).memberships.get().card_number == person_row(7)["NO_KARTU"]
+    assert_no_import_lock_held()
 
     again = Watching()
     state, _errors = run(tmp_path, [person_row(n) for n in range(30)], importer=again, batch_size=10)
@@ -122,6 +123,7 @@ def test_a_failing_load_still_rebuilds_everything(tmp_path):
     assert schema() == before
     assert not SuspendedSchemaObject.objects.exists()
     assert Person.objects.count() in (10, 20)  # whole batches only (the other writer's may have landed)
+    assert_no_import_lock_held()
 
 
 def kill_a_load_after_setting_aside() -> None:
@@ -164,6 +166,12 @@ def _other_session() -> psycopg.Connection:
     )  # fmt: skip
 
 
+def assert_no_import_lock_held() -> None:
+    """Every path out of an import releases its advisory lock (another session can take it)."""
+    with _other_session() as other:
+        assert other.execute("SELECT pg_try_advisory_lock(%s)", [bulkload.DEFAULT_LOCK_KEY]).fetchone()[0]
+
+
 def test_no_load_starts_while_another_import_runs_and_restoring_waits_for_a_load(tmp_path):
     with _other_session() as other:
         other.execute("SELECT pg_advisory_lock_shared(%s)", [bulkload.DEFAULT_LOCK_KEY])  # an import runs
@@ -183,16 +191,20 @@ def test_no_load_starts_while_another_import_runs_and_restoring_waits_for_a_load
     assert schema() == before
 
 
+def insert_orphan_membership(person_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TABLES[1]} (person_id, programme, segment, card_number, status, first_level_provider_code, "  # noqa: S608
+            "source, created_at, updated_at) VALUES (%s, 'jkn', '', '1', 'aktif', '', '', now(), now())",
+            [person_id],
+        )
+
+
 def test_a_foreign_key_that_does_not_validate_stays_enforced_and_pending(caplog):
     before = schema()
     kill_a_load_after_setting_aside()
     person = PersonFactory()
-    with connection.cursor() as cursor:  # no foreign key now: an orphan membership gets in
-        cursor.execute(
-            f"INSERT INTO {TABLES[1]} (person_id, programme, segment, card_number, status, first_level_provider_code, "  # noqa: S608
-            "source, created_at, updated_at) VALUES (%s, 'jkn', '', '1', 'aktif', '', '', now(), now())",
-            [person.pk + 1000],
-        )
+    insert_orphan_membership(person.pk + 1000)  # no foreign key now: it gets in
     with caplog.at_level(logging.ERROR, logger="ejamkesda.jobs.importing.bulkload"):
         bulkload.restore_pending()
     assert "tetap NOT VALID" in caplog.text
@@ -219,3 +231,90 @@ def test_the_job_page_says_the_import_ran_in_initial_load_mode(tmp_path, client)
     client.force_login(UserFactory())
     page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
     assert "muat awal" in page
+
+
+def test_unique_indexes_stay_during_a_load(tmp_path):
+    """A conditional UniqueConstraint is only an index: it is a rule, never set aside."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE UNIQUE INDEX uji_kk_unik ON {TABLES[0]} (kk_number) WHERE kk_number = 'x'")
+    try:
+
+        class Seeing(Watching):
+            def write_batch(self, records):
+                self.indexes_seen.append({name for name, _definition in schema()[0]})
+                return ParticipantImporter.write_batch(self, records)
+
+        importer = Seeing()
+        state, _ = run(tmp_path, [person_row(n) for n in range(3)], importer=importer)
+        assert state.bulk_load and "uji_kk_unik" in importer.indexes_seen[0]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX uji_kk_unik")
+
+
+def test_a_load_with_a_key_still_not_valid_keeps_that_key_and_its_saved_row(tmp_path):
+    kill_a_load_after_setting_aside()
+    insert_orphan_membership(987654)  # its key will not validate
+    bulkload.restore_pending()
+    pending = list(SuspendedSchemaObject.objects.values_list("kind", "table", "name"))
+    assert len(pending) == 1
+    state, _ = run(tmp_path, [person_row(n) for n in range(3)])  # the person table is empty: a load
+    assert state.bulk_load and Person.objects.count() == 3
+    assert list(SuspendedSchemaObject.objects.values_list("kind", "table", "name")) == pending
+    assert not [name for name, _d, valid in schema()[1] if not valid and name != pending[0][2]]
+    Membership.objects.filter(person_id=987654).delete()
+    assert bulkload.restore_pending() == 1
+
+
+def test_an_import_waits_for_a_running_load_with_its_heartbeat_going(tmp_path, monkeypatch):
+    monkeypatch.setattr(bulkload, "WAIT_POLL_SECONDS", 0.01)
+    PersonFactory()  # not empty: this import takes the shared lock, and must wait for the load
+    with _other_session() as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [bulkload.DEFAULT_LOCK_KEY])  # a load runs
+        waits = []
+
+        def progress(state):
+            if state.rows_read == 0:
+                waits.append(state.fraction)
+                if len(waits) == 3:
+                    other.execute("SELECT pg_advisory_unlock(%s)", [bulkload.DEFAULT_LOCK_KEY])
+
+        state, _ = run(tmp_path, [person_row(n) for n in range(3)], progress=progress)
+    assert waits == [0.0, 0.0, 0.0] and state.created == 3
+    assert_no_import_lock_held()
+
+
+def test_a_load_falls_back_to_the_normal_mode_when_it_cannot_lock_or_the_register_fills(tmp_path, monkeypatch):
+    monkeypatch.setattr(bulkload, "LOCK_TIMEOUT", "100ms")
+    with _other_session() as other, other.transaction():
+        other.execute(f"SELECT 1 FROM {TABLES[2]} LIMIT 1")  # noqa: S608 - a reader holds a table lock
+        importer = Watching()
+        state, _ = run(tmp_path, [person_row(n) for n in range(3)], importer=importer)
+    assert not state.bulk_load and importer.indexes_seen == [secondary_indexes()]
+    assert_no_import_lock_held()
+    Person.objects.all().delete()
+
+    answers = iter([False, True])  # empty when first looked at, not any more under the lock
+    monkeypatch.setattr(bulkload, "_has_rows", lambda table: next(answers))
+    state, _ = run(tmp_path, [person_row(n) for n in range(3)])
+    assert not state.bulk_load and Person.objects.count() == 3
+    assert not SuspendedSchemaObject.objects.exists()
+    assert_no_import_lock_held()
+
+
+def test_a_load_validated_in_a_child_process(tmp_path, monkeypatch):
+    from ejamkesda.jobs.importing import runner
+
+    monkeypatch.setattr(runner, "PROCESS_MIN_BYTES", 0)
+    monkeypatch.delenv("IMPORT_VALIDATE_PROCESS", raising=False)
+    forks = []
+    real = runner._in_process
+    monkeypatch.setattr(runner, "_in_process", lambda chunks: forks.append(1) or real(chunks))
+    before = schema()
+    rows = [person_row(n) for n in range(40)]
+    rows[5]["NIK"] = "12345"
+    state, errors = run(tmp_path, rows, batch_size=10)
+    assert forks == [1] and state.bulk_load
+    assert (state.created, state.rows_rejected) == (39, 1) and errors[0][0] == "7"
+    assert schema() == before and not SuspendedSchemaObject.objects.exists()
+    assert_no_import_lock_held()

@@ -10,6 +10,7 @@ import os
 import signal
 
 import pytest
+from django.db import connection
 
 from ejamkesda.jobs.importing import runner
 from ejamkesda.jobs.importing.base import BatchResult, Column, ImportFileError, RowError, RowInvalid
@@ -156,8 +157,49 @@ def test_participant_import_gives_the_same_register_and_report_either_way(tmp_pa
         state = runner.run_import(path, importer, error_report_path=report, batch_size=5)
         return state.created, state.rows_rejected, list(read_report(report))
 
+    forks = []
+    real = runner._in_process
+    monkeypatch.setattr(runner, "_in_process", lambda chunks: forks.append(1) or real(chunks))
     in_child = once(tmp_path / "a.csv")
+    assert forks == [1]
     Person.objects.all().delete()
     monkeypatch.setenv("IMPORT_VALIDATE_PROCESS", "0")
     assert once(tmp_path / "b.csv") == in_child
+    assert forks == [1]  # the second run validated in this process
     assert in_child[:2] == (10, 3)
+
+
+def test_the_child_ignores_a_graceful_stop_meant_for_the_worker(tmp_path):
+    """systemd stops a worker by sending SIGTERM to its whole group: the child must not die of
+    it while the parent finishes (or fails) its batch."""
+    parent = os.getpid()
+
+    def stop_once(number):
+        if number == 2 and os.getpid() != parent:
+            for stop in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
+                os.kill(os.getpid(), stop)
+
+    importer = Rows(stop_once)
+    state = run(tmp_path, importer, count=30)
+    assert state.rows_valid == 30 and len(importer.written) == 30
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL sockets")
+def test_the_child_closes_its_copy_of_the_database_socket(tmp_path):
+    """So that a parent killed mid-import ends its server session (and its locks) at once."""
+    connection.ensure_connection()
+    socket = connection.connection.fileno()
+
+    class Probe(Rows):
+        def clean_row(self, row_number, values):
+            try:
+                os.fstat(socket)
+            except OSError:
+                return (row_number, "closed")
+            return (row_number, "open")
+
+    importer = Probe()
+    run(tmp_path, importer, count=6)
+    assert {state for _number, state in importer.written} == {"closed"}
+    os.fstat(socket)  # the parent's own stays open
+    assert Person.objects.count() == 0  # and usable

@@ -39,12 +39,13 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 
 if TYPE_CHECKING:
     from ejamkesda.jobs.models import SuspendedSchemaObject
@@ -87,12 +88,18 @@ def _quote(name: str) -> str:
 
 @contextmanager
 def import_session(
-    spec: BulkLoadSpec | None, *, file_bytes: int, dry_run: bool, on_rebuild: Callable[[int, int], None] | None = None
+    spec: BulkLoadSpec | None,
+    *,
+    file_bytes: int,
+    dry_run: bool,
+    on_rebuild: Callable[[int, int], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> Iterator[bool]:
     """Around one import: yields True when this import runs in initial-load mode.
 
     On PostgreSQL (outside a caller's transaction) it first restores what a killed load left,
-    then either starts the initial-load mode (exclusive lock) or takes the shared lock, and at
+    then either starts the initial-load mode (exclusive lock) or takes the shared lock (calling
+    ``on_wait()`` every few seconds while a load holds it, so a job's heartbeat goes on), and at
     the end rebuilds (``on_rebuild(done, total)`` after each object) and releases the lock.
     Elsewhere (SQLite, a test's transaction, an importer without ``spec``) it does nothing.
     """
@@ -103,7 +110,7 @@ def import_session(
     if not dry_run and enabled() and file_bytes >= MIN_BYTES:
         bulk = _begin(spec)
     if not bulk:
-        _lock(spec.lock_key, shared=True)  # waits while a bulk load runs
+        _lock_shared(spec.lock_key, on_wait=on_wait)  # waits while a bulk load runs
         try:
             # A load killed while we waited left its objects aside: no load runs now (we hold
             # the shared lock), and each object's row lock keeps two restorers apart.
@@ -111,19 +118,44 @@ def import_session(
         except BaseException:
             _unlock(spec.lock_key, shared=True)
             raise
+    failed = False
     try:
         yield bulk
+    except BaseException:
+        failed = True
+        raise
     finally:
+        _end(spec, bulk=bulk, on_rebuild=on_rebuild, quiet=failed)
+
+
+def _end(spec: BulkLoadSpec, *, bulk: bool, on_rebuild: Callable[[int, int], None] | None, quiet: bool) -> None:
+    """Step 3 and the lock's release. With ``quiet`` (the import failed already) an error here
+    is logged, not raised, so the import's own error is the one reported; what stays aside is
+    restored by the next import, ``migrate`` or ``import_restore_indexes``."""
+    try:
         try:
             if bulk:
                 restore_pending(spec.tables, lock_key=None, on_step=on_rebuild)
         finally:
             _unlock(spec.lock_key, shared=not bulk)
+    except Exception:
+        if not quiet:
+            raise
+        logger.exception("impor: membangun ulang indeks/kunci asing atau melepas kunci impor gagal")
 
 
-def _lock(key: int, *, shared: bool) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT pg_advisory_lock{'_shared' if shared else ''}(%s)", [key])
+WAIT_POLL_SECONDS = 5.0
+
+
+def _lock_shared(key: int, *, on_wait: Callable[[], None] | None) -> None:
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock_shared(%s)", [key])
+            if cursor.fetchone()[0]:
+                return
+        if on_wait is not None:
+            on_wait()
+        time.sleep(WAIT_POLL_SECONDS)
 
 
 def _try_lock(key: int) -> bool:
@@ -184,6 +216,9 @@ def _set_aside(cursor: object, tables: Sequence[str]) -> None:
         "SELECT c.relname, i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
         "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid "
         "WHERE c.relname = ANY(%s) AND c.relnamespace = to_regnamespace(current_schema())::oid "
+        # Unique indexes stay even without a constraint (a conditional UniqueConstraint is only
+        # an index): they are rules, not look-up aids.
+        "AND NOT x.indisunique "
         "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) ORDER BY 1, 2",
         [list(tables)],
     )
@@ -191,7 +226,8 @@ def _set_aside(cursor: object, tables: Sequence[str]) -> None:
     cursor.execute(  # type: ignore[attr-defined]
         "SELECT c.relname, k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k "
         "JOIN pg_class c ON c.oid = k.conrelid WHERE k.contype = 'f' AND c.relname = ANY(%s) "
-        "AND c.relnamespace = to_regnamespace(current_schema())::oid ORDER BY 1, 2",
+        # A key left NOT VALID by a failed validation keeps its saved row and stays in place.
+        "AND k.convalidated AND c.relnamespace = to_regnamespace(current_schema())::oid ORDER BY 1, 2",
         [list(tables)],
     )
     keys = cursor.fetchall()  # type: ignore[attr-defined]
@@ -246,8 +282,10 @@ def restore_pending(
             if on_step is not None:
                 on_step(done, len(saved))
     finally:
+        # A broken connection must not hide the error that broke it (the session's setting
+        # dies with it anyway).
         if connection.connection is not None:
-            with connection.cursor() as cursor:
+            with suppress(DatabaseError), connection.cursor() as cursor:
                 cursor.execute("RESET maintenance_work_mem")
         if lock_key is not None:
             _unlock(lock_key, shared=False)
@@ -273,7 +311,7 @@ def _restore_one(table: str, name: str, kind: str, definition: str) -> bool:
         try:
             with transaction.atomic():  # a savepoint: a failed validation keeps the NOT VALID key
                 cursor.execute(f"ALTER TABLE {_quote(table)} VALIDATE CONSTRAINT {_quote(name)}")
-        except DatabaseError as error:
+        except IntegrityError as error:  # a row whose key does not exist; anything else is raised
             logger.error("impor: kunci asing %s.%s tidak valid, tetap NOT VALID: %s", table, name, error)
             return False
         return True

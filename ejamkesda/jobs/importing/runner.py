@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -218,10 +219,13 @@ def _in_process(chunks: Generator[_Chunk, None, None]) -> Generator[_Chunk, None
     receiver, sender = context.Pipe(duplex=False)
 
     def produce() -> None:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's (a worker's graceful stop)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-        for alias in connections:  # the parent's connections are not this process's to use
-            connections[alias].execute_wrappers.append(_no_database)
+        # Stopping is the parent's business: a worker's graceful stop (SIGTERM to the whole
+        # group from systemd, say) or Ctrl-C must let the parent finish or fail its batch, not
+        # kill the rows it waits for. The child ends with the parent all the same: its next send
+        # meets a closed pipe, and the parent kills it on every way out.
+        for stop in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
+            signal.signal(stop, signal.SIG_IGN)
+        _forget_parent_connections()
         receiver.close()
         try:
             for chunk in chunks:
@@ -253,6 +257,20 @@ def _in_process(chunks: Generator[_Chunk, None, None]) -> Generator[_Chunk, None
         receiver.close()
         process.kill()  # nothing to clean up there; SIGKILL also ends it while blocked on the pipe
         process.join()
+
+
+def _forget_parent_connections() -> None:
+    """In the child: make every query raise, and close the child's copies of the parent's
+    PostgreSQL sockets, so that if the parent dies its server session (and the advisory lock of
+    ``bulkload``) ends at once instead of living on in the child. Nothing in the child closes
+    the connections themselves: a forked child ends with ``os._exit``, without finalisers."""
+    for alias in connections:
+        wrapper = connections[alias]
+        wrapper.execute_wrappers.append(_no_database)
+        raw = wrapper.connection
+        if raw is not None and wrapper.vendor == "postgresql":
+            with suppress(OSError):
+                os.close(raw.fileno())
 
 
 def _no_database(*args: Any) -> Any:
@@ -307,6 +325,7 @@ def run_import(
             file_bytes=Path(path).stat().st_size,
             dry_run=dry_run,
             on_rebuild=rebuilt,
+            on_wait=lambda: report_progress(0.0),  # waiting for another import: the heartbeat goes on
         )
         with session as bulk:
             state.bulk_load = bulk
