@@ -5,8 +5,10 @@ keeps the normal mode."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import threading
 
 import psycopg
 import pytest
@@ -316,5 +318,48 @@ def test_a_load_validated_in_a_child_process(tmp_path, monkeypatch):
     state, errors = run(tmp_path, rows, batch_size=10)
     assert forks == [1] and state.bulk_load
     assert (state.created, state.rows_rejected) == (39, 1) and errors[0][0] == "7"
+    assert schema() == before and not SuspendedSchemaObject.objects.exists()
+    assert_no_import_lock_held()
+
+
+def test_the_end_of_a_load_rebuilds_on_two_connections_at_once(monkeypatch):
+    before = schema()
+    kill_a_load_after_setting_aside()
+    real = bulkload._restore_one
+    both_busy = threading.Barrier(2, timeout=20)
+    threads = set()
+
+    def restore_one(*args):
+        threads.add(threading.current_thread().name)
+        if len(threads) <= 2 and not both_busy.broken:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                both_busy.wait()  # only passes when two objects are being built at the same time
+        return real(*args)
+
+    monkeypatch.setattr(bulkload, "_restore_one", restore_one)
+    steps = []
+    assert bulkload.restore_pending(on_step=lambda done, total: steps.append((done, total)), connections_used=2) > 0
+    assert len(threads) == 2 and not both_busy.broken
+    assert schema() == before and not SuspendedSchemaObject.objects.exists()
+    dones = [done for done, _total in steps]  # reported on this thread, counting both connections' work
+    assert dones == sorted(set(dones)) and {total for _done, total in steps} == {len(before[0]) - 4 + 5}
+
+
+def test_an_error_on_the_helper_connection_stops_the_rebuild_and_leaves_the_rest_for_later(monkeypatch):
+    before = schema()
+    kill_a_load_after_setting_aside()
+    real = bulkload._restore_one
+
+    def restore_one(*args):
+        if threading.current_thread() is not threading.main_thread():
+            raise RuntimeError("sambungan kedua putus")
+        return real(*args)
+
+    monkeypatch.setattr(bulkload, "_restore_one", restore_one)
+    with pytest.raises(RuntimeError, match="sambungan kedua putus"):
+        bulkload.restore_pending(connections_used=2)
+    assert SuspendedSchemaObject.objects.exists()  # what was not built is still saved
+    monkeypatch.setattr(bulkload, "_restore_one", real)
+    bulkload.restore_pending()
     assert schema() == before and not SuspendedSchemaObject.objects.exists()
     assert_no_import_lock_held()

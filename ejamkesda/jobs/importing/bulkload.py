@@ -39,8 +39,10 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -57,6 +59,9 @@ DEFAULT_LOCK_KEY = 0x454A4B01
 MIN_BYTES = int(float(os.environ.get("IMPORT_BULK_LOAD_MIN_MB", "10")) * 1024 * 1024)
 LOCK_TIMEOUT = "5s"  # how long step 1 waits for the tables' locks before giving up the mode
 MAINTENANCE_WORK_MEM = "256MB"  # per index build (default 64 MB): fewer sort passes
+# Objects built at once at the end of a load, each on its own connection (measured on 1M rows,
+# 2 cores: 7.1 s one at a time, 5.5 s two at a time).
+REBUILD_CONNECTIONS = int(os.environ.get("IMPORT_REBUILD_CONNECTIONS", "2"))
 
 
 def enabled() -> bool:
@@ -135,7 +140,7 @@ def _end(spec: BulkLoadSpec, *, bulk: bool, on_rebuild: Callable[[int, int], Non
     try:
         try:
             if bulk:
-                restore_pending(spec.tables, lock_key=None, on_step=on_rebuild)
+                restore_pending(spec.tables, lock_key=None, on_step=on_rebuild, connections_used=REBUILD_CONNECTIONS)
         finally:
             _unlock(spec.lock_key, shared=not bulk)
     except Exception:
@@ -246,6 +251,7 @@ def restore_pending(
     *,
     lock_key: int | None = DEFAULT_LOCK_KEY,
     on_step: Callable[[int, int], None] | None = None,
+    connections_used: int = 1,
 ) -> int:
     """Step 3: build again every saved index and foreign key (of ``tables``, or all). Returns how
     many objects were restored; 0 on other databases.
@@ -257,6 +263,11 @@ def restore_pending(
     holds the lock already passes ``None``. A foreign key whose validation fails (a row whose
     key does not exist) stays ``NOT VALID`` (enforced for new rows) and keeps its saved row, so
     the next restore validates it again; it is logged.
+
+    ``connections_used`` > 1 builds that many objects at once, each on a connection of its own
+    (outside a caller's transaction only): the end of a load has the server to itself, and
+    PostgreSQL builds one index, or checks one key, at a time per session. The biggest tables'
+    objects go first, so the connections finish together. ``on_step`` is called on this thread.
     """
     if connection.vendor != "postgresql":
         return 0
@@ -264,32 +275,99 @@ def restore_pending(
     pending = suspended.objects.all()
     if tables is not None:
         pending = pending.filter(table__in=list(tables))
-    saved = list(pending.order_by("kind", "table", "name").values_list("pk", flat=True))
+    saved = list(pending.values_list("pk", "table", "kind", "name"))
     if not saved:
         return 0
     if lock_key is not None and not _try_lock(lock_key):
         return 0
-    restored = 0
+    sizes = _table_sizes({table for _pk, table, _kind, _name in saved})
+    saved.sort(key=lambda item: (-sizes.get(item[1], 0), item[2], item[1], item[3]))
+    queue = _Queue([pk for pk, _table, _kind, _name in saved])
+    try:
+        helpers = max(0, connections_used - 1) if not connection.in_atomic_block else 0
+        with ThreadPoolExecutor(max_workers=helpers or 1, thread_name_prefix="import-rebuild") as pool:
+            others = [pool.submit(_restore_queued, queue, on_own_connection=True) for _ in range(helpers)]
+            try:
+                _restore_queued(queue, on_step=on_step)
+            except BaseException:
+                queue.stop()
+                raise
+            finally:
+                done = wait(others)
+            for future in done.done:
+                future.result()  # a helper's error, once every helper has stopped
+    finally:
+        if lock_key is not None:
+            _unlock(lock_key, shared=False)
+    return queue.restored
+
+
+class _Queue:
+    """The saved rows still to restore, shared by the restoring threads."""
+
+    def __init__(self, pks: list[int]) -> None:
+        self.pks = pks
+        self.total = len(pks)
+        self.taken = self.finished = self.restored = 0
+        self.lock = threading.Lock()
+        self.stopped = False
+
+    def take(self) -> int | None:
+        with self.lock:
+            if self.stopped or self.taken == self.total:
+                return None
+            self.taken += 1
+            return self.pks[self.taken - 1]
+
+    def done(self, *, restored: bool) -> int:
+        with self.lock:
+            self.finished += 1
+            self.restored += restored
+            return self.finished
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopped = True
+
+
+def _restore_queued(
+    queue: _Queue, *, on_step: Callable[[int, int], None] | None = None, on_own_connection: bool = False
+) -> None:
+    suspended = _suspended()
     try:
         with connection.cursor() as cursor:
             cursor.execute(f"SET maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
-        for done, pk in enumerate(saved, start=1):
-            with transaction.atomic():
-                row = suspended.objects.select_for_update().filter(pk=pk).first()
-                if row is not None and _restore_one(row.table, row.name, row.kind, row.definition):
-                    row.delete()
-                    restored += 1
+        while (pk := queue.take()) is not None:
+            try:
+                with transaction.atomic():
+                    row = suspended.objects.select_for_update().filter(pk=pk).first()
+                    restored = row is not None and _restore_one(row.table, row.name, row.kind, row.definition)
+                    if restored:
+                        row.delete()  # type: ignore[union-attr]
+            except BaseException:
+                queue.stop()  # the other threads finish the object in hand, then stop
+                raise
+            finished = queue.done(restored=restored)
             if on_step is not None:
-                on_step(done, len(saved))
+                on_step(finished, queue.total)
     finally:
-        # A broken connection must not hide the error that broke it (the session's setting
-        # dies with it anyway).
-        if connection.connection is not None:
+        if on_own_connection:
+            connection.close()
+        elif connection.connection is not None:
+            # A broken connection must not hide the error that broke it (the session's setting
+            # dies with it anyway).
             with suppress(DatabaseError), connection.cursor() as cursor:
                 cursor.execute("RESET maintenance_work_mem")
-        if lock_key is not None:
-            _unlock(lock_key, shared=False)
-    return restored
+
+
+def _table_sizes(tables: set[str]) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c WHERE c.relname = ANY(%s) "
+            "AND c.relkind = 'r' AND c.relnamespace = to_regnamespace(current_schema())::oid",
+            [sorted(tables)],
+        )
+        return dict(cursor.fetchall())
 
 
 def _restore_one(table: str, name: str, kind: str, definition: str) -> bool:
