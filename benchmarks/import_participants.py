@@ -250,16 +250,16 @@ def run_import(csv_path: Path) -> None:
 
         job = job_run(job_id=job.pk, on_progress=note)
         seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
-        phases = f" (rows written in {rows_done[0] - started:.1f} s, then {time.perf_counter() - rows_done[0]:.1f} s)"
+        assert job.status == "selesai", job.message
+        phases = f" (rows written in {rows_done[0] - started:.1f} s, then {started + seconds - rows_done[0]:.1f} s)"
         child = cpu_seconds(resource.RUSAGE_CHILDREN) - child_started
         server_ended = server_cpu_seconds()
-        assert job.status == "selesai", job.message
         server = ""
         if server_started is not None and server_ended is not None:
             server_cpu = server_ended - server_started
             server = f" + PostgreSQL server {server_cpu:.1f} s ({server_cpu / rows * 1e6:.1f} µs/row, all connections)"
         print(
-            f"{label}: wall {seconds:.1f} s = {rows / seconds:,.0f} rows/s{phases if rows_done else ''}; "
+            f"{label}: wall {seconds:.1f} s = {rows / seconds:,.0f} rows/s{phases}; "
             f"CPU: import process {cpu:.1f} s ({cpu / rows * 1e6:.1f} µs/row, all threads) + validation process "
             f"{child:.1f} s ({child / rows * 1e6:.1f} µs/row){server}; "
             f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}; created {job.rows_created:,}, "

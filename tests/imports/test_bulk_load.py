@@ -9,11 +9,12 @@ import contextlib
 import datetime as dt
 import logging
 import threading
+import time
 
 import psycopg
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.urls import reverse
 
 from ejamkesda.jobs.importing import bulkload
@@ -172,6 +173,8 @@ def assert_no_import_lock_held() -> None:
     """Every path out of an import releases its advisory lock (another session can take it)."""
     with _other_session() as other:
         assert other.execute("SELECT pg_try_advisory_lock(%s)", [bulkload.DEFAULT_LOCK_KEY]).fetchone()[0]
+        # Released now: a closed session's locks go only when its server process has ended.
+        other.execute("SELECT pg_advisory_unlock(%s)", [bulkload.DEFAULT_LOCK_KEY])
 
 
 def test_no_load_starts_while_another_import_runs_and_restoring_waits_for_a_load(tmp_path):
@@ -274,14 +277,25 @@ def test_an_import_waits_for_a_running_load_with_its_heartbeat_going(tmp_path, m
     with _other_session() as other:
         other.execute("SELECT pg_advisory_lock(%s)", [bulkload.DEFAULT_LOCK_KEY])  # a load runs
         waits = []
+        load_ends = threading.Event()
 
         def progress(state):
-            if state.rows_read == 0:
+            if state.rows_read == 0 and not load_ends.is_set():
                 waits.append(state.fraction)
                 if len(waits) == 3:
-                    other.execute("SELECT pg_advisory_unlock(%s)", [bulkload.DEFAULT_LOCK_KEY])
+                    load_ends.set()
 
-        state, _ = run(tmp_path, [person_row(n) for n in range(3)], progress=progress)
+        def end_the_load():  # after three heartbeats, or after 10 s if none come (then the test fails)
+            load_ends.wait(10)
+            other.execute("SELECT pg_advisory_unlock(%s)", [bulkload.DEFAULT_LOCK_KEY])
+
+        ender = threading.Thread(target=end_the_load)
+        ender.start()
+        try:
+            state, _ = run(tmp_path, [person_row(n) for n in range(3)], progress=progress)
+        finally:
+            load_ends.set()
+            ender.join()
     assert waits == [0.0, 0.0, 0.0] and state.created == 3
     assert_no_import_lock_held()
 
@@ -345,21 +359,109 @@ def test_the_end_of_a_load_rebuilds_on_two_connections_at_once(monkeypatch):
     assert dones == sorted(set(dones)) and {total for _done, total in steps} == {len(before[0]) - 4 + 5}
 
 
+def _backends() -> int:
+    with _other_session() as other:
+        return (
+            other.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()").fetchone()[0] - 1
+        )
+
+
+def _backends_back_to(count: int) -> bool:
+    for _ in range(50):  # a closed connection's server process ends a moment later
+        if _backends() == count:
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def test_an_error_on_the_helper_connection_stops_the_rebuild_and_leaves_the_rest_for_later(monkeypatch):
     before = schema()
     kill_a_load_after_setting_aside()
+    total = SuspendedSchemaObject.objects.count()
+    connected = _backends()
     real = bulkload._restore_one
+    helper_failed = threading.Event()
 
     def restore_one(*args):
         if threading.current_thread() is not threading.main_thread():
+            helper_failed.set()
             raise RuntimeError("sambungan kedua putus")
+        assert helper_failed.wait(10)  # this thread's first object is in hand when the helper fails
         return real(*args)
 
     monkeypatch.setattr(bulkload, "_restore_one", restore_one)
     with pytest.raises(RuntimeError, match="sambungan kedua putus"):
         bulkload.restore_pending(connections_used=2)
-    assert SuspendedSchemaObject.objects.exists()  # what was not built is still saved
+    assert SuspendedSchemaObject.objects.count() == total - 1  # this thread stopped after its object
+    assert _backends_back_to(connected)  # the helper closed its connection
+    assert_no_import_lock_held()
     monkeypatch.setattr(bulkload, "_restore_one", real)
     bulkload.restore_pending()
     assert schema() == before and not SuspendedSchemaObject.objects.exists()
+
+
+def test_a_helper_that_cannot_connect_leaves_the_rebuild_to_this_connection(monkeypatch, caplog):
+    from django.db import OperationalError
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    before = schema()
+    kill_a_load_after_setting_aside()
+    real = BaseDatabaseWrapper.ensure_connection
+
+    def ensure_connection(self):
+        if threading.current_thread() is not threading.main_thread():
+            raise OperationalError("sorry, too many clients already")
+        return real(self)
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", ensure_connection)
+    steps = []
+    with caplog.at_level(logging.WARNING, logger="ejamkesda.jobs.importing.bulkload"):
+        restored = bulkload.restore_pending(on_step=lambda done, total: steps.append((done, total)), connections_used=2)
+    assert restored == len(before[0]) - 4 + 5 and steps[-1] == (restored, restored)
+    assert "koneksi tambahan" in caplog.text
+    assert schema() == before and not SuspendedSchemaObject.objects.exists()
+
+
+def test_a_failing_rebuild_never_hides_why_the_load_failed(tmp_path, monkeypatch, caplog):
+    before = schema()
+    real = bulkload.restore_pending
+
+    def broken_rebuild(*args, **kwargs):
+        if kwargs.get("on_step") is not None:  # the end of the load
+            raise DatabaseError("server hilang")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bulkload, "restore_pending", broken_rebuild)
+    with (
+        caplog.at_level(logging.ERROR, logger="ejamkesda.jobs.importing.bulkload"),
+        pytest.raises(RuntimeError, match="batch rusak"),
+    ):
+        run(tmp_path, [person_row(n) for n in range(30)], importer=Watching(fail_on_batch=2), batch_size=10)
+    assert "membangun ulang" in caplog.text
     assert_no_import_lock_held()
+    monkeypatch.setattr(bulkload, "restore_pending", real)
+    real()  # what stayed aside is built again by the next restore
+    assert schema() == before
+
+
+def test_migrate_restores_before_its_migrations_and_is_never_stopped_by_it(monkeypatch, caplog):
+    from django.apps import apps
+    from django.core.management.sql import emit_pre_migrate_signal
+
+    before = schema()
+    kill_a_load_after_setting_aside()
+    emit_pre_migrate_signal(verbosity=0, interactive=False, db="default", apps=apps, plan=[])
+    assert schema() == before and not SuspendedSchemaObject.objects.exists()
+
+    kill_a_load_after_setting_aside()
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("server hilang")
+
+    monkeypatch.setattr(bulkload, "restore_pending", broken)
+    with caplog.at_level(logging.ERROR, logger="ejamkesda.jobs.apps"):
+        emit_pre_migrate_signal(verbosity=0, interactive=False, db="default", apps=apps, plan=[])
+    assert "gagal" in caplog.text
+    monkeypatch.undo()
+    bulkload.restore_pending()
+    assert schema() == before

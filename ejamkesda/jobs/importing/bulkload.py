@@ -280,22 +280,25 @@ def restore_pending(
         return 0
     if lock_key is not None and not _try_lock(lock_key):
         return 0
-    sizes = _table_sizes({table for _pk, table, _kind, _name in saved})
-    saved.sort(key=lambda item: (-sizes.get(item[1], 0), item[2], item[1], item[3]))
-    queue = _Queue([pk for pk, _table, _kind, _name in saved])
     try:
+        sizes = _table_sizes({table for _pk, table, _kind, _name in saved})
+        # Biggest tables first; within a table indexes before keys (adding a key waits for every
+        # index build on its tables, so keys last keep both connections building).
+        saved.sort(key=lambda item: (-sizes.get(item[1], 0), item[2] != "index", item[1], item[3]))
+        queue = _Queue([pk for pk, _table, _kind, _name in saved])
         helpers = max(0, connections_used - 1) if not connection.in_atomic_block else 0
         with ThreadPoolExecutor(max_workers=helpers or 1, thread_name_prefix="import-rebuild") as pool:
-            others = [pool.submit(_restore_queued, queue, on_own_connection=True) for _ in range(helpers)]
+            others = [pool.submit(_restore_helper, queue) for _ in range(helpers)]
             try:
                 _restore_queued(queue, on_step=on_step)
+                wait(others)
             except BaseException:
-                queue.stop()
+                queue.stop()  # the helpers finish the object in hand, then stop
                 raise
-            finally:
-                done = wait(others)
-            for future in done.done:
+            for future in others:
                 future.result()  # a helper's error, once every helper has stopped
+        if on_step is not None and queue.finished and queue.reported != queue.finished:
+            on_step(queue.finished, queue.total)  # a helper finished the last object
     finally:
         if lock_key is not None:
             _unlock(lock_key, shared=False)
@@ -308,7 +311,7 @@ class _Queue:
     def __init__(self, pks: list[int]) -> None:
         self.pks = pks
         self.total = len(pks)
-        self.taken = self.finished = self.restored = 0
+        self.taken = self.finished = self.restored = self.reported = 0
         self.lock = threading.Lock()
         self.stopped = False
 
@@ -330,9 +333,22 @@ class _Queue:
             self.stopped = True
 
 
-def _restore_queued(
-    queue: _Queue, *, on_step: Callable[[int, int], None] | None = None, on_own_connection: bool = False
-) -> None:
+def _restore_helper(queue: _Queue) -> None:
+    """A helper thread: restore from ``queue`` on a connection of its own. A helper that cannot
+    connect (``max_connections`` reached, say) leaves the work to the others instead of failing
+    a rebuild that they complete."""
+    try:
+        try:
+            connection.ensure_connection()
+        except DatabaseError as error:
+            logger.warning("impor: koneksi tambahan untuk membangun ulang indeks tidak tersedia: %s", error)
+            return
+        _restore_queued(queue)
+    finally:
+        connection.close()
+
+
+def _restore_queued(queue: _Queue, *, on_step: Callable[[int, int], None] | None = None) -> None:
     suspended = _suspended()
     try:
         with connection.cursor() as cursor:
@@ -349,11 +365,10 @@ def _restore_queued(
                 raise
             finished = queue.done(restored=restored)
             if on_step is not None:
+                queue.reported = finished
                 on_step(finished, queue.total)
     finally:
-        if on_own_connection:
-            connection.close()
-        elif connection.connection is not None:
+        if connection.connection is not None:
             # A broken connection must not hide the error that broke it (the session's setting
             # dies with it anyway).
             with suppress(DatabaseError), connection.cursor() as cursor:

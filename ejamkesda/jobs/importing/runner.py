@@ -219,10 +219,11 @@ def _in_process(chunks: Generator[_Chunk, None, None]) -> Generator[_Chunk, None
     receiver, sender = context.Pipe(duplex=False)
 
     def produce() -> None:
-        # Stopping is the parent's business: a worker's graceful stop (SIGTERM to the whole
-        # group from systemd, say) or Ctrl-C must let the parent finish or fail its batch, not
-        # kill the rows it waits for. The child ends with the parent all the same: its next send
-        # meets a closed pipe, and the parent kills it on every way out.
+        # Stopping is the parent's business: a stop signal sent to the whole process group
+        # (Ctrl-C in a terminal, systemd's KillMode=control-group, a supervisor's group kill)
+        # must let the parent finish or fail its batch, not kill the rows it waits for. The
+        # child ends with the parent all the same: its next send meets a closed pipe, and the
+        # parent kills it on every way out.
         for stop in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
             signal.signal(stop, signal.SIG_IGN)
         _forget_parent_connections()
