@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "ejamkesda.funds",
     "ejamkesda.coverage",
     "ejamkesda.api",
+    "ejamkesda.privacy",
 ]
 
 MIDDLEWARE = [
@@ -298,6 +299,23 @@ EMAIL_BACKEND = os.environ.get(
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "e-jamkesda@localhost")
+
+# --- Personal data from upload to backup (UU 27/2022; docs/pelindungan-data.md) ------
+# Backups are encrypted to these age public keys (comma-separated "age1…"); the private key
+# stays on the data officer's offline machine (docs/operasional.md, "Cadangan dan pemulihan").
+BACKUP_AGE_RECIPIENTS = [key.strip() for key in os.environ.get("BACKUP_AGE_RECIPIENTS", "").split(",") if key.strip()]
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+BACKUP_PG_DUMP = os.environ.get("BACKUP_PG_DUMP", "pg_dump")
+BACKUP_PG_RESTORE = os.environ.get("BACKUP_PG_RESTORE", "pg_restore")
+BACKUP_TOOL_PATH = os.environ.get("BACKUP_TOOL_PATH", "/usr/local/bin:/usr/bin:/bin")
+# Days an uploaded file is kept after its case is closed (0 = kept; reasons in
+# docs/pelindungan-data.md, "Masa simpan").
+RETENTION_DAYS = {
+    "application_documents": int(os.environ.get("RETENTION_APPLICATION_DOCUMENTS_DAYS", "180")),
+    "complaint_attachments": int(os.environ.get("RETENTION_COMPLAINT_ATTACHMENTS_DAYS", "365")),
+    "import_files": int(os.environ.get("RETENTION_IMPORT_FILES_DAYS", "30")),
+    "claim_attachments": int(os.environ.get("RETENTION_CLAIM_ATTACHMENTS_DAYS", "3650")),
+}
 
 # --- Logging: the NIK never reaches a log line ----------------------------------------
 LOGGING = {
