@@ -148,7 +148,8 @@ def test_claim_attachment_download_is_not_stored(client):
 
 
 def test_bank_transfer_csv_is_not_stored(client):
-    from ejamkesda.funds import run_services, services as fund_services
+    from ejamkesda.funds import run_services
+    from ejamkesda.funds import services as fund_services
     from tests.factories import ProviderFactory
     from tests.funds.factories import AttendanceFactory, StaffMemberFactory, stored_profile
 
