@@ -53,9 +53,14 @@ class StaffSessionMiddleware:
             if gate := self._gate(request, path):
                 return redirect(gate)
         response = self.get_response(request)
-        if self._private(request, path, response):
+        if "no-store" not in response.get("Cache-Control", "") and self._private(request, path, response):
             add_never_cache_headers(response)
         return response
+
+    @staticmethod
+    def touch(request: HttpRequest) -> None:
+        """Marks the session as used now (also at sign-in, so the first page writes nothing)."""
+        request.session[LAST_SEEN_KEY] = int(time.time())
 
     @staticmethod
     def _idle_expired(request: HttpRequest) -> bool:

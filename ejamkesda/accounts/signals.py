@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from ejamkesda.accounts.middleware import StaffSessionMiddleware
 from ejamkesda.accounts.signin import username_failure_record
 from ejamkesda.audit.services import audit_record
 
@@ -14,6 +15,8 @@ from ejamkesda.audit.services import audit_record
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit_record(action="login", obj=user, summary="masuk", actor=user)
+    if request is not None and hasattr(request, "session"):
+        StaffSessionMiddleware.touch(request)
 
 
 @receiver(user_logged_out)
