@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django_tasks",
     "django_tasks_db",
     "ejamkesda.core",
@@ -104,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -111,6 +116,9 @@ MIDDLEWARE = [
     "django_ratelimit.middleware.RatelimitMiddleware",
     "ejamkesda.audit.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After authentication, OTP and messages: idle timeout, second factor, forced password
+    # change, Cache-Control on staff pages (ejamkesda/accounts/middleware.py).
+    "ejamkesda.accounts.middleware.StaffSessionMiddleware",
 ]
 # Token-authenticated API and FHIR calls (/api/v1/…, /fhir/…) need no session, CSRF,
 # language, messages, htmx, rate-limit page or login lockout: the WSGI entry point sends
@@ -218,8 +226,36 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
-AXES_RESET_ON_SUCCESS = True
+# Attempts are reset only when the whole sign-in (password AND second factor) succeeds
+# (ejamkesda/accounts/signin.py): a correct password alone must not wipe the count of
+# failed one-time codes.
+AXES_RESET_ON_SUCCESS = False
 AXES_ENABLED = _env_bool("AXES_ENABLED", True)
+# Besides the (address, username) lock above: failures for one username from ALL
+# addresses together (passwords and one-time codes). From the first number on, each
+# attempt must wait a growing pause; at the second the username is locked for
+# AXES_COOLOFF_TIME (docs/tinjauan-keamanan.md, "Masuk petugas").
+LOGIN_USERNAME_SLOWDOWN_AFTER = int(os.environ.get("LOGIN_USERNAME_SLOWDOWN_AFTER", "10"))
+LOGIN_USERNAME_LOCK_AFTER = int(os.environ.get("LOGIN_USERNAME_LOCK_AFTER", "30"))
+
+# Second factor (django-otp): TOTP apps, WebAuthn passkeys, one-time recovery codes.
+# Always required for UPT admins, UPT verifiers, treasurers and superusers; for every role
+# when SECOND_FACTOR_ALL_ROLES is on (default in production). A user who has enrolled a
+# factor is always asked for it.
+SECOND_FACTOR_ALL_ROLES = _env_bool("SECOND_FACTOR_ALL_ROLES", ENV != "development")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "e-Jamkesda")
+OTP_STATIC_THROTTLE_FACTOR = 1
+RECOVERY_CODE_COUNT = 10
+# WebAuthn relying party: the public host name of the site (passkeys are bound to it).
+# Browsers allow passkeys without HTTPS only on http://localhost (the demo: open
+# http://localhost:8000 rather than 127.0.0.1 to try one).
+OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", ALLOWED_HOSTS[0] if PRODUCTION else "localhost")
+OTP_WEBAUTHN_RP_NAME = "e-Jamkesda"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = _env_list(
+    "WEBAUTHN_ALLOWED_ORIGINS", f"https://{OTP_WEBAUTHN_RP_ID}" if PRODUCTION else "http://localhost:8000"
+)
+# A passkey is a second factor after the password, never a way around it.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # --- Internationalisation: Bahasa Indonesia first, English available -----------------
 LANGUAGE_CODE = "id"
@@ -246,12 +282,18 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads (claim attachments, import files) hold personal data: readable by the service
+# account only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "200")) * 1024 * 1024
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_COOKIE_AGE = 8 * 60 * 60  # absolute: a sign-in lasts at most one working day
+# Idle: a staff session unused this long is signed out (ejamkesda/accounts/middleware.py).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT_MINUTES", "30")) * 60
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -322,8 +364,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_nik": {"()": "ejamkesda.core.logging.RedactNikFilter"}},
+    # The formatter redacts the whole formatted line, tracebacks included.
+    "formatters": {"redacting": {"()": "ejamkesda.core.logging.RedactingFormatter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_nik"]},
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_nik"], "formatter": "redacting"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {

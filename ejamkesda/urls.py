@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from ejamkesda.accounts.urls import passkey_patterns
+
 urlpatterns = [
     # First: machine clients call these thousands of times a second (docs/integrasi-api.md).
     path("", include("ejamkesda.api.urls")),
@@ -12,7 +14,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Short public address of the aggregate coverage page (no personal data).
     path("cakupan/", RedirectView.as_view(pattern_name="coverage:public", permanent=False)),
+    path("akun/passkey/", include((passkey_patterns, "otp_webauthn"))),
     path("akun/", include("ejamkesda.accounts.urls")),
+    # The admin's own login form would skip the staff sign-in steps: send it to ours.
+    path(f"{settings.ADMIN_URL}login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
     path("app/", include("ejamkesda.core.urls")),
     path("app/peserta/", include("ejamkesda.participants.urls")),
     path("app/ppk/", include("ejamkesda.providers.urls")),

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from ejamkesda.core.roles import Role
+from tests.auth import force_login_verified, login_verified
 from tests.factories import user_with_role
 
 
@@ -14,13 +16,19 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """``client.force_login`` skips the password; here it also stands for the second factor
+    (tests/auth.py). Tests of the sign-in itself go through the real login views, or use
+    ``tests.auth.login_password_only``."""
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
+
+
 @pytest.fixture
 def login(client):
-    """login(role, **kwargs) → the logged-in user (client is logged in)."""
+    """login(role, **kwargs) → the signed-in user (password and second factor passed)."""
 
     def _login(role: Role, **kwargs):
-        user = user_with_role(role, **kwargs)
-        client.force_login(user)
-        return user
+        return login_verified(client, user_with_role(role, **kwargs))
 
     return _login

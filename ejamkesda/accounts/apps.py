@@ -13,3 +13,4 @@ class AccountsConfig(AppConfig):
         from ejamkesda.core.roles import Role
 
         register_menu(_("Pengguna"), "accounts:users", {Role.UPT_ADMIN})  # type: ignore[arg-type]
+        register_menu(_("Keamanan akun"), "accounts:factors", set(Role))  # type: ignore[arg-type]

@@ -24,3 +24,24 @@ class UserForm(forms.Form):
         if password:
             validate_password(password)
         return password
+
+
+class OneTimeCodeForm(forms.Form):
+    """A 6-digit code from the authenticator app, or one recovery code."""
+
+    token = forms.CharField(
+        label=_("Kode"),
+        max_length=32,
+        help_text=_("6 angka dari aplikasi autentikator, atau satu kode pemulihan."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+    )
+
+
+class TotpConfirmForm(forms.Form):
+    token = forms.CharField(
+        label=_("Kode 6 angka dari aplikasi"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*", "autofocus": True}
+        ),
+    )

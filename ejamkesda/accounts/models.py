@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from ejamkesda.core.roles import AGENCY_BOUND_ROLES, PROVIDER_BOUND_ROLES, Role
@@ -43,10 +44,24 @@ class User(AbstractUser):
         Agency, verbose_name=_("OPD"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     phone = models.CharField(_("telepon"), max_length=32, blank=True)
+    # Set when an admin chose the password: the user must pick their own at first sign-in.
+    password_change_required = models.BooleanField(_("wajib ganti kata sandi"), default=False)
+    # Raised to sign out every session of this user (see get_session_auth_hash).
+    session_version = models.PositiveIntegerField(_("versi sesi"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("pengguna")
         verbose_name_plural = _("pengguna")
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django signs each session with a hash of the password; the session version is
+        mixed in, so raising it ends every other session ("keluar dari sesi lain", factor
+        reset) without touching the password. Version 0 gives Django's own hash."""
+        if not self.session_version:
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        key_salt = "ejamkesda.accounts.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_version}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     def clean(self) -> None:
         super().clean()

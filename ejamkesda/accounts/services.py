@@ -30,6 +30,7 @@ def user_create(
     user.full_clean(exclude=["password"])
     if password:
         user.set_password(password)
+        user.password_change_required = True  # chosen by the admin: the user picks their own
     else:
         user.set_unusable_password()
     user.save()
@@ -61,9 +62,13 @@ def user_update(*, user: User, actor: Any = None, **fields: Any) -> User:
 
 @transaction.atomic
 def user_password_set(*, user: User, password: str, actor: Any = None) -> User:
-    """An admin sets a new password; the change is audit-logged (never the password)."""
+    """An admin sets a new password; the change is audit-logged (never the password).
+
+    The user must change it at the next sign-in (the admin knows it).
+    """
     locked = User.objects.select_for_update().get(pk=user.pk)
     locked.set_password(password)
-    locked.save(update_fields=["password"])
+    locked.password_change_required = True
+    locked.save(update_fields=["password", "password_change_required"])
     audit_record(action="update", obj=locked, summary=f"kata sandi {locked.username} diganti", actor=actor)
     return locked

@@ -80,4 +80,4 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Pengguna %(name)s diperbarui.") % {"name": user.username})
             return redirect("accounts:users")
-    return render(request, "accounts/user_form.html", {"form": form, "title": user.username})
+    return render(request, "accounts/user_form.html", {"form": form, "title": user.username, "target": user})

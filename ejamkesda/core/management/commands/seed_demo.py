@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from faker import Faker
 
+from ejamkesda.accounts.factors import demo_totp_device
 from ejamkesda.accounts.models import Agency, User
 from ejamkesda.core.demo import DemoContext
 from ejamkesda.core.roles import Role
@@ -170,6 +171,8 @@ class Command(BaseCommand):
                 user.agency = dinsos
             user.set_password(DEMO_PASSWORD)
             user.save()
+            if not settings.PRODUCTION:  # demo sign-in needs a code: demo_logins prints the secret
+                demo_totp_device(user=user)
             users[username] = user
         return users
 
