@@ -1,13 +1,11 @@
-"""Object-level authorisation for the REST API and FHIR: the ONE place that decides.
+"""Object-level authorisation for the REST API and FHIR: a thin adapter over the ONE access
+policy that the web pages use too (``ejamkesda.core.policy``).
 
 Every endpoint that returns or changes an object gets it through ``get_for`` or a
-``*_for`` queryset here; anything outside the caller's scope is a 404 (never a 403, so
-ids of other providers' objects are not even confirmed).
-
-* UPT admin/verifier (and superusers): the whole regency.
-* PPK operator / treasurer: persons registered at their own provider (first-level
-  provider code on a membership) and their own provider's objects.
-* OPD operator, viewer: no person-level data through the API.
+``*_for`` queryset here; a role that may not read that kind of object is 403, anything
+outside the caller's scope is a 404 (ids of other providers' objects are not confirmed).
+See ``core.policy`` for who sees what (UPT regency-wide; a PPK operator the people tied
+to its provider; treasurer, OPD operator and viewer no person records).
 """
 
 from __future__ import annotations
@@ -18,35 +16,38 @@ from typing import Any
 from django.db.models import Model, QuerySet
 
 from ejamkesda.api.errors import Forbidden, NotFound
-from ejamkesda.core.roles import PROVIDER_BOUND_ROLES, UPT_ROLES, Role
+from ejamkesda.core import policy
+from ejamkesda.core.roles import PROVIDER_BOUND_ROLES
 from ejamkesda.participants.models import Membership, Person
 from ejamkesda.providers.models import Provider
 
-ELIGIBILITY_ROLES = frozenset({Role.UPT_ADMIN, Role.UPT_VERIFIER, Role.PPK_OPERATOR})
+ELIGIBILITY_ROLES = policy.ELIGIBILITY_ROLES
+PERSON_READER_ROLES = policy.PERSON_READER_ROLES
 
 
 def is_regency_wide(user: Any) -> bool:
-    return bool(user.is_superuser or user.role in UPT_ROLES)
+    return policy.is_regency_wide(user)
 
 
 def require_role(user: Any, roles: Iterable[str]) -> None:
-    if user.is_superuser or user.role in set(roles):
-        return
-    raise Forbidden()
+    if not policy.has_role(user, roles):
+        raise Forbidden()
 
 
 def persons_for(user: Any) -> QuerySet[Person]:
-    if is_regency_wide(user):
-        return Person.objects.all()
-    if user.role in PROVIDER_BOUND_ROLES and user.provider_id:
-        provider_code = Provider.objects.filter(pk=user.provider_id).values_list("code", flat=True)
-        registered = Membership.objects.filter(first_level_provider_code__in=provider_code).values("person_id")
-        return Person.objects.filter(pk__in=registered)
-    return Person.objects.none()
+    return policy.persons_visible_to(user)
 
 
 def memberships_for(user: Any) -> QuerySet[Membership]:
     return Membership.objects.filter(person__in=persons_for(user))
+
+
+def person_for(user: Any, pk: Any) -> Person:
+    """A person record: 403 for a role without person access, 404 outside the scope."""
+    require_role(user, PERSON_READER_ROLES)
+    person = get_for(persons_for(user), pk)
+    assert isinstance(person, Person)
+    return person
 
 
 def providers_for(user: Any) -> QuerySet[Provider]:
@@ -71,23 +72,21 @@ def get_for(queryset: QuerySet[Any], pk: Any) -> Model:
         raise NotFound() from None
 
 
-# --- provider objects (issue 4): the services app's own scoped selectors ----------------
+# --- provider objects: the services app's scoped selectors behind the policy's role gates
 def sjps_for(user: Any) -> QuerySet[Any]:
-    from ejamkesda.services.selectors import sjps_visible_to
-
-    return sjps_visible_to(user)
+    return policy.sjps_visible_to(user)
 
 
 def referrals_for(user: Any) -> QuerySet[Any]:
-    from ejamkesda.services.selectors import referrals_visible_to
-
-    return referrals_visible_to(user)
+    return policy.referrals_visible_to(user)
 
 
 def claims_for(user: Any) -> QuerySet[Any]:
-    from ejamkesda.services.selectors import claims_visible_to
+    return policy.claims_visible_to(user)
 
-    return claims_visible_to(user)
+
+def claim_attachments_for(user: Any, claim: Any) -> QuerySet[Any]:
+    return policy.claim_attachments_visible_to(user, claim)
 
 
 def jobs_for(user: Any) -> QuerySet[Any]:

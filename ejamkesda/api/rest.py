@@ -9,6 +9,7 @@ import logging
 from functools import wraps
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -16,7 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from pydantic import BaseModel
 
-from ejamkesda.api.errors import ApiError, InvalidInput, NotFound, Unauthenticated
+from ejamkesda.api.errors import ApiError, Forbidden, InvalidInput, NotFound, Unauthenticated
 from ejamkesda.api.tokens import token_authenticate
 
 logger = logging.getLogger(__name__)
@@ -133,6 +134,12 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _error(request, NotFound())
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The access policy (core.policy) refused the role: the same 403 as on the web."""
+    return _error(request, Forbidden())
 
 
 @api.exception_handler(HttpError)

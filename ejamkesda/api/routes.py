@@ -31,7 +31,7 @@ from ejamkesda.api.schemas import (
     ProviderPageOut,
 )
 from ejamkesda.audit.services import audit_record
-from ejamkesda.core.roles import UPT_ROLES
+from ejamkesda.core.policy import PERSON_SEARCH_ROLES
 from ejamkesda.participants.models import Person, name_key
 from ejamkesda.rules.nik import InvalidNik, parse_nik
 
@@ -120,7 +120,7 @@ def _participant(person: Person) -> dict[str, Any]:
 def participants_search(request: HttpRequest, payload: ParticipantSearchIn) -> Any:
     """Untuk staf UPT. Pencarian memakai POST agar NIK tidak pernah masuk URL."""
     user = request.auth  # type: ignore[attr-defined]
-    access.require_role(user, UPT_ROLES)
+    access.require_role(user, PERSON_SEARCH_ROLES)
     if not (payload.nik or payload.kk_number or payload.name or payload.village_code):
         raise InvalidInput("Isi salah satu: nik, kk_number, name, atau village_code.", code="kriteria_kosong")
     people = access.persons_for(user)
@@ -157,8 +157,7 @@ def participants_search(request: HttpRequest, payload: ParticipantSearchIn) -> A
 )
 def participant_detail(request: HttpRequest, participant_id: int) -> Any:
     user = request.auth  # type: ignore[attr-defined]
-    person = access.get_for(access.persons_for(user), participant_id)
-    assert isinstance(person, Person)
+    person = access.person_for(user, participant_id)
     audit_record(action="view", obj=person, summary="Rincian peserta dilihat melalui API", actor=user)
     data = _participant(person)
     data.update(

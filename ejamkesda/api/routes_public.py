@@ -113,11 +113,16 @@ def _job(job: Any) -> dict[str, Any]:
 
 
 @router.get(
-    "/jobs", response={200: JobPageOut, 400: E, 401: E, 422: E}, tags=["impor"], summary="Status impor (pekerjaan)"
+    "/jobs",
+    response={200: JobPageOut, 400: E, 401: E, 403: E, 422: E},
+    tags=["impor"],
+    summary="Status impor (pekerjaan)",
 )
 def jobs(request: HttpRequest, filters: Query[JobFilter]) -> Any:
     from ejamkesda.api import access
+    from ejamkesda.core.policy import JOB_ROLES  # the web import pages' roles
 
+    access.require_role(request.auth, JOB_ROLES)  # type: ignore[attr-defined]
     qs = access.jobs_for(request.auth).order_by("-created_at", "-id")  # type: ignore[attr-defined]
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
@@ -126,11 +131,13 @@ def jobs(request: HttpRequest, filters: Query[JobFilter]) -> Any:
 
 @router.get(
     "/jobs/{job_id}",
-    response={200: JobOut, 400: E, 401: E, 404: E, 422: E},
+    response={200: JobOut, 400: E, 401: E, 403: E, 404: E, 422: E},
     tags=["impor"],
     summary="Status satu impor",
 )
 def job_detail(request: HttpRequest, job_id: int) -> Any:
     from ejamkesda.api import access
+    from ejamkesda.core.policy import JOB_ROLES
 
+    access.require_role(request.auth, JOB_ROLES)  # type: ignore[attr-defined]
     return _job(access.get_for(access.jobs_for(request.auth), job_id))  # type: ignore[attr-defined]

@@ -37,12 +37,10 @@ from ejamkesda.api.schemas_services import (
     SjpPageOut,
 )
 from ejamkesda.audit.services import audit_record
+from ejamkesda.core.policy import CLAIM_ROLES, REFERRAL_ROLES, SJP_ROLES
 from ejamkesda.core.roles import Role
 from ejamkesda.participants.models import Person
 from ejamkesda.providers.models import Provider
-from ejamkesda.services.views_claims import CLAIM_ROLES
-from ejamkesda.services.views_other import REFERRAL_ROLES
-from ejamkesda.services.views_sjp import SJP_ROLES
 
 router = Router()
 E = ErrorOut
@@ -82,12 +80,22 @@ def _person_by_nik(nik: str) -> Person:
 
 
 def _provider(pk: int | None, field: str) -> Provider | None:
+    """A provider named by id in a request body: an unknown id is 404, as in a URL."""
     if pk is None:
         return None
     provider = access.providers_for(None).filter(pk=pk).first()
     if provider is None:
-        raise InvalidInput(f"{field}: PPK tidak ditemukan.", code="ppk_tidak_ditemukan")
+        raise NotFound(f"{field}: PPK tidak ditemukan.", code="ppk_tidak_ditemukan")
     return provider
+
+
+def own_sjp(user: Any, pk: int, field: str = "sjp_id") -> Any:
+    """An SJP named by id in a request body: another provider's SJP is 404, exactly as
+    ``GET /sjp/{id}`` answers for it (core.policy: one rule for URLs and bodies)."""
+    sjp = access.sjps_for(user).filter(pk=pk).first()
+    if sjp is None:
+        raise NotFound(f"{field}: SJP tidak ditemukan.", code="sjp_tidak_ditemukan")
+    return sjp
 
 
 def idempotent_call(**kwargs: Any) -> Status[Any]:
@@ -193,11 +201,7 @@ def referral_create(request: HttpRequest, payload: ReferralIn, idempotency_key: 
     access.require_role(user, {Role.PPK_OPERATOR})
 
     def call() -> tuple[int, dict[str, Any]]:
-        sjp = None
-        if payload.sjp_id is not None:
-            sjp = access.sjps_for(user).filter(pk=payload.sjp_id).first()
-            if sjp is None:
-                raise InvalidInput("sjp_id: SJP tidak ditemukan.", code="sjp_tidak_ditemukan")
+        sjp = own_sjp(user, payload.sjp_id) if payload.sjp_id is not None else None
         to_provider = _provider(payload.to_provider_id, "to_provider_id")
         assert to_provider is not None
         try:
@@ -278,7 +282,8 @@ def claim_error(exc: Exception, *, invalid_code: str = "klaim_tidak_lolos_pemeri
     return InvalidInput(f"{exc} {failed}".strip(), code=invalid_code, details=checks)
 
 
-def claim_data(claim: Any) -> dict[str, Any]:
+def claim_data(claim: Any, user: Any = None) -> dict[str, Any]:
+    """A claim as JSON; with ``user``, only the attachments the policy lets them open."""
     fields = [
         "id",
         "status",
@@ -305,9 +310,8 @@ def claim_data(claim: Any) -> dict[str, Any]:
             "id", "code", "description", "quantity", "unit_price", "amount", "approved_amount", "adjustment_reason"
         )
     )
-    data["attachments"] = list(
-        claim.attachments.values("id", "kind", "original_name", "content_type", "size", "uploaded_at")
-    )
+    attachments = claim.attachments.all() if user is None else access.claim_attachments_for(user, claim)
+    data["attachments"] = list(attachments.values("id", "kind", "original_name", "content_type", "size", "uploaded_at"))
     data["events"] = list(claim.events.values("at", "from_status", "to_status", "note"))
     return data
 
@@ -326,9 +330,7 @@ def claim_create(request: HttpRequest, payload: ClaimIn, idempotency_key: str | 
     access.require_role(user, {Role.PPK_OPERATOR})
 
     def call() -> tuple[int, dict[str, Any]]:
-        sjp = access.sjps_for(user).filter(pk=payload.sjp_id).first()
-        if sjp is None:
-            raise InvalidInput("sjp_id: SJP tidak ditemukan.", code="sjp_tidak_ditemukan")
+        sjp = own_sjp(user, payload.sjp_id)
         try:
             claim, created = claim_submit(
                 actor=user,
@@ -364,8 +366,8 @@ def claim_resubmit(
     from ejamkesda.services.claim_decisions import claim_resubmit as resubmit
 
     user = token_user(request)
+    access.require_role(user, {Role.PPK_OPERATOR})  # a role refused on the web page: 403
     claim = access.get_for(access.claims_for(user), claim_id)
-    access.require_role(user, {Role.PPK_OPERATOR})
 
     def call() -> tuple[int, dict[str, Any]]:
         try:
@@ -413,7 +415,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> Any:
     user = _reader(request, CLAIM_ROLES)
     claim = access.get_for(access.claims_for(user), claim_id)
     audit_record(action="view", obj=claim, summary="Klaim dilihat melalui API", actor=user)
-    return claim_data(claim)
+    return claim_data(claim, user)
 
 
 __all__ = ["NotFound", "router"]

@@ -66,16 +66,14 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response=READ_ERRORS,
     openapi_extra=_binary("application/pdf", "image/jpeg", "image/png"),
     tags=["lampiran"],
-    summary="Unduh lampiran klaim (PPK pemilik, UPT)",
+    summary="Unduh lampiran klaim (PPK pemilik, UPT; bendahara PPK: rincian biaya saja)",
 )
 def claim_attachment_download(request: HttpRequest, claim_id: int, attachment_id: int) -> Any:
+    from ejamkesda.core.policy import claim_attachment_get  # the web download's decision
     from ejamkesda.services.auditing import audit_event
-    from ejamkesda.services.views_claims import CLAIM_ROLES  # the web download's roles
 
     user = token_user(request)
-    access.require_role(user, CLAIM_ROLES)
-    claim: Any = access.get_for(access.claims_for(user), claim_id)
-    attachment: Any = access.get_for(claim.attachments.all(), attachment_id)
+    claim, attachment = claim_attachment_get(user, claim_id, attachment_id)
     try:
         with attachment.file.open("rb") as handle:  # small (CLAIM_ATTACHMENT_MAX_MB): read whole
             content = handle.read()
@@ -101,10 +99,10 @@ def claim_attachment_download(request: HttpRequest, claim_id: int, attachment_id
     summary="Unduh surat SJP (PDF) yang sudah disetujui",
 )
 def sjp_letter_download(request: HttpRequest, sjp_id: int) -> Any:
+    from ejamkesda.core.policy import SJP_ROLES  # the web letter's roles
     from ejamkesda.services.auditing import audit_event
     from ejamkesda.services.models import Sjp
     from ejamkesda.services.pdf import sjp_letter_pdf
-    from ejamkesda.services.views_sjp import SJP_ROLES  # the web letter's roles
 
     user = token_user(request)
     access.require_role(user, SJP_ROLES)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ejamkesda.audit.services import audit_record
+from ejamkesda.core import policy
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
 from ejamkesda.jobs.importing.report import report_to_xlsx
@@ -22,7 +23,7 @@ from ejamkesda.jobs.registry import get_import_kind, import_kinds
 from ejamkesda.jobs.selectors import job_get_for, jobs_visible_to
 from ejamkesda.jobs.services import job_enqueue, job_rerun
 
-JOB_ROLES = (Role.UPT_ADMIN, Role.UPT_VERIFIER, Role.OPD_OPERATOR, Role.PPK_OPERATOR)
+JOB_ROLES = policy.JOB_ROLES  # one access policy for web, REST and FHIR
 
 
 def _kind_label(key: str) -> str:

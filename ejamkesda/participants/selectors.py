@@ -7,16 +7,13 @@ from typing import Any
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
-from ejamkesda.core.permissions import user_has_role
-from ejamkesda.core.roles import REGENCY_WIDE_PERSON_ROLES
+from ejamkesda.core import policy
 from ejamkesda.participants.models import Membership, Person, name_key
 
 
 def persons_visible_to(user: Any) -> QuerySet[Person]:
-    """Person-level data is for UPT staff only (DESIGN.md §2); everyone else sees none."""
-    if user_has_role(user, REGENCY_WIDE_PERSON_ROLES):
-        return Person.objects.all()
-    return Person.objects.none()
+    """The people whose record the user may read: the one access policy (core.policy)."""
+    return policy.persons_visible_to(user)
 
 
 def persons_search(
@@ -34,6 +31,8 @@ def persons_search(
     Every branch uses an index (unique NIK, KK index, name_key prefix index), so search
     stays fast on two million people: no full scan.
     """
+    if not policy.can_search_persons(user):
+        return Person.objects.none()
     people = persons_visible_to(user).select_related("village")
     if nik:
         people = people.filter(nik=nik.strip())
@@ -57,10 +56,12 @@ def persons_search(
 
 
 def person_detail(*, user: Any, person_id: int) -> Person:
+    """One person with memberships: 403 for a role without person access, 404 out of scope."""
     memberships = Membership.objects.order_by("-valid_from", "-id")
-    return (
-        persons_visible_to(user)
-        .select_related("village", "village__parent")
-        .prefetch_related(Prefetch("memberships", queryset=memberships))
-        .get(pk=person_id)
+    return policy.person_get(
+        user,
+        person_id,
+        refine=lambda people: people.select_related("village", "village__parent").prefetch_related(
+            Prefetch("memberships", queryset=memberships)
+        ),
     )

@@ -2,21 +2,20 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required
-from ejamkesda.core.roles import Role
+from ejamkesda.core.policy import PERSON_READER_ROLES, PERSON_SEARCH_ROLES, can_search_persons
 from ejamkesda.participants.forms import PersonSearchForm
-from ejamkesda.participants.models import Person
 from ejamkesda.participants.selectors import person_detail as select_person
 from ejamkesda.participants.selectors import persons_search
 
 PAGE_SIZE = 25
 
 
-@role_required(Role.UPT_ADMIN, Role.UPT_VERIFIER)
+@role_required(*PERSON_SEARCH_ROLES)
 def person_search(request: HttpRequest) -> HttpResponse:
     form = PersonSearchForm(request.POST if request.method == "POST" else None, regency_code=settings.REGENCY_CODE)
     page = None
@@ -50,14 +49,13 @@ def person_search(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "page": page})
 
 
-@role_required(Role.UPT_ADMIN, Role.UPT_VERIFIER)
+@role_required(*PERSON_READER_ROLES)
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        person = select_person(user=request.user, person_id=pk)
-    except Person.DoesNotExist:
-        raise Http404 from None
+    """UPT: anyone; a PPK operator: the people tied to its provider (core.policy), else 404."""
+    person = select_person(user=request.user, person_id=pk)
     audit_record(action="view", obj=person, summary="melihat data peserta")
     history = Paginator(person.history.select_related("actor").order_by("-at", "-id"), 20).get_page(
         request.GET.get("page")
     )
-    return render(request, "participants/detail.html", {"person": person, "history": history})
+    context = {"person": person, "history": history, "can_search": can_search_persons(request.user)}
+    return render(request, "participants/detail.html", context)

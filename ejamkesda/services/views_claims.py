@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ejamkesda.core import policy
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
 from ejamkesda.rules.claims import (
@@ -36,7 +37,7 @@ from ejamkesda.services.claim_decisions import (
 )
 from ejamkesda.services.claims import AttachmentInput, LineInput, claim_submit
 from ejamkesda.services.forms import BulkClaimForm, ClaimDecisionForm, ClaimForm, LineFormSet, ResubmitForm
-from ejamkesda.services.models import ClaimAttachment, Sjp
+from ejamkesda.services.models import Sjp
 from ejamkesda.services.paging import CappedPaginator
 from ejamkesda.services.selectors import claims_visible_to, sjps_visible_to
 from ejamkesda.services.tabular import UnreadableFile, iter_rows
@@ -49,7 +50,7 @@ def _user(request: HttpRequest) -> Any:
     return request.user
 
 
-CLAIM_ROLES = (Role.PPK_OPERATOR, Role.TREASURER, Role.UPT_VERIFIER, Role.UPT_ADMIN)
+CLAIM_ROLES = policy.CLAIM_ROLES  # one access policy for web, REST and FHIR
 UPT = (Role.UPT_VERIFIER, Role.UPT_ADMIN)
 COUNTED_STATES = [
     state.value
@@ -189,7 +190,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "claim": claim,
         "lines": lines,
-        "attachments": list(claim.attachments.all()),
+        "attachments": list(policy.claim_attachments_visible_to(request.user, claim)),
         "events": list(claim.events.select_related("actor")),
         "primary_description": icd.describe(claim.primary_diagnosis),
         "secondary": [(code, icd.describe(code)) for code in claim.secondary_diagnoses],
@@ -284,8 +285,7 @@ def claim_resubmit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*CLAIM_ROLES)
 def claim_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    claim = get_object_or_404(claims_visible_to(request.user), pk=pk)
-    attachment = get_object_or_404(ClaimAttachment, pk=attachment_pk, claim=claim)
+    claim, attachment = policy.claim_attachment_get(request.user, pk, attachment_pk)
     audit_event(event="claim.attachment_view", obj=claim, summary=f"Unduh lampiran {attachment.kind}")
     # Attachments are small (CLAIM_ATTACHMENT_MAX_MB), so they are read whole.
     with attachment.file.open("rb") as handle:

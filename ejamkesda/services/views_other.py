@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ejamkesda.core import policy
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
 from ejamkesda.participants.models import Person
@@ -40,8 +41,8 @@ def _user(request: HttpRequest) -> Any:
     return request.user
 
 
-REFERRAL_ROLES = (Role.PPK_OPERATOR, Role.UPT_VERIFIER, Role.UPT_ADMIN)
-PAYMENT_ROLES = (Role.PPK_OPERATOR, Role.TREASURER, Role.UPT_ADMIN, Role.UPT_VERIFIER)
+REFERRAL_ROLES = policy.REFERRAL_ROLES  # one access policy for web, REST and FHIR
+PAYMENT_ROLES = policy.PAYMENT_ROLES
 
 
 # --- Referrals -------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from ejamkesda.core import policy
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
 from ejamkesda.participants.models import Person
@@ -34,7 +35,7 @@ def _user(request: HttpRequest) -> Any:
     return request.user
 
 
-SJP_ROLES = (Role.PPK_OPERATOR, Role.UPT_VERIFIER, Role.UPT_ADMIN)
+SJP_ROLES = policy.SJP_ROLES  # one access policy for web, REST and FHIR
 UPT = (Role.UPT_VERIFIER, Role.UPT_ADMIN)
 
 

@@ -106,7 +106,7 @@ def test_claim_on_other_providers_sjp(client):
         content_type="application/fhir+json",
         **bearer(token_for(ppk_operator())),
     )
-    assert response.status_code == 400
+    assert response.status_code == 404  # as ClaimResponse/[id] answers for another provider's claim
     OperationOutcome.model_validate(response.json())
     assert not Claim.objects.exists()
 

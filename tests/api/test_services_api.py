@@ -184,7 +184,7 @@ def test_claim_for_other_providers_sjp_is_refused(client, operator):
     tariff_table()
     sjp = approved_sjp()  # another provider's
     response = post(client, "/api/v1/claims", claim_body(sjp), token_for(operator))
-    assert response.status_code == 422
+    assert response.status_code == 404  # as GET /sjp/{id} answers for another provider's SJP
     assert response.json()["code"] == "sjp_tidak_ditemukan"
 
 

@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from ejamkesda.api import access
-from ejamkesda.api.errors import ApiError, Conflict
+from ejamkesda.api.errors import ApiError, Conflict, NotFound
 from ejamkesda.api.fhir import resources as R
 from ejamkesda.api.fhir.views import FhirInvalid, _json_body, _nik_from_token, _user, fhir_response, fhir_view
 from ejamkesda.api.idempotency import idempotent_call
@@ -195,8 +195,8 @@ def claim_create(request: HttpRequest) -> HttpResponse:
 
     def call() -> tuple[int, dict[str, Any]]:
         sjp = access.sjps_for(user).filter(number=parsed["sjp_number"]).first()
-        if sjp is None:
-            raise FhirInvalid("SJP dengan nomor itu tidak ditemukan untuk PPK ini.")
+        if sjp is None:  # another provider's SJP: 404, as ClaimResponse/[id] answers for its claim
+            raise NotFound("SJP dengan nomor itu tidak ditemukan untuk PPK ini.", code="sjp_tidak_ditemukan")
         if sjp.person.nik != parsed["nik"]:
             raise FhirInvalid("NIK pasien tidak sesuai dengan SJP.")
         try:
@@ -224,7 +224,7 @@ def claim_create(request: HttpRequest) -> HttpResponse:
 
 @fhir_view(("GET",))
 def claim_response_read(request: HttpRequest, pk: str) -> HttpResponse:
-    from ejamkesda.services.views_claims import CLAIM_ROLES  # the web claim pages' roles
+    from ejamkesda.core.policy import CLAIM_ROLES  # the web claim pages' roles
 
     user = _user(request)
     access.require_role(user, CLAIM_ROLES)

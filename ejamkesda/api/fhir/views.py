@@ -14,14 +14,15 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import DataError
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from ejamkesda.api import access, conf
 from ejamkesda.api.eligibility import eligibility_audit, eligibility_check
-from ejamkesda.api.errors import ApiError, InvalidInput, Unauthenticated
+from ejamkesda.api.errors import ApiError, Forbidden, InvalidInput, NotFound, Unauthenticated
 from ejamkesda.api.fhir import resources as R
 from ejamkesda.api.tokens import token_authenticate
 from ejamkesda.audit.services import audit_record
@@ -82,6 +83,10 @@ def fhir_view(methods: tuple[str, ...], *, public: bool = False) -> Callable[...
                 return view(request, *args, **kwargs)
             except ApiError as exc:
                 return outcome(exc)
+            except PermissionDenied:  # the access policy (core.policy) refused the role
+                return outcome(Forbidden())
+            except Http404:
+                return outcome(NotFound())
             except DataError:
                 return outcome(FhirInvalid("Nilai parameter tidak dapat diproses (mis. karakter NUL)."))
             except Exception:
@@ -127,8 +132,7 @@ def metadata(request: HttpRequest) -> HttpResponse:
 @fhir_view(("GET",))
 def patient_read(request: HttpRequest, pk: str) -> HttpResponse:
     user = _user(request)
-    person = access.get_for(access.persons_for(user), pk)
-    assert isinstance(person, Person)
+    person = access.person_for(user, pk)
     audit_record(action="view", obj=person, summary="Patient dibaca melalui FHIR", actor=user)
     return fhir_response(R.patient(person))
 
@@ -136,6 +140,7 @@ def patient_read(request: HttpRequest, pk: str) -> HttpResponse:
 @fhir_view(("GET", "POST"))
 def patient_search(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    access.require_role(user, access.ELIGIBILITY_ROLES)  # the role first (403), then the query
     if request.method == "GET":
         if "identifier" in request.GET:
             raise FhirInvalid(
@@ -174,8 +179,7 @@ def coverage_search(request: HttpRequest) -> HttpResponse:
     beneficiary = (params.get("beneficiary") or params.get("patient") or "").removeprefix("Patient/")
     if not beneficiary:
         raise FhirInvalid("Parameter beneficiary (Patient/[id]) wajib diisi.")
-    person = access.get_for(access.persons_for(user), beneficiary)
-    assert isinstance(person, Person)
+    person = access.person_for(user, beneficiary)
     memberships = Membership.objects.filter(person=person).order_by("-valid_from", "-id")
     status = params.get("status")
     if status == "active":
@@ -220,9 +224,7 @@ def _patient_nik(request_resource: dict[str, Any], user: Any) -> str:
                     if isinstance(ident, dict) and ident.get("system") == R.NIK_SYSTEM:
                         return _nik_from_token(f"{R.NIK_SYSTEM}|{ident.get('value', '')}")
     if reference.startswith("Patient/"):
-        person = access.get_for(access.persons_for(user), reference.removeprefix("Patient/"))
-        assert isinstance(person, Person)
-        return person.nik
+        return access.person_for(user, reference.removeprefix("Patient/")).nik
     raise FhirInvalid(
         f"patient harus berisi identifier NIK ({R.NIK_SYSTEM}), Patient/[id], "
         "atau rujukan ke Patient yang di-contained dengan NIK."
