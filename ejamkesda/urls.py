@@ -24,5 +24,6 @@ urlpatterns = [
     path("app/kotak-masuk/", include("ejamkesda.notifications.urls")),
     path("app/dana/", include("ejamkesda.funds.urls")),
     path("app/cakupan/", include("ejamkesda.coverage.urls")),
+    path("app/token-api/", include("ejamkesda.api.web_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
