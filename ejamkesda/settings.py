@@ -13,6 +13,7 @@ nothing here reaches outside: no CDN, no external service unless configured.
 
 from __future__ import annotations
 
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_altcha",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -335,6 +337,30 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (CLIENT_IP_META_KEY, "REMOTE_ADDR")
 RATELIMIT_VIEW = "ejamkesda.portal.views.ratelimited"
 PUBLIC_CHECK_RATE_PER_CLIENT = os.environ.get("PUBLIC_CHECK_RATE_PER_CLIENT", "10/m")
 PUBLIC_CHECK_RATE_PER_NIK = os.environ.get("PUBLIC_CHECK_RATE_PER_NIK", "5/h")
+
+# Public look-ups (membership check, application pre-check) ask for a proof-of-work
+# challenge (ALTCHA, self-hosted: no outside service) once one client address has made
+# PUBLIC_CHALLENGE_AFTER attempts within PUBLIC_CHALLENGE_WINDOW_SECONDS (docs/portal-publik.md).
+PUBLIC_CHALLENGE_AFTER = int(os.environ.get("PUBLIC_CHALLENGE_AFTER", "3"))
+PUBLIC_CHALLENGE_WINDOW_SECONDS = int(os.environ.get("PUBLIC_CHALLENGE_WINDOW_SECONDS", "3600"))
+ALTCHA_HMAC_KEY = os.environ.get("ALTCHA_HMAC_KEY") or hmac.new(SECRET_KEY.encode(), b"altcha", "sha256").hexdigest()
+ALTCHA_CHALLENGE_EXPIRE = int(os.environ.get("ALTCHA_CHALLENGE_EXPIRE_SECONDS", "600")) * 1000
+# Work the browser does: up to this many SHA-256 hashes (about a second on a phone at 100,000).
+PUBLIC_CHALLENGE_MAX_NUMBER = int(os.environ.get("PUBLIC_CHALLENGE_MAX_NUMBER", "100000"))
+
+# --- API tokens and per-token rate limits (docs/integrasi-api.md) ----------------------
+API_TOKEN_DEFAULT_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_DAYS", "365"))
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
+API_RATE_LIMIT_ENABLE = _env_bool("API_RATE_LIMIT_ENABLE", True)
+# Requests per token and rate group (fixed window; "N/s", "N/m", "N/h", "N/d").
+API_RATE_LIMITS = {
+    "eligibility": os.environ.get("API_RATE_ELIGIBILITY", "20/s"),
+    "person": os.environ.get("API_RATE_PERSON", "30/m"),
+    "write": os.environ.get("API_RATE_WRITE", "5/s"),
+    "read": os.environ.get("API_RATE_READ", "10/s"),
+}
+# Person look-ups by NIK (name and birth date) per token and day; past it UPT admins are told.
+API_PERSON_LOOKUP_DAILY_QUOTA = int(os.environ.get("API_PERSON_LOOKUP_DAILY_QUOTA", "500"))
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,6 +22,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+    # Space-separated scopes (ejamkesda/api/scopes.py); checked on every route.
+    scopes = models.CharField(_("cakupan"), max_length=100, default="")
+    # A token stops working at this time (default one year after creation).
+    expires_at = models.DateTimeField(_("berlaku sampai"))
 
     class Meta:
         verbose_name = _("token API")
@@ -32,7 +37,11 @@ class ApiToken(models.Model):
 
     @property
     def active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def scope_list(self) -> list[str]:
+        return self.scopes.split()
 
 
 class IdempotencyRecord(models.Model):

@@ -18,7 +18,9 @@ from ninja.security import HttpBearer
 from pydantic import BaseModel
 
 from ejamkesda.api.errors import ApiError, Forbidden, InvalidInput, NotFound, Unauthenticated
-from ejamkesda.api.tokens import token_authenticate
+from ejamkesda.api.guard import route_guard
+from ejamkesda.api.limits import RateLimited
+from ejamkesda.api.tokens import token_identify
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +36,11 @@ class TokenAuth(HttpBearer):
         return self.authenticate(request, token)
 
     def authenticate(self, request: HttpRequest, token: str) -> Any | None:
-        return token_authenticate(token.strip())
+        identity = token_identify(token.strip())
+        if identity is None:
+            return None
+        request.api_token = identity  # type: ignore[attr-defined]
+        return identity.user
 
 
 def json_response(model: BaseModel, status: int = 200) -> HttpResponse:
@@ -46,7 +52,24 @@ def json_response(model: BaseModel, status: int = 200) -> HttpResponse:
     return HttpResponse(model.model_dump_json(), status=status, content_type="application/json; charset=utf-8")
 
 
-api = NinjaAPI(
+class EjamkesdaApi(NinjaAPI):
+    """Every token-authenticated operation may answer 429 (per-token rate limit): documented once here."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        too_many = {
+            "description": "Batas laju token terlampaui; ulangi setelah Retry-After detik.",
+            "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "detik"}},
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        }
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                if isinstance(operation, dict) and operation.get("security"):
+                    operation.setdefault("responses", {}).setdefault(429, too_many)
+        return schema
+
+
+api = EjamkesdaApi(
     title="e-Jamkesda API",
     version="1",
     description=(
@@ -105,8 +128,26 @@ def _strict_query(func: Any) -> Any:
 api.add_decorator(_strict_query)
 
 
+def _scope_and_rate(func: Any) -> Any:
+    """Every operation: the token's scope and rate limit for this route (ejamkesda/api/scopes.py)."""
+    check = route_guard(func)
+
+    @wraps(func)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        check(request)
+        return func(request, *args, **kwargs)
+
+    return wrapper
+
+
+api.add_decorator(_scope_and_rate)
+
+
 def _error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-    return api.create_response(request, exc.body(), status=exc.status)
+    response = api.create_response(request, exc.body(), status=exc.status)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ApiError)

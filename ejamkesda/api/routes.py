@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema
 from ejamkesda.api import access
 from ejamkesda.api.eligibility import eligibility_audit, eligibility_check
 from ejamkesda.api.errors import InvalidInput
+from ejamkesda.api.limits import person_lookup_count
 from ejamkesda.api.rest import json_response
 from ejamkesda.api.schemas import (
     CoverageOut,
@@ -146,6 +147,8 @@ def participants_search(request: HttpRequest, payload: ParticipantSearchIn) -> A
         actor=user,
         changes={"ids": [p.pk for p in page]},
     )
+    if payload.nik:
+        person_lookup_count(identity=request.api_token)  # type: ignore[attr-defined]
     return {"count": count, "results": [_participant(p) for p in page]}
 
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ejamkesda.audit.services import audit_record
@@ -38,6 +39,9 @@ from ejamkesda.enrolment.services import (
     default_validity,
 )
 from ejamkesda.enrolment.web import form_rate, public_ratelimit, serve_private_file, track_rate
+from ejamkesda.portal.challenge import attempt_count, challenge_form, challenge_passed
+from ejamkesda.portal.selectors import person_for_public_check
+from ejamkesda.portal.views import client_limited, nik_limited, ratelimited
 from ejamkesda.rules.nik import mask_name
 
 PAGE_SIZE = 25
@@ -92,13 +96,37 @@ def apply(request: HttpRequest) -> HttpResponse:
     return render(request, "enrolment/apply.html", {"form": form})
 
 
+@never_cache
 @require_POST
-@public_ratelimit(form_rate, per_nik=True)
 def precheck(request: HttpRequest) -> HttpResponse:
-    """Check membership before filling in the whole form (POST: the NIK never goes in a URL)."""
+    """Check membership before filling in the whole form (POST: the NIK never goes in a URL).
+
+    Answers only what an applicant needs — "you may apply" or "you already have active
+    coverage, see the membership check" — never the programme's segment (PBI marks
+    poverty). It needs the birth date stored for the person, not merely one the NIK
+    encodes; an unknown NIK and a wrong birth date get the same answer. Same per-address
+    and per-NIK limits and the same challenge as the membership check (docs/portal-publik.md).
+    """
+    if client_limited(request):
+        return ratelimited(request)
     form = PrecheckForm(request.POST)
-    memberships = active_memberships(nik=form.cleaned_data["nik"]) if form.is_valid() else None
-    return render(request, "enrolment/_precheck.html", {"precheck": form, "memberships": memberships})
+    context: dict[str, Any] = {"precheck": form, "covered": None}
+    if not challenge_passed(request):
+        context["challenge"] = challenge_form(request)
+        return render(request, "enrolment/_precheck.html", context)
+    attempt_count(request)
+    if form.is_valid():
+        nik = form.cleaned_data["nik"]
+        if nik_limited(request, nik):
+            return ratelimited(request)
+        person = person_for_public_check(nik=nik, birth_date=form.cleaned_data["birth_date"])
+        context["covered"] = bool(person is not None and active_memberships(nik=nik))
+        if person is not None:
+            audit_record(action="view", obj=person, summary="cek awal pengajuan: cocok")
+        else:
+            audit_record(action="view", object_type="participants.Person", summary="cek awal pengajuan: tidak cocok")
+    context["challenge"] = challenge_form(request)
+    return render(request, "enrolment/_precheck.html", context)
 
 
 def submitted(request: HttpRequest) -> HttpResponse:

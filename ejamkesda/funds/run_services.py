@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from ejamkesda.audit.models import AuditLog
 from ejamkesda.audit.services import audit_record
+from ejamkesda.core.duties import check_separation
 from ejamkesda.core.permissions import user_has_role
 from ejamkesda.core.roles import Role
 from ejamkesda.funds.models import (
@@ -267,7 +268,7 @@ def run_transition(*, run: DistributionRun, to: str, actor: Any) -> Distribution
     allowed_from, roles = TRANSITIONS[to]
     if not user_has_role(actor, roles):
         raise PermissionDenied
-    run = DistributionRun.objects.select_for_update().get(pk=run.pk)
+    run = DistributionRun.objects.select_for_update().select_related("provider").get(pk=run.pk)
     if run.status not in allowed_from:
         raise ValidationError(
             _("Status sekarang '%(status)s': langkah ini tidak dapat dilakukan.") % {"status": run.get_status_display()}
@@ -276,13 +277,27 @@ def run_transition(*, run: DistributionRun, to: str, actor: Any) -> Distribution
         raise ValidationError(
             _("Versi ini sudah digantikan versi yang lebih baru yang disetujui; bayar versi terbaru.")
         )
+    stamp = {RunStatus.VERIFIED: "verified", RunStatus.APPROVED: "approved", RunStatus.PAID: "paid"}[to]  # type: ignore[index]
+    # Separation of duties (ejamkesda/core/duties.py): who created or verified does not
+    # approve; who approved does not mark paid.
+    earlier = {
+        RunStatus.APPROVED: {_("membuat pembagian ini"): run.created_by, _("memverifikasinya"): run.verified_by},
+        RunStatus.PAID: {_("menyetujuinya"): run.approved_by},
+    }.get(to, {})  # type: ignore[call-overload]
+    relaxed = check_separation(actor=actor, step=_("melakukan langkah ini"), earlier=earlier, provider=run.provider)
+    fields = ["status", f"{stamp}_by", f"{stamp}_at"]
+    if relaxed:
+        run.duty_relaxations = {**run.duty_relaxations, stamp: relaxed}
+        fields.append("duty_relaxations")
     now = timezone.now()
     run.status = to
-    stamp = {RunStatus.VERIFIED: "verified", RunStatus.APPROVED: "approved", RunStatus.PAID: "paid"}[to]  # type: ignore[index]
     setattr(run, f"{stamp}_by", actor)
     setattr(run, f"{stamp}_at", now)
-    run.save(update_fields=["status", f"{stamp}_by", f"{stamp}_at"])
-    audit_record(action=AuditLog.Action.TRANSITION, obj=run, actor=actor, summary=f"{run}: {run.get_status_display()}")
+    run.save(update_fields=fields)
+    note = f" (pemisahan tugas dilonggarkan: {relaxed})" if relaxed else ""
+    audit_record(
+        action=AuditLog.Action.TRANSITION, obj=run, actor=actor, summary=f"{run}: {run.get_status_display()}{note}"
+    )
     return run
 
 

@@ -21,12 +21,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from ejamkesda.audit.services import audit_record
 from ejamkesda.portal import conf
+from ejamkesda.portal.challenge import attempt_count, challenge_form, challenge_passed
 from ejamkesda.portal.forms import DirectoryFilterForm, MembershipCheckForm
 from ejamkesda.portal.info import INFO_PAGES, info_page
 from ejamkesda.portal.selectors import membership_current, membership_latest, person_for_public_check
@@ -78,11 +80,13 @@ def _nik_rate(group: str, request: HttpRequest) -> str:
     return str(settings.PUBLIC_CHECK_RATE_PER_NIK)
 
 
-def _client_limited(request: HttpRequest) -> bool:
+def client_limited(request: HttpRequest) -> bool:
+    """Public look-ups per client address (membership check and application pre-check share it)."""
     return is_ratelimited(request, group=RATE_GROUP_CLIENT, key="ip", rate=_client_rate, method="POST", increment=True)
 
 
-def _nik_limited(request: HttpRequest, nik: str) -> bool:
+def nik_limited(request: HttpRequest, nik: str) -> bool:
+    """Public look-ups per NIK, whatever the address (keyed hash, never the NIK)."""
     hashed = nik_rate_key(nik)
     return is_ratelimited(
         request,
@@ -106,15 +110,22 @@ def _answer(person_id: int | None) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def membership_check(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "portal/check.html", {"form": MembershipCheckForm()})
-    if _client_limited(request):
+        return render(
+            request, "portal/check.html", {"form": MembershipCheckForm(), "challenge": challenge_form(request)}
+        )
+    if client_limited(request):
         logger.info("cek kepesertaan publik: batas per klien tercapai")
         return ratelimited(request)
     form = MembershipCheckForm(request.POST)
+    if not challenge_passed(request):
+        form.is_valid()
+        form.add_error(None, _("Selesaikan verifikasi otomatis di bawah ini, lalu kirim lagi."))
+        return render(request, "portal/check.html", {"form": form, "challenge": challenge_form(request)})
+    attempt_count(request)
     if not form.is_valid():
-        return render(request, "portal/check.html", {"form": form}, status=200)
+        return render(request, "portal/check.html", {"form": form, "challenge": challenge_form(request)}, status=200)
     nik = form.cleaned_data["nik"]
-    if _nik_limited(request, nik):
+    if nik_limited(request, nik):
         logger.info("cek kepesertaan publik: batas per NIK tercapai")
         return ratelimited(request)
     person = person_for_public_check(nik=nik, birth_date=form.cleaned_data["birth_date"])
@@ -129,6 +140,7 @@ def membership_check(request: HttpRequest) -> HttpResponse:
         "found": person is not None,
         "masked_name": mask_name(person.name) if person is not None else "",
         "form": MembershipCheckForm(),
+        "challenge": challenge_form(request),
         **answer,
     }
     return render(request, "portal/check_result.html", context)

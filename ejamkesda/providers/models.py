@@ -51,6 +51,10 @@ class Provider(models.Model):
     agreement_to = models.DateField(_("berlaku sampai"), null=True, blank=True)
     active = models.BooleanField(_("aktif"), default=True, db_index=True)
 
+    # A one-person puskesmas may do several money steps itself, with this reason recorded by
+    # a UPT admin (ejamkesda/core/duties.py); empty = separation of duties applies.
+    duties_relaxed_reason = models.TextField(_("alasan pelonggaran pemisahan tugas"), blank=True, default="")
+
     class Meta:
         verbose_name = _("PPK")
         verbose_name_plural = _("PPK")

@@ -157,9 +157,10 @@ def seed(context: DemoContext) -> None:
             )
         except PaymentError:
             continue  # already batched with an earlier claim of that month
-        if not paid:
+        payer = users.get("demo_keuangan")  # separation of duties: not the batch's creator
+        if not paid and payer is not None:
             payment_batch_mark_paid(
-                batch=batch, actor=admin, order_number=f"SPM/{today.year}/JKD/0001", order_date=today
+                batch=batch, actor=payer, order_number=f"SPM/{today.year}/JKD/0001", order_date=today
             )
             paid = True
     hospital = hospital_op.provider

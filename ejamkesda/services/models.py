@@ -195,6 +195,8 @@ class PaymentBatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     paid_at = models.DateTimeField(null=True, blank=True)
+    # Steps done under the provider's relaxed separation of duties: step → recorded reason.
+    duty_relaxations = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("batch pembayaran")

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ejamkesda.core.duties import SeparationOfDutiesError, check_separation
 from ejamkesda.core.roles import Role
 from ejamkesda.providers.models import Provider
 from ejamkesda.rules.claims import ClaimState, check_transition
@@ -103,6 +104,18 @@ def payment_batch_mark_paid(*, batch: PaymentBatch, actor: Any, order_number: st
         locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status != PaymentBatch.Status.OPEN:
             raise PaymentError(_("Batch ini sudah ditandai dibayar."))
+        # Separation of duties (ejamkesda/core/duties.py): who gathered the batch does not pay it.
+        try:
+            relaxed = check_separation(
+                actor=actor,
+                step=_("menandainya dibayar"),
+                earlier={_("membuat batch ini"): locked.created_by},
+                provider=locked.provider,
+            )
+        except SeparationOfDutiesError as exc:
+            raise PaymentError(" ".join(exc.messages)) from None
+        if relaxed:
+            locked.duty_relaxations = {**locked.duty_relaxations, "paid": relaxed}
         now = timezone.now()
         locked.status = PaymentBatch.Status.PAID
         locked.order_number = order_number
@@ -132,7 +145,8 @@ def payment_batch_mark_paid(*, batch: PaymentBatch, actor: Any, order_number: st
             event="payment_batch.paid",
             obj=locked,
             actor=actor,
-            summary=f"Batch #{locked.pk} dibayar, SPM {order_number}",
+            summary=f"Batch #{locked.pk} dibayar, SPM {order_number}"
+            + (f" (pemisahan tugas dilonggarkan: {relaxed})" if relaxed else ""),
             changes={"order_number": order_number, "order_date": order_date.isoformat(), "claims": len(claims)},
         )
         notify_provider(

@@ -6,7 +6,7 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("url_name", ["enrolment:apply", "enrolment:precheck", "complaints:file"])
+@pytest.mark.parametrize("url_name", ["enrolment:apply", "complaints:file"])  # pre-check: test_precheck.py
 def test_public_forms_are_rate_limited(client, monkeypatch, url_name):
     monkeypatch.setenv("PUBLIC_FORM_RATE", "2/h")
     statuses = [client.post(reverse(url_name), {}).status_code for _ in range(3)]

@@ -117,13 +117,14 @@ def test_active_member_is_told_at_once(client):
     assert not Application.objects.exists()
     # the pre-check (htmx, POST) says the same before the documents are uploaded
     fragment = client.post(reverse("enrolment:precheck"), {"nik": NIK, "birth_date": BIRTH.isoformat()})
-    assert "sudah menjadi peserta aktif" in fragment.content.decode()
+    assert "sudah memiliki jaminan kesehatan yang aktif" in fragment.content.decode()
+    assert "PBPU" not in fragment.content.decode()  # never the segment
     assert client.get(reverse("enrolment:precheck")).status_code == 405
 
 
 def test_precheck_not_member(client):
     fragment = client.post(reverse("enrolment:precheck"), {"nik": NIK, "birth_date": BIRTH.isoformat()})
-    assert "Belum ada kepesertaan" in fragment.content.decode()
+    assert "Anda dapat mengajukan" in fragment.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -23,11 +23,12 @@ def test_concurrent_approval_exactly_one_wins():
     provider = ProviderFactory()
     AttendanceFactory(staff=StaffMemberFactory(provider=provider), period=dt.date(2025, 1, 1))
     admin = user_with_role(Role.UPT_ADMIN)
+    preparer = user_with_role(Role.UPT_ADMIN)  # separation of duties: not the approver
     run = run_services.run_create(
         provider=provider, period_from=dt.date(2025, 1, 1), period_to=dt.date(2025, 1, 1),
-        profile=stored_profile(), actor=admin, pool_amount=1_000,
+        profile=stored_profile(), actor=preparer, pool_amount=1_000,
     )  # fmt: skip
-    run_services.run_verify(run=run, actor=admin)
+    run_services.run_verify(run=run, actor=preparer)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 

@@ -195,8 +195,9 @@ def test_outputs_recap_and_bank_csv():
 def test_concurrent_style_double_approve_only_one_wins():
     provider, *_rest, profile = make_run_fixture()
     admin = user_with_role(Role.UPT_ADMIN)
-    run = run_services.run_create(provider=provider, period_from=JAN, period_to=JAN, profile=profile, actor=admin)
-    run_services.run_verify(run=run, actor=admin)
+    preparer = user_with_role(Role.UPT_ADMIN)  # separation of duties: not the approver
+    run = run_services.run_create(provider=provider, period_from=JAN, period_to=JAN, profile=profile, actor=preparer)
+    run_services.run_verify(run=run, actor=preparer)
     stale = DistributionRun.objects.get(pk=run.pk)
     run_services.run_approve(run=run, actor=admin)
     with pytest.raises(ValidationError):
@@ -270,13 +271,13 @@ def test_correction_of_a_paid_run_pays_only_the_difference_and_old_version_is_su
     provider, _doctor, nurse, profile = make_run_fixture()
     treasurer = user_with_role(Role.TREASURER, provider=provider)
     admin = user_with_role(Role.UPT_ADMIN)
-    first = run_services.run_create(provider=provider, period_from=JAN, period_to=JAN, profile=profile, actor=admin)
-    run_services.run_verify(run=first, actor=admin)
+    first = run_services.run_create(provider=provider, period_from=JAN, period_to=JAN, profile=profile, actor=treasurer)
+    run_services.run_verify(run=first, actor=treasurer)
     run_services.run_approve(run=first, actor=admin)
     run_services.run_mark_paid(run=first, actor=treasurer)
     Attendance.objects.filter(staff=nurse, period=JAN).update(days_present=22)  # under-counted before
     second = run_services.run_rerun(run=first, actor=treasurer)
-    run_services.run_verify(run=second, actor=admin)
+    run_services.run_verify(run=second, actor=treasurer)
     run_services.run_approve(run=second, actor=admin)
     old = {line.staff_id: line.net for line in first.lines.all()}
     new = {line.staff_id: line.net for line in second.lines.all()}
@@ -289,12 +290,47 @@ def test_correction_of_a_paid_run_pays_only_the_difference_and_old_version_is_su
 def test_superseded_approved_version_cannot_be_paid():
     provider, *_rest, profile = make_run_fixture()
     admin = user_with_role(Role.UPT_ADMIN)
-    first = run_services.run_create(provider=provider, period_from=JAN, period_to=JAN, profile=profile, actor=admin)
-    run_services.run_verify(run=first, actor=admin)
+    preparer, payer = user_with_role(Role.UPT_ADMIN), user_with_role(Role.UPT_ADMIN)
+    first = run_services.run_create(provider=provider, period_from=JAN, period_to=JAN, profile=profile, actor=preparer)
+    run_services.run_verify(run=first, actor=preparer)
     run_services.run_approve(run=first, actor=admin)
-    second = run_services.run_rerun(run=first, actor=admin)
-    run_services.run_verify(run=second, actor=admin)
+    second = run_services.run_rerun(run=first, actor=preparer)
+    run_services.run_verify(run=second, actor=preparer)
     run_services.run_approve(run=second, actor=admin)
     with pytest.raises(ValidationError, match="digantikan"):
-        run_services.run_mark_paid(run=first, actor=admin)
-    run_services.run_mark_paid(run=second, actor=admin)
+        run_services.run_mark_paid(run=first, actor=payer)
+    run_services.run_mark_paid(run=second, actor=payer)
+
+
+def test_separation_of_duties_on_each_step_and_the_relaxation_path():
+    from ejamkesda.core.duties import SeparationOfDutiesError, duties_relax
+
+    provider, *_rest, profile = make_run_fixture()
+    treasurer = user_with_role(Role.TREASURER, provider=provider)
+    admin, other_admin = user_with_role(Role.UPT_ADMIN), user_with_role(Role.UPT_ADMIN)
+    run = run_services.run_create(provider=provider, period_from=JAN, period_to=JAN, profile=profile, actor=admin)
+    run_services.run_verify(run=run, actor=other_admin)
+    for clash in (admin, other_admin):  # the creator and the verifier may not approve
+        with pytest.raises(SeparationOfDutiesError, match="Pemisahan tugas"):
+            run_services.run_approve(run=run, actor=clash)
+    third = user_with_role(Role.UPT_ADMIN)
+    run_services.run_approve(run=run, actor=third)
+    with pytest.raises(SeparationOfDutiesError, match="menyetujuinya"):  # the approver may not pay
+        run_services.run_mark_paid(run=run, actor=third)
+    run_services.run_mark_paid(run=run, actor=treasurer)
+    assert DistributionRun.objects.get(pk=run.pk).duty_relaxations == {}
+
+    # A one-person puskesmas: a UPT admin records why; each relaxed step is marked and audited.
+    with pytest.raises(PermissionDenied):
+        duties_relax(provider=provider, reason="satu orang", actor=treasurer)
+    duties_relax(provider=provider, reason="Puskesmas pembantu dengan satu pegawai", actor=admin)
+    assert AuditLog.objects.filter(object_type="providers.Provider", summary__contains="dilonggarkan").exists()
+    solo = run_services.run_create(
+        provider=provider, period_from=JAN, period_to=JAN, profile=profile, actor=admin, pool_amount=1000
+    )
+    run_services.run_verify(run=solo, actor=admin)
+    run_services.run_approve(run=solo, actor=admin)
+    run_services.run_mark_paid(run=solo, actor=admin)
+    solo.refresh_from_db()
+    assert set(solo.duty_relaxations) == {"approved", "paid"}
+    assert AuditLog.objects.filter(object_id=str(solo.pk), summary__contains="dilonggarkan").count() == 2

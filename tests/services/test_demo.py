@@ -38,6 +38,7 @@ def test_demo_seed():
             "demo_ppk_rs": user_with_role(Role.PPK_OPERATOR, provider=hospital),
             "demo_verifikator": user_with_role(Role.UPT_VERIFIER),
             "demo_admin": user_with_role(Role.UPT_ADMIN),
+            "demo_keuangan": user_with_role(Role.UPT_ADMIN),  # pays: not the batch's creator
         },
         person_ids=[person.pk for person in people],
         log=lambda line: None,

@@ -49,11 +49,15 @@ def test_batch_per_provider_and_month_then_paid():
         payment_batch_create(actor=admin, provider=operator.provider, year=day.year, month=day.month)
     with pytest.raises(PaymentError, match="Nomor"):
         payment_batch_mark_paid(batch=batch, actor=admin, order_number="", order_date=day)
-    batch = payment_batch_mark_paid(batch=batch, actor=admin, order_number="SPM-001/2026", order_date=day)
+    with pytest.raises(PaymentError, match="Pemisahan tugas"):  # the creator does not pay
+        payment_batch_mark_paid(batch=batch, actor=admin, order_number="SPM-001/2026", order_date=day)
+    payer = user_with_role(Role.UPT_ADMIN)
+    batch = payment_batch_mark_paid(batch=batch, actor=payer, order_number="SPM-001/2026", order_date=day)
     assert batch.status == batch.Status.PAID and batch.order_number == "SPM-001/2026"
+    assert batch.paid_by == payer and batch.duty_relaxations == {}
     assert set(batch.claims.values_list("status", flat=True)) == {ClaimState.PAID}
     with pytest.raises(PaymentError, match="sudah"):
-        payment_batch_mark_paid(batch=batch, actor=admin, order_number="X", order_date=day)
+        payment_batch_mark_paid(batch=batch, actor=payer, order_number="X", order_date=day)
 
 
 def test_referral_fktp_to_fkrtl_accept_and_return():

@@ -194,10 +194,11 @@ def test_end_to_end_sjp_claim_verification_payment(client):
         reverse("services:payment_create"), {"provider": operator.provider_id, "year": today.year, "month": today.month}
     )
     batch = PaymentBatch.objects.get()
-    client.post(
-        reverse("services:payment_mark_paid", args=[batch.pk]),
-        {"order_number": "SPM-9", "order_date": today.isoformat()},
-    )
+    paid = {"order_number": "SPM-9", "order_date": today.isoformat()}
+    refused = client.post(reverse("services:payment_mark_paid", args=[batch.pk]), paid, follow=True)
+    assert "Pemisahan tugas" in refused.content.decode()  # the batch's creator does not pay it
+    client.force_login(user_with_role(Role.UPT_ADMIN))
+    client.post(reverse("services:payment_mark_paid", args=[batch.pk]), paid)
     client.force_login(operator)
     page = client.get(reverse("services:claim_detail", args=[claim.pk])).content.decode()
     assert "Dibayar" in page and "1x saja" in page

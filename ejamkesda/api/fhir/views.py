@@ -24,7 +24,9 @@ from ejamkesda.api import access, conf
 from ejamkesda.api.eligibility import eligibility_audit, eligibility_check
 from ejamkesda.api.errors import ApiError, Forbidden, InvalidInput, NotFound, Unauthenticated
 from ejamkesda.api.fhir import resources as R
-from ejamkesda.api.tokens import token_authenticate
+from ejamkesda.api.guard import route_guard
+from ejamkesda.api.limits import RateLimited, person_lookup_count
+from ejamkesda.api.tokens import token_identify
 from ejamkesda.audit.services import audit_record
 from ejamkesda.participants.models import Membership, MembershipStatus, Person
 from ejamkesda.rules.nik import InvalidNik, parse_nik
@@ -47,6 +49,7 @@ ISSUE_CODES = {
     405: "not-supported",
     409: "conflict",
     422: "processing",
+    429: "throttled",
     500: "exception",
     503: "transient",
 }
@@ -62,11 +65,15 @@ def outcome(exc: ApiError) -> HttpResponse:
     )
     if exc.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="e-jamkesda"'
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
     return response
 
 
 def fhir_view(methods: tuple[str, ...], *, public: bool = False) -> Callable[..., Any]:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        guard = route_guard(view)  # scope and rate group: ejamkesda/api/scopes.py
+
         @csrf_exempt
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -76,10 +83,12 @@ def fhir_view(methods: tuple[str, ...], *, public: bool = False) -> Callable[...
                 if not public:
                     header = request.headers.get("Authorization", "")
                     scheme, _, token = header.partition(" ")
-                    user = token_authenticate(token.strip()) if scheme.lower() == "bearer" else None
-                    if user is None:
+                    identity = token_identify(token.strip()) if scheme.lower() == "bearer" else None
+                    if identity is None:
                         raise Unauthenticated()
-                    request.fhir_user = user  # type: ignore[attr-defined]
+                    request.fhir_user = identity.user  # type: ignore[attr-defined]
+                    request.api_token = identity  # type: ignore[attr-defined]
+                guard(request)
                 return view(request, *args, **kwargs)
             except ApiError as exc:
                 return outcome(exc)
@@ -165,8 +174,21 @@ def _patient_search_post(request: HttpRequest, user: Any) -> HttpResponse:
     person = Person.objects.filter(nik=nik).first()
     found = [person] if person is not None else []
     regency_wide = access.is_regency_wide(user)
-    for p in found:
-        audit_record(action="view", obj=p, summary="Patient dicari dengan NIK melalui FHIR", actor=user)
+    # Every look-up by NIK is audited, a miss too (someone probing NIKs leaves a trace),
+    # and counted against the token's daily quota (settings.API_PERSON_LOOKUP_DAILY_QUOTA).
+    prefix = request.api_token.prefix  # type: ignore[attr-defined]
+    if person is not None:
+        audit_record(
+            action="view", obj=person, summary=f"Patient dicari dengan NIK melalui FHIR (token {prefix})", actor=user
+        )
+    else:
+        audit_record(
+            action="view",
+            object_type="participants.Person",
+            summary=f"Patient dicari dengan NIK melalui FHIR: tidak ditemukan (token {prefix})",
+            actor=user,
+        )
+    person_lookup_count(identity=request.api_token)  # type: ignore[attr-defined]
     # Someone who already holds the NIK (a provider at registration) gets the minimal Patient.
     return fhir_response(R.bundle([R.patient(p, minimal=not regency_wide) for p in found], base=conf.FHIR_BASE_URL))
 

@@ -1,12 +1,15 @@
-"""``manage.py api_token_create --user USERNAME [--name LABEL]``: print a new API token once."""
+"""``manage.py api_token_create --user USERNAME [--name LABEL] [--scope S ...] [--days N]``:
+print a new API token once."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ejamkesda.api.scopes import Scope
 from ejamkesda.api.tokens import token_create
 
 
@@ -16,6 +19,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--user", required=True, help="nama pengguna (username)")
         parser.add_argument("--name", default="", help="label token, mis. 'SIMRS RSUD'")
+        parser.add_argument(
+            "--scope",
+            action="append",
+            choices=Scope.values,
+            help="cakupan (boleh berulang); bawaan: sesuai peran pengguna",
+        )
+        parser.add_argument("--days", type=int, default=None, help="masa berlaku dalam hari (bawaan 365)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         User = get_user_model()
@@ -25,8 +35,12 @@ class Command(BaseCommand):
             raise CommandError(f"Pengguna {options['user']!r} tidak ditemukan.") from None
         if not user.is_active:
             raise CommandError(f"Pengguna {options['user']!r} tidak aktif.")
-        token, raw = token_create(user=user, name=options["name"])
+        try:
+            token, raw = token_create(user=user, name=options["name"], scopes=options["scope"], days=options["days"])
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
         self.stdout.write(raw)
         self.stderr.write(
-            f"Token {token.prefix} untuk {user.username} dibuat. Simpan sekarang: token tidak dapat ditampilkan lagi."
+            f"Token {token.prefix} untuk {user.username} dibuat (cakupan {token.scopes}, berlaku sampai "
+            f"{token.expires_at:%Y-%m-%d}). Simpan sekarang: token tidak dapat ditampilkan lagi."
         )
