@@ -23,7 +23,7 @@ from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required, user_has_role
 from ejamkesda.core.roles import Role
 from ejamkesda.funds import services
-from ejamkesda.funds.exports import attendance_template_xlsx, read_attendance_file
+from ejamkesda.funds.exports import attendance_records, attendance_template_xlsx
 from ejamkesda.funds.forms import (
     AttendanceUploadForm,
     CasesForm,
@@ -42,6 +42,7 @@ from ejamkesda.funds.selectors import (
     receipts_visible_to,
     staff_visible_to,
 )
+from ejamkesda.jobs.importing.files import table_rows
 from ejamkesda.rules.profile import ProfileError
 from ejamkesda.rules.roster import COLUMNS, RosterError, parse_roster_text
 
@@ -153,7 +154,7 @@ def attendance_upload(request: HttpRequest) -> HttpResponse:
             errors = [_("Berkas terlalu besar (paling besar 5 MB).")]
         else:
             try:
-                rows = read_attendance_file(upload.read(), upload.name)
+                rows = attendance_records(table_rows(upload))
                 count = services.attendance_save(
                     provider=form.cleaned_data["provider"],
                     period=form.cleaned_data["period"],
