@@ -37,6 +37,13 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "ya", "on"}
 
 
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
 def _env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -290,6 +297,39 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "200")) * 1024 * 1024
+
+# --- Services: SJP, claims (typed view: ejamkesda/services/conf.py) --------------------
+SJP_EMERGENCY_WINDOW_HOURS = _env_int("SJP_EMERGENCY_WINDOW_HOURS", 72)
+CLAIM_VERIFICATION_SLA_DAYS = _env_int("CLAIM_VERIFICATION_SLA_DAYS", 15)
+CLAIM_PAYMENT_SLA_DAYS = _env_int("CLAIM_PAYMENT_SLA_DAYS", 30)
+CLAIM_ATTACHMENT_MAX_MB = _env_int("CLAIM_ATTACHMENT_MAX_MB", 5)
+SERVICES_UPLOAD_MAX_MB = _env_int("SERVICES_UPLOAD_MAX_MB", 20)
+
+# --- Public portal (typed view: ejamkesda/portal/conf.py) -------------------------------
+PORTAL_OFFICE_NAME = os.environ.get("PORTAL_OFFICE_NAME", "UPT Jaminan Kesehatan Daerah, Dinas Kesehatan")
+PORTAL_CONTACT_ADDRESS = os.environ.get("PORTAL_CONTACT_ADDRESS", "")
+PORTAL_CONTACT_PHONE = os.environ.get("PORTAL_CONTACT_PHONE", "")
+PORTAL_CONTACT_EMAIL = os.environ.get("PORTAL_CONTACT_EMAIL", "")
+PORTAL_OFFICE_HOURS = os.environ.get("PORTAL_OFFICE_HOURS", "Senin–Jumat, 08.00–16.00")
+PORTAL_DIRECTORY_PAGE_SIZE = _env_int("PORTAL_DIRECTORY_PAGE_SIZE", 20)
+
+# --- Imports and uploaded tables (typed view: ejamkesda/jobs/conf.py) ----------------------
+IMPORT_BATCH_SIZE = _env_int("IMPORT_BATCH_SIZE", 0)  # 0: each importer's own size
+IMPORT_MAX_ROWS = _env_int("IMPORT_MAX_ROWS", 2_000_000)
+IMPORT_MAX_COLUMNS = _env_int("IMPORT_MAX_COLUMNS", 200)
+IMPORT_XLSX_MAX_UNCOMPRESSED_MB = _env_int("IMPORT_XLSX_MAX_UNCOMPRESSED_MB", 1024)
+IMPORT_XLSX_MAX_RATIO = _env_int("IMPORT_XLSX_MAX_RATIO", 200)
+IMPORT_MAX_ERRORS = _env_int("IMPORT_MAX_ERRORS", 100_000)
+IMPORT_DIR = os.environ.get("IMPORT_DIR", "")  # empty: MEDIA_ROOT/impor
+IMPORT_BULK_LOAD = _env_bool("IMPORT_BULK_LOAD", True)
+IMPORT_BULK_LOAD_MIN_MB = float(os.environ.get("IMPORT_BULK_LOAD_MIN_MB", "10"))
+IMPORT_REBUILD_CONNECTIONS = _env_int("IMPORT_REBUILD_CONNECTIONS", 2)
+IMPORT_VALIDATE_PROCESS = _env_bool("IMPORT_VALIDATE_PROCESS", True)
+IMPORT_PARALLEL_WRITES = _env_bool("IMPORT_PARALLEL_WRITES", True)
+# A table parsed inside a web request (bulk claims, tariffs, attendance, rosters).
+UPLOAD_TABLE_MAX_ROWS = _env_int("UPLOAD_TABLE_MAX_ROWS", 20_000)
+UPLOAD_TABLE_MAX_MB = _env_int("UPLOAD_TABLE_MAX_MB", 20)
+UPLOAD_TABLE_MAX_UNCOMPRESSED_MB = _env_int("UPLOAD_TABLE_MAX_UNCOMPRESSED_MB", 50)
 
 # --- Security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

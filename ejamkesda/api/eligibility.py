@@ -18,7 +18,7 @@ import datetime as dt
 import functools
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import OperationalError, connection, transaction
 
@@ -29,6 +29,7 @@ from ejamkesda.audit.services import audit_values
 from ejamkesda.bpjs import conf as bpjs_conf
 from ejamkesda.bpjs.client import BpjsClient, BpjsError, BpjsNotFound
 from ejamkesda.participants.models import Membership, MembershipStatus, Person, Programme, Segment
+from ejamkesda.rules.coverage import REASON_DECEASED, coverage_on
 
 logger = logging.getLogger(__name__)
 
@@ -65,24 +66,28 @@ class EligibilityAnswer:
         return self.primary.source if self.primary else SOURCE_NONE
 
 
-_FIELDS = (
-    "id",
-    "deceased_on",
-    "memberships__programme",
-    "memberships__segment",
-    "memberships__care_class",
-    "memberships__status",
-    "memberships__valid_from",
-    "memberships__valid_to",
-    "memberships__source_date",
-)
+class _Row(NamedTuple):
+    """One fetched row: the person and one membership (empty when the person has none)."""
+
+    person_id: int
+    deceased_on: dt.date | None
+    pk: int | None  # the membership's id
+    programme: str | None
+    segment: str | None
+    care_class: int | None
+    status: str | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    source_date: dt.date | None
+
+
+_MEMBERSHIP_COLUMNS = ("id", *_Row._fields[3:])
 
 
 @functools.cache
 def _rows_sql() -> str:
     person, membership = Person._meta, Membership._meta
-    names = [name.removeprefix("memberships__") for name in _FIELDS[2:]]
-    columns = ", ".join(f"m.{membership.get_field(name).column}" for name in names)  # type: ignore[union-attr]
+    columns = ", ".join(f"m.{membership.get_field(name).column}" for name in _MEMBERSHIP_COLUMNS)  # type: ignore[union-attr]
     return (
         f"SELECT p.id, p.{person.get_field('deceased_on').column}, {columns} "  # noqa: S608 - names from models
         f"FROM {person.db_table} p LEFT JOIN {membership.db_table} m ON m.person_id = p.id "
@@ -90,7 +95,7 @@ def _rows_sql() -> str:
     )
 
 
-def _rows_for(nik: str) -> list[dict[str, Any]]:
+def _rows_for(nik: str) -> list[_Row]:
     """The person and their memberships in one indexed query (unique NIK → membership FK index).
 
     Hand-written SQL on the hot path: the ORM would spend longer compiling the query than
@@ -105,7 +110,7 @@ def _rows_for(nik: str) -> list[dict[str, Any]]:
         with connection.cursor() as cursor:
             cursor.execute(sql, [nik])
             rows = cursor.fetchall()
-    return [dict(zip(_FIELDS, row, strict=True)) for row in rows]
+    return [_Row._make(row) for row in rows]
 
 
 def _fetch_prepared(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
@@ -133,49 +138,34 @@ def _fetch_prepared(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     raise AssertionError("unreachable")
 
 
-def _active_on(row: dict[str, Any], on: dt.date) -> bool:
-    status = row["memberships__status"]
-    valid_from, valid_to = row["memberships__valid_from"], row["memberships__valid_to"]
-    if valid_from is not None and on < valid_from:
-        return False
-    if valid_to is not None and on > valid_to:
-        return False
-    if status == MembershipStatus.ACTIVE:
-        return True
-    # A membership that has since ended still covered the dates inside its period.
-    return status == MembershipStatus.ENDED and valid_to is not None
-
-
 def eligibility_check(*, nik: str, on: dt.date, use_bpjs: bool = True) -> EligibilityAnswer:
     rows = _rows_for(nik)
     if not rows:
         answer = EligibilityAnswer(on=on, found=False, covered=False)
     else:
-        answer = EligibilityAnswer(on=on, found=True, covered=False, person_id=rows[0]["id"])
-        deceased_on = rows[0]["deceased_on"]
-        if deceased_on is not None and deceased_on <= on:
-            answer.warnings.append("Peserta tercatat meninggal pada atau sebelum tanggal ini.")
-            return answer
-        active = [row for row in rows if row["memberships__programme"] and _active_on(row, on)]
-        # Latest imported data first within a programme.
-        active.sort(
-            key=lambda r: (
-                r["memberships__programme"] != Programme.JKN,
-                -(r["memberships__source_date"] or dt.date.min).toordinal(),
-            )
+        answer = EligibilityAnswer(on=on, found=True, covered=False, person_id=rows[0].person_id)
+        # The one coverage rule, applied to the fetched rows (a person without memberships
+        # comes back as one row whose membership columns are empty).
+        decision = coverage_on(
+            [row for row in rows if row.programme],
+            on,
+            deceased_on=rows[0].deceased_on,
         )
-        for row in active:
-            programme = row["memberships__programme"]
+        if decision.reason == REASON_DECEASED:
+            answer.warnings.append("Peserta tercatat meninggal sebelum tanggal ini.")
+            return answer
+        for row in decision.covering:
+            programme = row.programme or ""
             answer.coverages.append(
                 Coverage(
                     programme=programme,
-                    segment=row["memberships__segment"] or "",
-                    care_class=row["memberships__care_class"],
-                    status=row["memberships__status"],
-                    valid_from=row["memberships__valid_from"],
-                    valid_to=row["memberships__valid_to"],
+                    segment=row.segment or "",
+                    care_class=row.care_class,
+                    status=row.status or "",
+                    valid_from=row.valid_from,
+                    valid_to=row.valid_to,
                     source=SOURCE_IMPORTED_JKN if programme == Programme.JKN else SOURCE_LOCAL_JAMKESDA,
-                    source_date=row["memberships__source_date"],
+                    source_date=row.source_date,
                 )
             )
     has_jkn = any(c.programme == Programme.JKN for c in answer.coverages)

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ejamkesda.funds.models import DistributionRun, RunStatus, StaffMember
+from ejamkesda.jobs.importing.base import ImportFileError
 from ejamkesda.jobs.importing.report import safe_cell
 
 ATTENDANCE_COLUMNS = ("id", "nama", "hari_hadir", "hari_izin", "menit_terlambat", "skp")
@@ -71,25 +73,13 @@ def _normalise(header: list[Any]) -> list[str]:
     return names
 
 
-def read_attendance_file(content: bytes, filename: str) -> list[dict[str, Any]]:
-    """Rows as dicts keyed by template column names, each with its line number in ``row``."""
-    if filename.lower().endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise ValidationError(_("Berkas XLSX tidak dapat dibaca.")) from exc
-        sheet = workbook.worksheets[0]
-        table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    elif filename.lower().endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValidationError(_("Berkas CSV harus UTF-8.")) from exc
-        sample = text[:2048]
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        table = [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    else:
-        raise ValidationError(_("Hanya berkas .csv atau .xlsx."))
+def attendance_records(rows: Iterable[list[Any]]) -> list[dict[str, Any]]:
+    """Rows (header first, as the guarded reader ``jobs.importing.files.table_rows`` gives
+    them) as dicts keyed by template column names, each with its line number in ``row``."""
+    try:
+        table = list(rows)
+    except ImportFileError as exc:
+        raise ValidationError(str(exc)) from exc
     if not table:
         raise ValidationError(_("Berkas kosong."))
     header = _normalise(table[0])
@@ -97,7 +87,7 @@ def read_attendance_file(content: bytes, filename: str) -> list[dict[str, Any]]:
         raise ValidationError(_("Baris 1: kolom 'id' (ID/NIP pegawai) tidak ditemukan."))
     if len(table) - 1 > MAX_ROWS:
         raise ValidationError(_("Paling banyak %(n)s baris per unggahan.") % {"n": MAX_ROWS})
-    rows = []
+    records = []
     for number, values in enumerate(table[1:], start=2):
         if not any(str(v or "").strip() for v in values):
             continue
@@ -105,14 +95,14 @@ def read_attendance_file(content: bytes, filename: str) -> list[dict[str, Any]]:
         identifier = record.get("id")
         if isinstance(identifier, float) and identifier.is_integer():
             identifier = int(identifier)
-        rows.append(
+        records.append(
             {
                 "row": number,
                 "employee_no": str(identifier if identifier is not None else "").strip(),
                 **{key: record.get(key) for key in ("hari_hadir", "hari_izin", "menit_terlambat", "skp")},
             }
         )
-    return rows
+    return records
 
 
 def recap_rows(run: DistributionRun) -> list[dict[str, Any]]:

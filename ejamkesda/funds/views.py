@@ -23,7 +23,7 @@ from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required, user_has_role
 from ejamkesda.core.roles import Role
 from ejamkesda.funds import services
-from ejamkesda.funds.exports import attendance_template_xlsx, read_attendance_file
+from ejamkesda.funds.exports import attendance_records, attendance_template_xlsx
 from ejamkesda.funds.forms import (
     AttendanceUploadForm,
     CasesForm,
@@ -42,8 +42,10 @@ from ejamkesda.funds.selectors import (
     receipts_visible_to,
     staff_visible_to,
 )
+from ejamkesda.jobs.importing.base import ImportFileError
+from ejamkesda.jobs.importing.files import open_upload, table_rows
 from ejamkesda.rules.profile import ProfileError
-from ejamkesda.rules.roster import COLUMNS, RosterError, parse_roster_text
+from ejamkesda.rules.roster import COLUMNS, RosterError, parse_roster
 
 PAGE_SIZE = 50
 
@@ -119,18 +121,15 @@ def staff_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > 5 * 1024 * 1024:
-                raise ValidationError(_("Berkas terlalu besar (paling besar 5 MB)."))
-            staff = parse_roster_text(upload.read().decode("utf-8-sig"))
+            with open_upload(upload) as table:
+                staff = parse_roster(table.header, table.rows)
             created, changed = services.staff_import(
                 provider=form.cleaned_data["provider"],
                 staff=staff,
                 actor=request.user,
                 period=form.cleaned_data["period"],
             )
-        except UnicodeDecodeError:
-            errors = [_("Berkas harus CSV UTF-8.")]
-        except RosterError as exc:
+        except (ImportFileError, RosterError) as exc:
             errors = [str(exc)]
         except ValidationError as exc:
             errors = _errors(exc)
@@ -153,7 +152,7 @@ def attendance_upload(request: HttpRequest) -> HttpResponse:
             errors = [_("Berkas terlalu besar (paling besar 5 MB).")]
         else:
             try:
-                rows = read_attendance_file(upload.read(), upload.name)
+                rows = attendance_records(table_rows(upload))
                 count = services.attendance_save(
                     provider=form.cleaned_data["provider"],
                     period=form.cleaned_data["period"],

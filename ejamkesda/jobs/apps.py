@@ -18,17 +18,8 @@ class JobsConfig(AppConfig):
         post_migrate.connect(_restore_around_migrate, sender=self)
         from ejamkesda.core.navigation import register_menu
         from ejamkesda.core.roles import Role
-        from ejamkesda.jobs.registry import ImportKind, register_import_kind
 
-        register_import_kind(
-            ImportKind(
-                key="participants",
-                label=_("Data peserta (penduduk dan kepesertaan)"),
-                factory="ejamkesda.participants.importing.ParticipantImporter",
-                roles=frozenset({Role.UPT_ADMIN}),
-                upload_url_name="jobs:participants_upload",
-            )
-        )
+        # Each domain registers its own import kinds in its own AppConfig.ready().
         register_menu(
             _("Impor data"),  # type: ignore[arg-type]
             "jobs:list",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import connection
@@ -9,6 +10,7 @@ from django.db.models import Prefetch, QuerySet
 
 from ejamkesda.core import policy
 from ejamkesda.participants.models import Membership, Person, name_key
+from ejamkesda.rules.coverage import CoverageDecision, coverage_on
 
 
 def persons_visible_to(user: Any) -> QuerySet[Person]:
@@ -65,3 +67,18 @@ def person_detail(*, user: Any, person_id: int) -> Person:
             Prefetch("memberships", queryset=memberships)
         ),
     )
+
+
+def coverage_for(person: Person | int, on: dt.date) -> CoverageDecision[Membership]:
+    """Whether the person is covered on ``on`` and by which membership.
+
+    The one coverage rule (``ejamkesda.rules.coverage.coverage_on``) applied to the person's
+    memberships and date of death. One query for the memberships, one more for the date of
+    death when given an id rather than a ``Person``.
+    """
+    if isinstance(person, Person):
+        person_id, deceased_on = person.pk, person.deceased_on
+    else:
+        person_id = person
+        deceased_on = Person.objects.filter(pk=person_id).values_list("deceased_on", flat=True).first()
+    return coverage_on(Membership.objects.filter(person_id=person_id), on, deceased_on=deceased_on)

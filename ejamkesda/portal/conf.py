@@ -1,4 +1,6 @@
-"""Settings of the public portal, read from the environment (documented in the README).
+"""Settings of the public portal: a typed view over ``django.conf.settings``, read at call
+time (``override_settings`` works); the environment variables behind them are read once, in
+``ejamkesda/settings.py`` (documented in the README).
 
 PORTAL_OFFICE_NAME     name of the office running the service
 PORTAL_CONTACT_ADDRESS its street address
@@ -10,11 +12,29 @@ PORTAL_DIRECTORY_PAGE_SIZE  providers per page in the public directory (default 
 
 from __future__ import annotations
 
-import os
+from typing import TYPE_CHECKING, Any
 
-OFFICE_NAME = os.environ.get("PORTAL_OFFICE_NAME", "UPT Jaminan Kesehatan Daerah, Dinas Kesehatan")
-CONTACT_ADDRESS = os.environ.get("PORTAL_CONTACT_ADDRESS", "")
-CONTACT_PHONE = os.environ.get("PORTAL_CONTACT_PHONE", "")
-CONTACT_EMAIL = os.environ.get("PORTAL_CONTACT_EMAIL", "")
-OFFICE_HOURS = os.environ.get("PORTAL_OFFICE_HOURS", "Senin–Jumat, 08.00–16.00")
-DIRECTORY_PAGE_SIZE = int(os.environ.get("PORTAL_DIRECTORY_PAGE_SIZE", "20"))
+from django.conf import settings
+
+_SETTING = {
+    "OFFICE_NAME": "PORTAL_OFFICE_NAME",
+    "CONTACT_ADDRESS": "PORTAL_CONTACT_ADDRESS",
+    "CONTACT_PHONE": "PORTAL_CONTACT_PHONE",
+    "CONTACT_EMAIL": "PORTAL_CONTACT_EMAIL",
+    "OFFICE_HOURS": "PORTAL_OFFICE_HOURS",
+    "DIRECTORY_PAGE_SIZE": "PORTAL_DIRECTORY_PAGE_SIZE",
+}
+
+if TYPE_CHECKING:
+    OFFICE_NAME: str
+    CONTACT_ADDRESS: str
+    CONTACT_PHONE: str
+    CONTACT_EMAIL: str
+    OFFICE_HOURS: str
+    DIRECTORY_PAGE_SIZE: int
+else:
+
+    def __getattr__(name: str) -> Any:
+        if name in _SETTING:
+            return getattr(settings, _SETTING[name])
+        raise AttributeError(name)

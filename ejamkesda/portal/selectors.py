@@ -1,7 +1,7 @@
 """Reads for the public application (aplikasi umum, seed 000 Pasal 7 ayat 1 huruf a, ayat 2).
 
-``membership_current`` is also meant for other callers (API, SJP): given a person, which
-membership answers "is this person covered today?".
+Whether a person is covered is decided by the one coverage rule,
+``ejamkesda.rules.coverage.coverage_on``, as for every other channel.
 """
 
 from __future__ import annotations
@@ -13,49 +13,34 @@ from collections.abc import Iterable
 from django.db.models import F
 from django.utils import timezone
 
-from ejamkesda.participants.models import Membership, MembershipStatus, Person, Programme
-
-# Lower sorts first: an active membership beats any other status, then JKN beats Jamkesda
-# (JKN is the national scheme; Jamkesda covers residents JKN does not).
-_PROGRAMME_RANK = {Programme.JKN: 0, Programme.JAMKESDA: 1}
-
-
-def _valid_on(membership: Membership, on: dt.date) -> bool:
-    starts_ok = membership.valid_from is None or membership.valid_from <= on
-    ends_ok = membership.valid_to is None or membership.valid_to >= on
-    return starts_ok and ends_ok
-
-
-def _rank(membership: Membership) -> tuple[int, int, int, int]:
-    return (
-        0 if membership.status == MembershipStatus.ACTIVE else 1,
-        _PROGRAMME_RANK.get(membership.programme, 2),  # type: ignore[call-overload]
-        -(membership.valid_from or dt.date.min).toordinal(),
-        -(membership.pk or 0),
-    )
+from ejamkesda.participants.models import Membership, Person
+from ejamkesda.participants.selectors import coverage_for
+from ejamkesda.rules.coverage import CoverageDecision, coverage_on
 
 
 def membership_pick(memberships: Iterable[Membership], *, on: dt.date) -> Membership | None:
     """The membership that answers for ``on`` among ``memberships`` (no database access).
 
-    Only memberships valid on that date count (``valid_from``/``valid_to`` inclusive, an
-    empty bound is open). Among those: an active one first; then JKN before Jamkesda; then
-    the most recent start; then the newest record.
+    The coverage rule (``ejamkesda.rules.coverage.coverage_on``) decides: the membership
+    that covers ``on`` (JKN first); when none does, the one whose dates hold ``on`` (to
+    show its status).
     """
-    candidates = [m for m in memberships if _valid_on(m, on)]
-    return min(candidates, key=_rank) if candidates else None
+    decision = coverage_on(memberships, on)
+    return decision.membership or decision.in_dates
+
+
+def coverage_current(person: Person | int, *, on: dt.date | None = None) -> CoverageDecision[Membership]:
+    """Whether the person is covered on ``on`` (today by default), per the coverage rule."""
+    return coverage_for(person, on or timezone.localdate())
 
 
 def membership_current(person: Person | int, *, on: dt.date | None = None) -> Membership | None:
-    """The person's membership valid on ``on`` (today by default), or ``None``.
+    """The person's membership that answers for ``on`` (today by default), or ``None``.
 
-    A person may hold several memberships over time (issue 2 §3). Preference: valid on
-    that date → active status → JKN, then Jamkesda → latest ``valid_from`` → newest row.
-    One query; accepts a ``Person`` or its id.
+    The covering membership (JKN first), else the one whose dates hold ``on``.
     """
-    on = on or timezone.localdate()
-    person_id = person if isinstance(person, int) else person.pk
-    return membership_pick(Membership.objects.filter(person_id=person_id), on=on)
+    decision = coverage_current(person, on=on)
+    return decision.membership or decision.in_dates
 
 
 def membership_latest(person: Person | int) -> Membership | None:

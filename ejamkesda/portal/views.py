@@ -31,7 +31,7 @@ from ejamkesda.portal import conf
 from ejamkesda.portal.challenge import attempt_count, challenge_form, challenge_passed
 from ejamkesda.portal.forms import DirectoryFilterForm, MembershipCheckForm
 from ejamkesda.portal.info import INFO_PAGES, info_page
-from ejamkesda.portal.selectors import membership_current, membership_latest, person_for_public_check
+from ejamkesda.portal.selectors import coverage_current, membership_latest, person_for_public_check
 from ejamkesda.providers.models import Provider
 from ejamkesda.providers.selectors import provider_public, providers_public
 from ejamkesda.regions.models import Region
@@ -101,9 +101,15 @@ def nik_limited(request: HttpRequest, nik: str) -> bool:
 def _answer(person_id: int | None) -> dict[str, Any]:
     """Look up what the public may see. Both branches run the same queries."""
     today = timezone.localdate()
-    current = membership_current(person_id or 0, on=today)
+    decision = coverage_current(person_id or 0, on=today)
+    current = decision.membership or decision.in_dates
     latest = membership_latest(person_id or 0)  # always queried: same work on every branch
-    return {"membership": current, "latest": None if current is not None else latest, "today": today}
+    return {
+        "membership": current,
+        "covered": decision.covered,
+        "latest": None if current is not None else latest,
+        "today": today,
+    }
 
 
 @never_cache

@@ -1,4 +1,4 @@
-"""Roster CSV for jasa pelayanan (the command-line contract of issue 3 §3).
+"""Roster (CSV or XLSX, read by the guarded reader) for jasa pelayanan (the command-line contract of issue 3 §3).
 
 Columns: id, nama, jenis_tenaga, pendidikan, mulai_kerja (YYYY-MM-DD), rangkap (roles
 separated by ';'), status (pns|cpns|pppk|kontrak), golongan, hari_hadir, hari_izin,
@@ -8,10 +8,8 @@ naming the row (line number in the file, header = 1) and the column.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
 from ejamkesda.rules.jaspel import StaffInput
@@ -104,24 +102,36 @@ def staff_from_mapping(record: Mapping[str, str], row: int) -> StaffInput:
     )
 
 
-def parse_roster(lines: Iterable[str]) -> list[StaffInput]:
-    reader = csv.DictReader(lines)
-    header = [name.strip() for name in (reader.fieldnames or [])]
-    missing = [column for column in REQUIRED if column not in header]
+def _text(value: object) -> str:
+    """A cell as text: spreadsheet dates as YYYY-MM-DD, whole numbers without ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_roster(header: Sequence[object], rows: Iterable[tuple[int, Sequence[object]]]) -> list[StaffInput]:
+    """Staff from rows already read (the header, then ``(row_number, cells)``).
+
+    Files are read by the guarded reader (``ejamkesda.jobs.importing.files``); this rule
+    takes rows, not files.
+    """
+    names = [_text(name).strip() for name in header]
+    missing = [column for column in REQUIRED if column not in names]
     if missing:
         raise RosterError(1, sorted(missing)[0], "kolom wajib tidak ada di baris judul.")
-    reader.fieldnames = header
     staff: list[StaffInput] = []
     seen: set[str] = set()
-    for record in reader:
-        row = reader.line_num
+    for row, cells in rows:
+        record = {name: _text(value) for name, value in zip(names, cells, strict=False)}
         person = staff_from_mapping(record, row)
         if person.id in seen:
             raise RosterError(row, "id", f"ID '{person.id}' sudah dipakai baris sebelumnya.")
         seen.add(person.id)
         staff.append(person)
     return staff
-
-
-def parse_roster_text(text: str) -> list[StaffInput]:
-    return parse_roster(io.StringIO(text.lstrip("\ufeff")))

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from ejamkesda.participants.models import Programme
+from ejamkesda.participants.selectors import coverage_for
 from ejamkesda.rules.claims import ATTACHMENT_KINDS, LIVE_STATES, missing_attachments
 from ejamkesda.services.models import Claim, Sjp, TariffTable
-from ejamkesda.services.selectors import active_jamkesda_on, active_jkn_on
 from ejamkesda.services.sjp import sjp_is_valid_on
 from ejamkesda.services.tariffs import tariff_prices
 
@@ -65,9 +66,10 @@ def claim_checks(
         ),
     )
     for day, jkn_message, not_member_message in days:
-        if active_jkn_on(person_id, day) is not None:
+        decision = coverage_for(person_id, day)  # ejamkesda/rules/coverage.py
+        if decision.by_programme(Programme.JKN) is not None:
             problems.append(jkn_message % {"date": f"{day:%d-%m-%Y}"})
-        elif active_jamkesda_on(person_id, day) is None:
+        elif decision.by_programme(Programme.JAMKESDA) is None:
             problems.append(not_member_message % {"date": f"{day:%d-%m-%Y}"})
     results.append(CheckResult("membership", _("Kepesertaan aktif"), not problems, "; ".join(problems)))
     # 2. The SJP is valid and matches this claim.

@@ -12,7 +12,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from ejamkesda.core.roles import PROVIDER_BOUND_ROLES, UPT_ROLES, Role
-from ejamkesda.participants.models import Membership, MembershipStatus, Programme
+from ejamkesda.participants.models import Membership, Programme
+from ejamkesda.participants.selectors import coverage_for
 from ejamkesda.services.models import Claim, PaymentBatch, Referral, Sjp, TariffTable
 
 REGENCY_WIDE = frozenset({*UPT_ROLES, Role.VIEWER})
@@ -74,17 +75,11 @@ def tariff_tables() -> QuerySet[TariffTable]:
     return TariffTable.objects.all()
 
 
-def memberships_on(person_id: int, on: Any, programme: str) -> QuerySet[Membership]:
-    """Active memberships of a programme that cover the date ``on``."""
-    return Membership.objects.filter(person_id=person_id, programme=programme, status=MembershipStatus.ACTIVE).filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=on),
-        Q(valid_to__isnull=True) | Q(valid_to__gte=on),
-    )
-
-
 def active_jamkesda_on(person_id: int, on: Any) -> Membership | None:
-    return memberships_on(person_id, on, Programme.JAMKESDA).order_by("-valid_from", "-id").first()
+    """The Jamkesda membership that covers the person on ``on`` (ejamkesda/rules/coverage.py)."""
+    return coverage_for(person_id, on).by_programme(Programme.JAMKESDA)
 
 
 def active_jkn_on(person_id: int, on: Any) -> Membership | None:
-    return memberships_on(person_id, on, Programme.JKN).order_by("-valid_from", "-id").first()
+    """The JKN membership that covers the person on ``on`` (ejamkesda/rules/coverage.py)."""
+    return coverage_for(person_id, on).by_programme(Programme.JKN)

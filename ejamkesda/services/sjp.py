@@ -16,14 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ejamkesda.participants.models import Person
+from ejamkesda.participants.models import Person, Programme
+from ejamkesda.participants.selectors import coverage_for
 from ejamkesda.providers.models import Provider
 from ejamkesda.rules.claims import ServiceKind, sjp_number, within_emergency_window
+from ejamkesda.rules.coverage import REASON_DECEASED
 from ejamkesda.services import conf, icd
 from ejamkesda.services.auditing import audit_event
 from ejamkesda.services.models import Sjp, SjpCounter
 from ejamkesda.services.notify import notify_provider
-from ejamkesda.services.selectors import active_jamkesda_on, active_jkn_on
 
 
 class SjpError(ValueError):
@@ -71,12 +72,13 @@ def sjp_request(
             )
     elif after_the_fact:
         raise SjpError(_("SJP selain gawat darurat harus diajukan sebelum atau pada hari pelayanan."))
-    if person.deceased and person.deceased_on and person.deceased_on < service_from:
+    coverage = coverage_for(person, service_from)  # ejamkesda/rules/coverage.py
+    if coverage.reason == REASON_DECEASED:
         raise SjpError(_("Penduduk tercatat meninggal sebelum tanggal pelayanan."))
     # Active JKN on the service date: the patient must use JKN, not Jamkesda.
-    if active_jkn_on(person.pk, service_from) is not None:
+    if coverage.by_programme(Programme.JKN) is not None:
         raise SjpError(_("Pasien peserta JKN aktif pada tanggal pelayanan: gunakan JKN (BPJS Kesehatan), bukan SJP."))
-    membership = active_jamkesda_on(person.pk, service_from)
+    membership = coverage.by_programme(Programme.JAMKESDA)
     if membership is None:
         raise SjpError(_("Pasien bukan peserta Jamkesda aktif pada tanggal pelayanan."))
     with transaction.atomic():

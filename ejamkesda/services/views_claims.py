@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 from ejamkesda.core import policy
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
+from ejamkesda.jobs.importing.base import ImportFileError
+from ejamkesda.jobs.importing.files import table_rows
 from ejamkesda.rules.claims import (
     CLAIM_STATE_LABELS,
     PENDING_VERIFICATION,
@@ -40,7 +42,6 @@ from ejamkesda.services.forms import BulkClaimForm, ClaimDecisionForm, ClaimForm
 from ejamkesda.services.models import Sjp
 from ejamkesda.services.paging import CappedPaginator
 from ejamkesda.services.selectors import claims_visible_to, sjps_visible_to
-from ejamkesda.services.tabular import UnreadableFile, iter_rows
 
 PAGE_SIZE = 25
 
@@ -309,9 +310,9 @@ def claim_bulk(request: HttpRequest) -> HttpResponse:
             try:
                 result = claims_bulk_submit(
                     actor=request.user,
-                    rows=iter_rows(upload, upload.name),
+                    rows=table_rows(upload),
                     attachments=form.cleaned_data["attachments"],
                 )
-            except UnreadableFile as exc:
+            except ImportFileError as exc:
                 error = str(exc)
     return render(request, "services/claim_bulk.html", {"form": form, "result": result, "error": error})

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 from ejamkesda.core import policy
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
+from ejamkesda.jobs.importing.base import ImportFileError
+from ejamkesda.jobs.importing.files import table_rows
 from ejamkesda.participants.models import Person
 from ejamkesda.services import conf, icd
 from ejamkesda.services.auditing import audit_event
@@ -30,7 +32,6 @@ from ejamkesda.services.paging import CappedPaginator
 from ejamkesda.services.payments import PaymentError, payment_batch_create, payment_batch_mark_paid
 from ejamkesda.services.referrals import ReferralError, referral_accept, referral_create, referral_return
 from ejamkesda.services.selectors import payment_batches_visible_to, referrals_visible_to
-from ejamkesda.services.tabular import UnreadableFile, iter_rows
 from ejamkesda.services.tariffs import TariffImportError, tariff_table_import
 
 PAGE_SIZE = 25
@@ -191,10 +192,10 @@ def tariff_import(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     name=form.cleaned_data["name"],
                     effective_from=form.cleaned_data["effective_from"],
-                    rows=iter_rows(upload, upload.name),
+                    rows=table_rows(upload),
                     source_name=upload.name[:200],
                 )
-            except (TariffImportError, UnreadableFile) as exc:
+            except (TariffImportError, ImportFileError) as exc:
                 errors = getattr(exc, "errors", [str(exc)])
             else:
                 messages.success(request, _("Tabel tarif versi %(v)s diimpor.") % {"v": table.version})

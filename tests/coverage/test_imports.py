@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
 from hypothesis import given
@@ -11,7 +10,7 @@ from ejamkesda.audit.models import AuditLog
 from ejamkesda.coverage.importers import RowInvalid, dotted_village, parse_date
 from ejamkesda.coverage.importing import import_rows
 from ejamkesda.coverage.models import MembershipRecord, PopulationRecord, Snapshot, SnapshotKind, WelfareRecord
-from ejamkesda.coverage.readers import iter_csv
+from ejamkesda.coverage.readers import iter_file
 from ejamkesda.jobs.models import Job
 from ejamkesda.jobs.services import job_create, job_run
 from tests.coverage.factories import VILLAGE_A, nik, regions
@@ -28,9 +27,18 @@ POPULATION_CSV = """NIK;No KK;Nama;Jenis Kelamin;Tempat Lahir;Tgl Lahir;Alamat;R
 """
 
 
+def _iter_text(text: str):
+    """Rows of CSV text through the guarded reader (written to a file first)."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as handle:
+        handle.write(text)
+    return list(iter_file(handle.name))
+
+
 def population_rows():
     text = POPULATION_CSV.format(a=nik(1, sex="P"), b=nik(2), c=nik(3), d=nik(4))
-    return list(iter_csv(io.StringIO(text)))
+    return list(_iter_text(text))
 
 
 def test_population_import_validates_each_row_and_names_row_and_column():
@@ -78,7 +86,7 @@ def test_membership_import_maps_segments_and_statuses_and_tolerates_bad_nik():
         "0005,,Euis,,BP,4,AKTIF,\n"
         "0001,,Ani dobel,,PBI,3,AKTIF,\n"
     )
-    result = import_rows(kind=SnapshotKind.MEMBERSHIP, as_of=dt.date(2026, 10, 1), rows=iter_csv(io.StringIO(text)))
+    result = import_rows(kind=SnapshotKind.MEMBERSHIP, as_of=dt.date(2026, 10, 1), rows=_iter_text(text))
     snapshot = result.snapshot()
     assert {(e["row"], e["column"]) for e in result.errors} == {(5, "segmen"), (6, "kelas"), (7, "no_kartu")}
     records = {r.card_number: r for r in MembershipRecord.objects.filter(snapshot=snapshot)}
@@ -90,7 +98,7 @@ def test_membership_import_maps_segments_and_statuses_and_tolerates_bad_nik():
 
 def test_welfare_import_checks_decile():
     text = f"nik,no_kk,desil,status\n{nik(1)},,3,aktif\n{nik(2)},,11,aktif\n"
-    result = import_rows(kind=SnapshotKind.WELFARE, as_of=dt.date(2026, 10, 1), rows=iter_csv(io.StringIO(text)))
+    result = import_rows(kind=SnapshotKind.WELFARE, as_of=dt.date(2026, 10, 1), rows=_iter_text(text))
     snapshot = result.snapshot()
     assert [(e["row"], e["column"]) for e in result.errors] == [(3, "desil")]
     assert WelfareRecord.objects.get(snapshot=snapshot).decile == 3

@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ejamkesda.audit.models import AuditLog
 from ejamkesda.core.roles import Role
 from ejamkesda.funds import run_services, services
-from ejamkesda.funds.exports import bank_transfer_csv, read_attendance_file, recap_xlsx
+from ejamkesda.funds.exports import attendance_records, bank_transfer_csv, recap_xlsx
 from ejamkesda.funds.models import Attendance, DistributionRun, RegulationProfile, RunStatus
+from ejamkesda.jobs.importing.files import table_rows
 from ejamkesda.rules.profile import profile_text
 from tests.factories import ProviderFactory, user_with_role
 from tests.funds.factories import AttendanceFactory, StaffMemberFactory, stored_profile
@@ -65,12 +66,12 @@ def test_attendance_import_atomic_and_idempotent():
     StaffMemberFactory(provider=provider, employee_no="B2")
     actor = user_with_role(Role.TREASURER, provider=provider)
     content = b"id;nama;hari_hadir;hari_izin;menit_terlambat;skp\nA1;A;20;1;30;91,5\nB2;B;18;0;0;\n"
-    rows = read_attendance_file(content, "absen.csv")
+    rows = attendance_records(table_rows(io.BytesIO(content)))
     assert services.attendance_save(provider=provider, period=JAN, rows=rows, actor=actor) == 2
     assert services.attendance_save(provider=provider, period=JAN, rows=rows, actor=actor) == 2
     assert Attendance.objects.count() == 2
     assert Attendance.objects.get(staff=a).skp == Decimal("91.50")
-    bad = read_attendance_file(b"id,hari_hadir\nA1,25\nZZ,3\nB2,x\n", "absen.csv")
+    bad = attendance_records(table_rows(io.BytesIO(b"id,hari_hadir\nA1,25\nZZ,3\nB2,x\n")))
     with pytest.raises(ValidationError) as info:
         services.attendance_save(provider=provider, period=dt.date(2025, 2, 1), rows=bad, actor=actor)
     text = " ".join(info.value.messages)
@@ -83,7 +84,7 @@ def test_attendance_xlsx_template_roundtrip():
 
     provider = ProviderFactory()
     staff = [StaffMemberFactory(provider=provider, employee_no="X9")]
-    rows = read_attendance_file(attendance_template_xlsx(staff), "templat.xlsx")
+    rows = attendance_records(table_rows(io.BytesIO(attendance_template_xlsx(staff))))
     assert rows[0]["employee_no"] == "X9" and rows[0]["row"] == 2
 
 

@@ -34,9 +34,9 @@ TABLES = [model._meta.db_table for model in (Person, Membership, ParticipantHist
 
 
 @pytest.fixture(autouse=True)
-def _small_files_qualify(monkeypatch):
+def _small_files_qualify(monkeypatch, settings):
     ensure_region_tree("64.09.01.2001")
-    monkeypatch.setattr(bulkload, "MIN_BYTES", 0)
+    settings.IMPORT_BULK_LOAD_MIN_MB = 0
 
 
 def schema() -> tuple[list[tuple[str, str]], list[tuple[str, str, bool]]]:
@@ -98,11 +98,11 @@ def test_first_import_into_an_empty_register_loads_without_indexes_and_rebuilds_
     assert all(seen == secondary_indexes() for seen in again.indexes_seen)
 
 
-def test_a_register_with_people_a_dry_run_or_the_setting_off_keep_the_normal_mode(tmp_path, monkeypatch):
+def test_a_register_with_people_a_dry_run_or_the_setting_off_keep_the_normal_mode(tmp_path, monkeypatch, settings):
     rows = [person_row(n) for n in range(4)]
     state, _ = run(tmp_path, rows, dry_run=True)
     assert not state.bulk_load and Person.objects.count() == 0
-    monkeypatch.setenv("IMPORT_BULK_LOAD", "0")
+    settings.IMPORT_BULK_LOAD = False
     state, _ = run(tmp_path, rows)
     assert not state.bulk_load and Person.objects.count() == 4
     monkeypatch.delenv("IMPORT_BULK_LOAD")
@@ -113,8 +113,8 @@ def test_a_register_with_people_a_dry_run_or_the_setting_off_keep_the_normal_mod
     assert not state.bulk_load and importer.indexes_seen == [secondary_indexes()]
 
 
-def test_small_files_keep_the_normal_mode(tmp_path, monkeypatch):
-    monkeypatch.setattr(bulkload, "MIN_BYTES", 10 * 1024 * 1024)
+def test_small_files_keep_the_normal_mode(tmp_path, monkeypatch, settings):
+    settings.IMPORT_BULK_LOAD_MIN_MB = 10
     state, _ = run(tmp_path, [person_row(n) for n in range(3)])
     assert not state.bulk_load
 

@@ -154,10 +154,8 @@ def test_zip_bomb_is_refused_before_reading(tmp_path):
         check_xlsx(path)
 
 
-def test_too_big_uncompressed_is_refused(tmp_path, monkeypatch):
-    from ejamkesda.jobs import conf
-
-    monkeypatch.setattr(conf, "XLSX_MAX_UNCOMPRESSED", 1000)
+def test_too_big_uncompressed_is_refused(tmp_path, settings):
+    settings.IMPORT_XLSX_MAX_UNCOMPRESSED_MB = 0
     path = write_xlsx(tmp_path / "a.xlsx", [["NIK", "NAMA"], *[[str(i), "x" * 50] for i in range(100)]])
     with pytest.raises(ImportFileError, match="terlalu besar"):
         open_table(path)
@@ -177,10 +175,8 @@ def test_broken_xlsx(tmp_path):
         open_table(path)
 
 
-def test_too_many_rows(tmp_path, monkeypatch):
-    from ejamkesda.jobs import conf
-
-    monkeypatch.setattr(conf, "MAX_ROWS", 3)
+def test_too_many_rows(tmp_path, settings):
+    settings.IMPORT_MAX_ROWS = 3
     path = tmp_path / "a.csv"
     path.write_text("NIK\r\n" + "1\r\n" * 5, encoding="utf-8")
     with pytest.raises(ImportFileError, match="batas"):

@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _setup(tmp_path, monkeypatch):
-    monkeypatch.setenv("IMPORT_DIR", str(tmp_path / "impor"))
+def _setup(tmp_path, monkeypatch, settings):
+    settings.IMPORT_DIR = str(tmp_path / "impor")
     ensure_region_tree("64.09.01.2001")
 
 

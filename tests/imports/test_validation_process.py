@@ -79,10 +79,12 @@ def test_rows_are_validated_in_a_child_process_with_the_same_results(tmp_path):
 @pytest.mark.parametrize(
     "setting", ["disabled", "small file", "importer without it"], ids=lambda setting: setting.replace(" ", "-")
 )
-def test_small_files_the_setting_off_and_other_importers_validate_in_this_process(tmp_path, monkeypatch, setting):
+def test_small_files_the_setting_off_and_other_importers_validate_in_this_process(
+    tmp_path, monkeypatch, setting, settings
+):
     importer = Rows()
     if setting == "disabled":
-        monkeypatch.setenv("IMPORT_VALIDATE_PROCESS", "0")
+        settings.IMPORT_VALIDATE_PROCESS = False
     elif setting == "small file":
         monkeypatch.setattr(runner, "PROCESS_MIN_BYTES", 10**6)
     else:
@@ -144,7 +146,7 @@ def test_a_failing_write_stops_the_child(tmp_path):
     assert not multiprocessing.active_children()
 
 
-def test_participant_import_gives_the_same_register_and_report_either_way(tmp_path, monkeypatch):
+def test_participant_import_gives_the_same_register_and_report_either_way(tmp_path, monkeypatch, settings):
     ensure_region_tree("64.09.01.2001")
     rows = [person_row(n) for n in range(12)]
     rows[4]["NIK"] = "12345"
@@ -163,7 +165,7 @@ def test_participant_import_gives_the_same_register_and_report_either_way(tmp_pa
     in_child = once(tmp_path / "a.csv")
     assert forks == [1]
     Person.objects.all().delete()
-    monkeypatch.setenv("IMPORT_VALIDATE_PROCESS", "0")
+    settings.IMPORT_VALIDATE_PROCESS = False
     assert once(tmp_path / "b.csv") == in_child
     assert forks == [1]  # the second run validated in this process
     assert in_child[:2] == (10, 3)

@@ -159,11 +159,9 @@ def test_portal_is_available_in_english(client):
         assert "Home" in [item["label"] for item in public_menu()]
 
 
-def test_contact_page_uses_configuration(client, monkeypatch):
-    from ejamkesda.portal import conf
-
-    monkeypatch.setattr(conf, "CONTACT_PHONE", "0542 555 000")
-    monkeypatch.setattr(conf, "CONTACT_EMAIL", "upt@example.org")
+def test_contact_page_uses_configuration(client, settings):
+    settings.PORTAL_CONTACT_PHONE = "0542 555 000"
+    settings.PORTAL_CONTACT_EMAIL = "upt@example.org"
     text = client.get("/informasi/kontak/").content.decode()
     assert "0542 555 000" in text
     assert "upt@example.org" in text

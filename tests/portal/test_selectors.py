@@ -15,6 +15,7 @@ from ejamkesda.portal.selectors import (
     membership_pick,
     person_for_public_check,
 )
+from ejamkesda.rules.coverage import membership_covers
 from tests.factories import MembershipFactory, PersonFactory
 
 TODAY = dt.date(2026, 6, 1)
@@ -94,10 +95,12 @@ def test_pick_is_valid_and_nothing_valid_is_preferable(items, on):
         assert chosen is None
         return
     assert chosen is not None and _valid(chosen, on)
-    if any(m.status == MembershipStatus.ACTIVE for m in valid):
-        assert chosen.status == MembershipStatus.ACTIVE
-        active = [m for m in valid if m.status == MembershipStatus.ACTIVE]
-        if any(m.programme == Programme.JKN for m in active):
+    # The coverage rule decides: a covering membership first (an ended one still covers
+    # the days inside its dates), JKN before Jamkesda among those.
+    covering = [m for m in valid if membership_covers(m, on)]
+    if covering:
+        assert membership_covers(chosen, on)
+        if any(m.programme == Programme.JKN for m in covering):
             assert chosen.programme == Programme.JKN
     # Order of the input does not matter.
     assert membership_pick(list(reversed(items)), on=on) is chosen or (

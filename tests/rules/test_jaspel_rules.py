@@ -16,13 +16,22 @@ from ejamkesda.rules.allocation import AllocationError, allocate
 from ejamkesda.rules.formula import FormulaError, parse_formula
 from ejamkesda.rules.jaspel import CalculationError, StaffInput, calculate, service_duration, split_revenue
 from ejamkesda.rules.profile import ProfileError, load_profile, parse_profile, profile_text, shipped_profile_ids
-from ejamkesda.rules.roster import COLUMNS, RosterError, parse_roster_text
+from ejamkesda.rules.roster import COLUMNS, RosterError, parse_roster
 from ejamkesda.rules.tax import rank_of, tax_for
 
 KH = "kapuas-hulu-9-2015"
 TD = "tanah-datar-29-2017"
 PM = "permenkes-21-2016"
 END = dt.date(2025, 1, 31)
+
+
+def _roster(text: str):
+    """Rows of comma-separated text, as the guarded reader gives them, into the rule."""
+    import csv
+    import io
+
+    lines = list(csv.reader(io.StringIO(text)))
+    return parse_roster(lines[0], list(enumerate(lines[1:], start=2)))
 
 
 def staff(**kw) -> StaffInput:
@@ -334,15 +343,13 @@ HEADER = ",".join(COLUMNS) + "\n"
 
 
 def test_roster_parses_and_names_row_and_column():
-    ok = parse_roster_text(HEADER + "1,A,tenaga_medis,S1,2010-01-01,kepala;ktu,pns,III/a,20,1,30,91.5,1\n")
+    ok = _roster(HEADER + "1,A,tenaga_medis,S1,2010-01-01,kepala;ktu,pns,III/a,20,1,30,91.5,1\n")
     assert ok[0].rangkap == ("kepala", "ktu") and ok[0].skp == Decimal("91.5") and ok[0].program_jkn
     with pytest.raises(RosterError) as info:
-        parse_roster_text(
-            HEADER + "1,A,tenaga_medis,S1,2010-01-01,,pns,,20,1,30,,0\n2,B,perawat,D3,2010-01-01,,pns,,1,0,0,,0\n"
-        )
+        _roster(HEADER + "1,A,tenaga_medis,S1,2010-01-01,,pns,,20,1,30,,0\n2,B,perawat,D3,2010-01-01,,pns,,1,0,0,,0\n")
     assert info.value.row == 3 and info.value.column == "jenis_tenaga"
     with pytest.raises(RosterError, match="Baris 2, kolom 'hari_hadir'"):
-        parse_roster_text(HEADER + "1,A,tenaga_medis,S1,2010-01-01,,pns,,-3,0,0,,0\n")
+        _roster(HEADER + "1,A,tenaga_medis,S1,2010-01-01,,pns,,-3,0,0,,0\n")
 
 
 # --- non-capitation per service ---------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from ejamkesda.funds.exports import read_attendance_file
+from ejamkesda.funds.exports import attendance_records
 from ejamkesda.rules.claims import AGEING_BUCKETS
 from ejamkesda.services import conf
 from ejamkesda.services.claim_checks import ClaimError
@@ -33,8 +33,8 @@ def test_service_error_is_indonesian_by_default_and_english_when_chosen():
 
 def test_funds_validation_error_is_english_when_chosen():
     with translation.override("en"), pytest.raises(ValidationError) as error:
-        read_attendance_file(b"", "kehadiran.ods")
-    assert error.value.messages == ["Only .csv or .xlsx files."]
+        attendance_records([])
+    assert error.value.messages == ["The file is empty."]
 
 
 def test_ageing_labels_of_the_rules_are_in_the_catalogue():

@@ -92,10 +92,8 @@ def test_emergency_after_the_window_is_refused():
         )
 
 
-def test_emergency_window_is_configurable(monkeypatch):
-    from ejamkesda.services import conf
-
-    monkeypatch.setattr(conf, "SJP_EMERGENCY_WINDOW_HOURS", 24)
+def test_emergency_window_is_configurable(settings):
+    settings.SJP_EMERGENCY_WINDOW_HOURS = 24
     now = timezone.now()
     started = now - dt.timedelta(hours=30)
     with pytest.raises(SjpError, match="24 jam"):

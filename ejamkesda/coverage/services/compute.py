@@ -38,7 +38,12 @@ from ejamkesda.coverage.services.matching import (
     unlinked_entries,
 )
 from ejamkesda.participants.models import MembershipStatus
+from ejamkesda.rules.coverage import statuses_covering_without_dates
 from ejamkesda.rules.premium import add_months, month_start
+
+# A snapshot row has a status as of the snapshot date and no validity dates: the coverage
+# rule (ejamkesda/rules/coverage.py) says which statuses cover that day.
+SNAPSHOT_COVERING = sorted(statuses_covering_without_dates(MembershipStatus.values))
 
 
 def membership_link(*, population: Snapshot, membership: Snapshot) -> int:
@@ -157,7 +162,7 @@ def _area_stats(period: CoveragePeriod, population: Snapshot, membership: Snapsh
     linked = MembershipRecord.objects.filter(snapshot=membership).exclude(village_code="")
     for row in linked.values("village_code").annotate(n=Count("resident_nik", distinct=True)):
         figures[row["village_code"]]["registered"] = row["n"]
-    active = linked.filter(status=MembershipStatus.ACTIVE)
+    active = linked.filter(status__in=SNAPSHOT_COVERING)
     for row in active.values("village_code").annotate(n=Count("resident_nik", distinct=True)):
         figures[row["village_code"]]["active"] = row["n"]
     for row in linked.values("village_code", "segment").annotate(n=Count("resident_nik", distinct=True)):
@@ -219,7 +224,7 @@ def sector_membership(membership: Snapshot | int, *, active_only: bool = False) 
     per row: the planner does not always pick the right index for the latter."""
     records = MembershipRecord.objects.filter(snapshot=membership)
     if active_only:
-        records = records.filter(status=MembershipStatus.ACTIVE)
+        records = records.filter(status__in=SNAPSHOT_COVERING)
     return Q(nik__in=records.exclude(nik="").values("nik")) | Q(
         resident_nik__in=records.exclude(resident_nik="").values("resident_nik")
     )

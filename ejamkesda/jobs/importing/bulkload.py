@@ -38,7 +38,6 @@ Safety:
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -49,6 +48,8 @@ from typing import TYPE_CHECKING
 
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 
+from ejamkesda.jobs import conf
+
 if TYPE_CHECKING:
     from ejamkesda.jobs.models import SuspendedSchemaObject
 
@@ -56,17 +57,15 @@ logger = logging.getLogger(__name__)
 
 # pg_advisory_lock key of participant imports ("EJK" + 1); locks are per database.
 DEFAULT_LOCK_KEY = 0x454A4B01
-MIN_BYTES = int(float(os.environ.get("IMPORT_BULK_LOAD_MIN_MB", "10")) * 1024 * 1024)
 LOCK_TIMEOUT = "5s"  # how long step 1 waits for the tables' locks before giving up the mode
 MAINTENANCE_WORK_MEM = "256MB"  # per index build (default 64 MB): fewer sort passes
 # Objects built at once at the end of a load, each on its own connection (measured on 1M rows,
-# 2 cores: 7.1 s one at a time, 5.5 s two at a time).
-REBUILD_CONNECTIONS = int(os.environ.get("IMPORT_REBUILD_CONNECTIONS", "2"))
+# 2 cores: 7.1 s one at a time, 5.5 s two at a time): IMPORT_REBUILD_CONNECTIONS [2].
 
 
 def enabled() -> bool:
     """``IMPORT_BULK_LOAD=0`` turns the mode off (the normal mode then serves every import)."""
-    return os.environ.get("IMPORT_BULK_LOAD", "1") != "0"
+    return conf.bulk_load()
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,7 @@ def import_session(
         yield False
         return
     bulk = False
-    if not dry_run and enabled() and file_bytes >= MIN_BYTES:
+    if not dry_run and enabled() and file_bytes >= conf.bulk_load_min_bytes():
         bulk = _begin(spec)
     if not bulk:
         _lock_shared(spec.lock_key, on_wait=on_wait)  # waits while a bulk load runs
@@ -140,7 +139,9 @@ def _end(spec: BulkLoadSpec, *, bulk: bool, on_rebuild: Callable[[int, int], Non
     try:
         try:
             if bulk:
-                restore_pending(spec.tables, lock_key=None, on_step=on_rebuild, connections_used=REBUILD_CONNECTIONS)
+                restore_pending(
+                    spec.tables, lock_key=None, on_step=on_rebuild, connections_used=conf.rebuild_connections()
+                )
         finally:
             _unlock(spec.lock_key, shared=not bulk)
     except Exception:

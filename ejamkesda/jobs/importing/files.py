@@ -1,8 +1,18 @@
-"""Open an uploaded table safely and stream its rows.
+"""Open an uploaded table safely and stream its rows: the one reader of CSV/XLSX files.
+
+Every CSV or XLSX the system accepts is read here (the import jobs, bulk claims, tariff
+tables, attendance, rosters, coverage lists). Limits (``Limits``: bytes, rows, columns,
+decompressed size) are checked before parsing: the file size first, then for an XLSX the
+zip directory (decompressed size, compression ratio) and the sheet's declared dimension,
+so a small XLSX declaring 200,000 rows is refused without reading a row. Rows are
+streamed; the row limit is enforced again while reading (a sheet may omit its dimension).
 
 The type is decided by the content, never by the file name: a ``.xlsx`` that is really
 a CSV is read as CSV, and a PDF renamed ``.csv`` is refused. Every refusal is an
 ``ImportFileError`` with a message in Bahasa Indonesia, never a traceback.
+
+Uploads handled inside a web request use ``upload_limits()`` (small); the task worker's
+import jobs use ``job_limits()``. See docs/desain-teknis.md, "Pembaca berkas tabel".
 """
 
 from __future__ import annotations
@@ -10,11 +20,13 @@ from __future__ import annotations
 import codecs
 import csv
 import re
+import tempfile
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ejamkesda.jobs import conf
 from ejamkesda.jobs.importing.base import ImportFileError
@@ -31,6 +43,43 @@ _FOREIGN_SIGNATURES = {
     b"\x89PNG": "Berkas gambar tidak bisa diimpor. Unggah berkas .csv atau .xlsx.",
     b"\xff\xd8\xff": "Berkas gambar tidak bisa diimpor. Unggah berkas .csv atau .xlsx.",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one file may hold; checked before parsing (and rows again while streaming)."""
+
+    max_bytes: int
+    max_rows: int
+    max_columns: int
+    max_uncompressed: int  # XLSX: bytes of all parts once decompressed
+    max_ratio: int  # XLSX: highest compression ratio of one part (zip bombs)
+
+
+def job_limits() -> Limits:
+    """Limits for files read by the task worker (import jobs, commands)."""
+    return Limits(
+        max_bytes=conf.max_bytes(),
+        max_rows=conf.max_rows(),
+        max_columns=conf.max_columns(),
+        max_uncompressed=conf.xlsx_max_uncompressed(),
+        max_ratio=conf.xlsx_max_ratio(),
+    )
+
+
+def upload_limits() -> Limits:
+    """Limits for files parsed inside a web request (bulk claims, tariffs, attendance, rosters)."""
+    return Limits(
+        max_bytes=conf.upload_max_bytes(),
+        max_rows=conf.upload_max_rows(),
+        max_columns=conf.max_columns(),
+        max_uncompressed=conf.upload_max_uncompressed(),
+        max_ratio=conf.xlsx_max_ratio(),
+    )
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 @dataclass
@@ -119,7 +168,7 @@ def _is_blank(cells: list[Any]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
-def _open_csv(path: Path) -> Table:
+def _open_csv(path: Path, limits: Limits) -> Table:
     encoding = detect_encoding(path)
     handle = open(path, encoding=encoding, newline="")  # noqa: SIM115 - closed by the generator
     first_line = handle.readline()
@@ -135,17 +184,21 @@ def _open_csv(path: Path) -> Table:
     if header is None or _is_blank(header):
         handle.close()
         raise ImportFileError("Berkas tidak berisi baris judul kolom (berkas kosong).")
-    if len(header) > conf.MAX_COLUMNS:
+    if len(header) > limits.max_columns:
         handle.close()
-        raise ImportFileError(f"Berkas memiliki {len(header)} kolom; paling banyak {conf.MAX_COLUMNS}.")
+        raise ImportFileError(f"Berkas memiliki {len(header)} kolom; paling banyak {limits.max_columns}.")
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         number = 1
         try:
             for cells in reader:
                 number += 1
-                if number - 1 > conf.MAX_ROWS:
-                    raise ImportFileError(f"Berkas melebihi batas {conf.MAX_ROWS:,} baris data.".replace(",", "."))
+                if number - 1 > limits.max_rows:
+                    raise ImportFileError(f"Berkas melebihi batas {_thousands(limits.max_rows)} baris data.")
+                if len(cells) > limits.max_columns:
+                    raise ImportFileError(
+                        f"Baris {number} memiliki {len(cells)} kolom; paling banyak {limits.max_columns}."
+                    )
                 if not cells or _is_blank(cells):
                     continue
                 yield number, cells
@@ -175,11 +228,12 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def check_xlsx(path: str | Path) -> int | None:
+def check_xlsx(path: str | Path, limits: Limits | None = None) -> int | None:
     """Refuse zip bombs, non-XLSX zips and sheets declaring huge dimensions, before any parsing.
 
     Returns the declared number of rows of the first sheet when known.
     """
+    limits = limits or job_limits()
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
@@ -195,14 +249,14 @@ def check_xlsx(path: str | Path) -> int | None:
         for info in infos:
             total += info.file_size
             ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > 1024 * 1024 and ratio > conf.XLSX_MAX_RATIO:
+            if info.file_size > 1024 * 1024 and ratio > limits.max_ratio:
                 raise ImportFileError(
                     "Berkas XLSX ditolak: isinya mengembang tidak wajar saat dibuka (kemungkinan 'zip bomb')."
                 )
-        if total > conf.XLSX_MAX_UNCOMPRESSED:
+        if total > limits.max_uncompressed:
             raise ImportFileError(
                 f"Berkas XLSX terlalu besar setelah dibuka ({total // (1024 * 1024)} MB; "
-                f"batas {conf.XLSX_MAX_UNCOMPRESSED // (1024 * 1024)} MB). Gunakan CSV untuk data sebesar ini."
+                f"batas {limits.max_uncompressed // (1024 * 1024)} MB). Gunakan CSV untuk data sebesar ini."
             )
         sheets = sorted(name for name in names if name.startswith("xl/worksheets/") and name.endswith(".xml"))
         if not sheets:
@@ -216,14 +270,14 @@ def check_xlsx(path: str | Path) -> int | None:
                 continue
             last_col, last_row = match.group(3) or match.group(1), match.group(4) or match.group(2)
             columns, rows = _column_number(last_col), int(last_row)
-            if columns > conf.MAX_COLUMNS:
+            if columns > limits.max_columns:
                 raise ImportFileError(
-                    f"Lembar kerja menyatakan {columns} kolom (paling banyak {conf.MAX_COLUMNS}). "
+                    f"Lembar kerja menyatakan {columns} kolom (paling banyak {limits.max_columns}). "
                     "Hapus kolom kosong di kanan atau simpan sebagai CSV."
                 )
-            if rows > conf.MAX_ROWS + 1:
+            if rows > limits.max_rows + 1:
                 raise ImportFileError(
-                    f"Lembar kerja menyatakan {rows} baris (paling banyak {conf.MAX_ROWS}). "
+                    f"Lembar kerja menyatakan {rows} baris (paling banyak {limits.max_rows}). "
                     "Hapus baris kosong di bawah atau pecah berkasnya."
                 )
             if name == sheets[0]:
@@ -231,8 +285,8 @@ def check_xlsx(path: str | Path) -> int | None:
     return expected
 
 
-def _open_xlsx(path: Path) -> Table:
-    expected = check_xlsx(path)
+def _open_xlsx(path: Path, limits: Limits) -> Table:
+    expected = check_xlsx(path, limits)
     import openpyxl  # a heavy import, only when needed
 
     # A file object, not the path: openpyxl judges a path by its extension, we judge by content.
@@ -266,9 +320,9 @@ def _open_xlsx(path: Path) -> Table:
         try:
             for values in iterator:
                 number += 1
-                if number - 1 > conf.MAX_ROWS:
-                    raise ImportFileError(f"Berkas melebihi batas {conf.MAX_ROWS} baris data.")
-                cells = list(values[: conf.MAX_COLUMNS])
+                if number - 1 > limits.max_rows:
+                    raise ImportFileError(f"Berkas melebihi batas {_thousands(limits.max_rows)} baris data.")
+                cells = list(values[: limits.max_columns])
                 if _is_blank(cells):
                     continue
                 yield number, cells
@@ -282,10 +336,87 @@ def _open_xlsx(path: Path) -> Table:
     return Table(kind="xlsx", header=header, rows=rows(), size=path.stat().st_size, expected_rows=expected)
 
 
-def open_table(path: str | Path) -> Table:
-    """Open a CSV or XLSX file (decided by content) for streaming."""
+def open_table(path: str | Path, limits: Limits | None = None) -> Table:
+    """Open a CSV or XLSX file (decided by content) for streaming, within ``limits``
+    (the task worker's ``job_limits()`` by default)."""
     path = Path(path)
+    limits = limits or job_limits()
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise ImportFileError(
+            f"Berkas terlalu besar ({_thousands(size // 1024)} KB; batas {_thousands(limits.max_bytes // 1024)} KB)."
+        )
     kind = detect_kind(path)
     if kind == "xlsx":
-        return _open_xlsx(path)
-    return _open_csv(path)
+        return _open_xlsx(path, limits)
+    return _open_csv(path, limits)
+
+
+@contextmanager
+def open_upload(upload: IO[bytes] | Any, limits: Limits | None = None) -> Iterator[Table]:
+    """An uploaded file (a Django ``UploadedFile`` or any binary file object) as a ``Table``.
+
+    Within ``upload_limits()`` by default: the size is checked before anything is copied,
+    the file is kept on disk only while the ``with`` block runs.
+    """
+    limits = limits or upload_limits()
+    size = getattr(upload, "size", None)
+    if size is not None and size > limits.max_bytes:
+        raise ImportFileError(
+            f"Berkas terlalu besar ({_thousands(size // 1024)} KB; batas {_thousands(limits.max_bytes // 1024)} KB "
+            "untuk unggahan langsung). Pecah berkasnya."
+        )
+    path_of = getattr(upload, "temporary_file_path", None)
+    if path_of is not None:
+        table = open_table(path_of(), limits)
+        try:
+            yield table
+        finally:
+            _close(table)
+        return
+    with tempfile.NamedTemporaryFile(prefix="unggah-", suffix=".dat") as copy:
+        upload.seek(0)
+        written = 0
+        while chunk := upload.read(CHUNK):
+            written += len(chunk)
+            if written > limits.max_bytes:
+                raise ImportFileError(
+                    f"Berkas terlalu besar (batas {_thousands(limits.max_bytes // 1024)} KB untuk unggahan langsung)."
+                )
+            copy.write(chunk)
+        copy.flush()
+        table = open_table(copy.name, limits)
+        try:
+            yield table
+        finally:
+            _close(table)
+
+
+def _close(table: Table) -> None:
+    close = getattr(table.rows, "close", None)
+    if close is not None:
+        close()
+
+
+def lists(table: Table) -> Iterator[list[Any]]:
+    """The header, then each non-blank data row, as lists of cells."""
+    yield list(table.header)
+    for _number, cells in table.rows:
+        yield cells
+
+
+def records(table: Table, normalise: Any = None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(row_number, {column: value})`` per non-blank data row; ``normalise`` maps header names."""
+    header = [normalise(name) if normalise else name for name in table.header]
+    for number, cells in table.rows:
+        yield number, dict(zip(header, cells, strict=False))
+
+
+def table_rows(upload: IO[bytes] | Any, limits: Limits | None = None) -> Iterator[list[Any]]:
+    """The header, then each non-blank data row, of an uploaded file (``open_upload``).
+
+    A generator: the file is opened, checked and parsed only as the caller consumes it, and
+    any refusal (``ImportFileError``) is raised there.
+    """
+    with open_upload(upload, limits) as table:
+        yield from lists(table)

@@ -2,7 +2,7 @@
 
 1. open the file (``files.open_table``) and map its headers (``headers.map_headers``);
 2. give each row to ``importer.clean_row``; a ``RowInvalid`` goes to the error report;
-3. collect accepted records into batches of ``conf.BATCH_SIZE`` and hand each batch to
+3. collect accepted records into batches of ``conf.batch_size()`` and hand each batch to
    ``importer.write_batch`` inside one ``transaction.atomic()``: a crash or a kill loses at
    most the batch in flight, never half of it. A dry run does the same work and rolls every
    batch back, so its counts are exactly what a real run would do.
@@ -197,7 +197,7 @@ def _use_process(importer: Importer, path: str | Path) -> bool:
     at least ``PROCESS_MIN_BYTES``, where ``fork`` exists; ``IMPORT_VALIDATE_PROCESS=0`` turns it off."""
     return (
         bool(getattr(importer, "clean_in_process", False))
-        and os.environ.get("IMPORT_VALIDATE_PROCESS", "1") != "0"
+        and conf.validate_in_process()
         and "fork" in multiprocessing.get_all_start_methods()
         and Path(path).stat().st_size >= PROCESS_MIN_BYTES
     )
@@ -290,7 +290,7 @@ def run_import(
     """Run ``importer`` over the file. Raises ``ImportFileError`` when the file itself is unusable.
 
     Batch size: ``batch_size``, else ``IMPORT_BATCH_SIZE`` when set, else the importer's own
-    ``batch_size`` attribute, else ``conf.BATCH_SIZE``. An importer whose ``clean_row`` needs
+    ``batch_size`` attribute, else ``conf.batch_size()``. An importer whose ``clean_row`` needs
     no database and shares no state with ``write_batch`` may set ``clean_in_thread = True``:
     rows are then validated in a second thread while batches are written; with
     ``clean_in_process = True`` as well, files of ``PROCESS_MIN_BYTES`` or more are validated in
@@ -309,7 +309,7 @@ def run_import(
             encoding=table.encoding,
             delimiter={"\t": "tab"}.get(table.delimiter, table.delimiter),
         )
-        report = ErrorReport(error_report_path, limit=conf.MAX_ERRORS)
+        report = ErrorReport(error_report_path, limit=conf.max_errors())
 
         def report_progress(fraction: float) -> None:
             state.errors = report.count
@@ -366,7 +366,7 @@ def _parallel(importer: Importer) -> bool:
     a caller's transaction (a second connection would not see its rows)."""
     return (
         bool(getattr(importer, "parallel_writes", False))
-        and os.environ.get("IMPORT_PARALLEL_WRITES", "1") != "0"
+        and conf.parallel_writes()
         and connection.vendor == "postgresql"
         and not connection.in_atomic_block
     )

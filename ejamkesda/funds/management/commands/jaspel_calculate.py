@@ -14,6 +14,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ejamkesda.jobs.importing.base import ImportFileError
+from ejamkesda.jobs.importing.files import open_table
 from ejamkesda.rules.formula import FormulaError
 from ejamkesda.rules.jaspel import Calculation, CalculationError, calculate, points_repr
 from ejamkesda.rules.profile import ProfileError, load_profile
@@ -88,8 +90,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             profile = load_profile(options["profile"])
-            with open(options["roster"], encoding="utf-8-sig", newline="") as handle:
-                staff = parse_roster(handle)
+            table = open_table(options["roster"])
+            staff = parse_roster(table.header, table.rows)
             result = calculate(
                 profile=profile,
                 staff=staff,
@@ -100,7 +102,7 @@ class Command(BaseCommand):
             )
         except OSError as exc:
             raise CommandError(f"Roster tidak dapat dibaca: {exc.strerror}", returncode=2) from exc
-        except (RosterError, ProfileError, FormulaError, CalculationError) as exc:
+        except (ImportFileError, RosterError, ProfileError, FormulaError, CalculationError) as exc:
             raise CommandError(str(exc), returncode=2) from exc
         self._needs_check = profile.formula_needs_check and not options.get("formula")
         if options["json"]:

@@ -13,7 +13,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ejamkesda.services.tabular import UnreadableFile, iter_rows
+from ejamkesda.jobs.importing.base import ImportFileError
+from ejamkesda.jobs.importing.files import job_limits, table_rows
 from ejamkesda.services.tariffs import TariffImportError, tariff_table_import
 
 
@@ -45,13 +46,13 @@ class Command(BaseCommand):
                     actor=actor,
                     name=options["name"],
                     effective_from=effective_from,
-                    rows=iter_rows(handle, path.name),
+                    rows=table_rows(handle, job_limits()),
                     source_name=path.name[:200],
                 )
             except TariffImportError as exc:
                 for error in exc.errors:
                     self.stderr.write(error)
                 raise CommandError(f"{len(exc.errors)} kesalahan; tidak ada yang disimpan.") from None
-            except UnreadableFile as exc:
+            except ImportFileError as exc:
                 raise CommandError(str(exc)) from None
         self.stdout.write(self.style.SUCCESS(f"Tabel tarif versi {table.version} diimpor: {table.items.count()} kode."))

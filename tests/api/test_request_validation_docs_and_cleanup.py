@@ -1,3 +1,6 @@
+"""REST API: unknown parameters and malformed bodies refused, docs and OpenAPI, key clean-up,
+demo token, no CSRF token needed by token clients."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
-"""Regression tests from the security review of the participant register."""
+"""Participant register: search audit (no NIK in entries, refused roles) and two concurrent
+registrations of one new NIK."""
 
 from __future__ import annotations
 

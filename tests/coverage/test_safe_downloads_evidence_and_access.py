@@ -1,4 +1,5 @@
-"""Regression tests for the security/correctness review of the coverage app."""
+"""Coverage app: formula-safe downloads, task evidence limits, access per role and agency,
+concurrent bills and proposals."""
 
 from __future__ import annotations
 
