@@ -41,6 +41,7 @@ from ejamkesda.funds.selectors import (
     providers_for_funds,
     receipts_visible_to,
 )
+from ejamkesda.rules.spending import SpendingRules
 
 
 def _budget_url(provider_id: int, year: int | str) -> str:
@@ -108,8 +109,9 @@ def line_spend(request: HttpRequest, pk: int) -> HttpResponse:
     """An order by the procurement official where the profile requires it, else an expense with proof."""
     line = get_object_or_404(budget_lines_visible_to(request.user), pk=pk)
     procured = _procured(line)
-    if user_has_role(request.user, procurement.ORDER_ROLES) != procured:
-        raise PermissionDenied  # orders only by the procurement official; expenses only by the treasurer
+    # Orders only by the procurement official; expenses only by the treasurer (or UPT admin).
+    if not user_has_role(request.user, procurement.ORDER_ROLES if procured else FUNDS_WRITE_ROLES):
+        raise PermissionDenied
     form_class = OrderForm if procured else ExpenseForm
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -229,14 +231,18 @@ def procurement_home(request: HttpRequest) -> HttpResponse:
     """Work queue of the procurement official: lines to order for, orders waiting for the PPHP
     or for payment (Perbup Kapuas Hulu 9/2015 Pasal 9-15)."""
     orders = orders_visible_to(request.user).exclude(status__in=[OrderStatus.PAID, OrderStatus.REJECTED])
-    year = dt.date.today().year
-    lines = []
-    for line in budget_lines_visible_to(request.user).filter(year__gte=year - 1).order_by("provider__name", "id"):
-        try:
-            if _procured(line):
-                lines.append((line, spending.line_spent(line)))
-        except ValidationError:
-            continue
+    lines: list[tuple[BudgetLine, int]] = []
+    rules: dict[tuple[int, int], SpendingRules | None] = {}
+    for line in budget_lines_visible_to(request.user).order_by("-year", "provider__name", "id")[:1000]:
+        key = (line.provider_id, line.year)
+        if key not in rules:
+            try:
+                rules[key] = spending.provider_profile(provider=line.provider, year=line.year)[1]
+            except ValidationError:  # an old line of a provider without receipts
+                rules[key] = None
+        found = rules[key]
+        if found is not None and found.needs_procurement(line.category):
+            lines.append((line, spending.line_spent(line)))
     return render(
         request,
         "funds/procurement_home.html",
