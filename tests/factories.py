@@ -87,6 +87,8 @@ def user_with_role(role: Role, **kwargs) -> User:
         kwargs["provider"] = ProviderFactory()
     if role == Role.OPD_OPERATOR and "agency" not in kwargs:
         kwargs["agency"] = AgencyFactory()
+    if role == Role.PROCUREMENT_OFFICER and "agency" not in kwargs:
+        kwargs["agency"] = AgencyFactory(name="Dinas Kesehatan")
     return UserFactory(role=role, **kwargs)
 
 

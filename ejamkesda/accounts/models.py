@@ -72,4 +72,4 @@ class User(AbstractUser):
         if self.role not in PROVIDER_BOUND_ROLES and self.provider_id is not None:
             raise ValidationError({"provider": _("Hanya operator PPK dan bendahara yang terikat pada PPK.")})
         if self.role not in AGENCY_BOUND_ROLES and self.agency_id is not None:
-            raise ValidationError({"agency": _("Hanya operator OPD yang terikat pada OPD.")})
+            raise ValidationError({"agency": _("Hanya operator OPD dan Pejabat Pengadaan yang terikat pada OPD.")})

@@ -18,10 +18,13 @@ class Role(models.TextChoices):
     TREASURER = "treasurer", _("Bendahara")
     OPD_OPERATOR = "opd_operator", _("Operator OPD")
     VIEWER = "viewer", _("Pimpinan (Dinkes/Bupati)")
+    # Perbup Kapuas Hulu 9/2015 Pasal 9-11: Pejabat Pengadaan Barang dan Jasa pada Dinas Kesehatan.
+    PROCUREMENT_OFFICER = "procurement_officer", _("Pejabat Pengadaan (Dinas Kesehatan)")
 
 
 UPT_ROLES = frozenset({Role.UPT_ADMIN, Role.UPT_VERIFIER})
 # Roles that may look at person-level data across the whole regency.
 REGENCY_WIDE_PERSON_ROLES = UPT_ROLES
 PROVIDER_BOUND_ROLES = frozenset({Role.PPK_OPERATOR, Role.TREASURER})
-AGENCY_BOUND_ROLES = frozenset({Role.OPD_OPERATOR})
+# The procurement official is bound to the agency Dinas Kesehatan.
+AGENCY_BOUND_ROLES = frozenset({Role.OPD_OPERATOR, Role.PROCUREMENT_OFFICER})

@@ -14,3 +14,5 @@ class FundsConfig(AppConfig):
 
         roles = {Role.TREASURER, Role.UPT_ADMIN, Role.UPT_VERIFIER, Role.VIEWER}
         register_menu(_("Jasa pelayanan"), "funds:index", roles)  # type: ignore[arg-type]
+        # Perbup Kapuas Hulu 9/2015 Pasal 9-11: the procurement official's work queue.
+        register_menu(_("Pengadaan obat, alkes, BMHP"), "funds:procurement", {Role.PROCUREMENT_OFFICER})  # type: ignore[arg-type]

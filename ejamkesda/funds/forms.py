@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ejamkesda.funds.models import BudgetCategory, FundSource, RegulationProfile, ServiceKind, StaffMember
+from ejamkesda.funds.models import FundSource, RegulationProfile, ServiceKind, StaffMember
 from ejamkesda.funds.selectors import latest_profiles, providers_for_funds
 
 
@@ -155,12 +155,25 @@ class BudgetFilterForm(ProviderScopedForm):
 
 
 class BudgetLineForm(forms.Form):
-    pool_code = forms.CharField(
-        label=_("Pos dana (kode)"), max_length=40, help_text=_("Mis. jasa_sarana, obat_alkes_bmhp, operasional")
-    )
-    category = forms.ChoiceField(label=_("Kategori"), choices=BudgetCategory.choices)
+    """One choice of pool and category: only the pairs the provider's profile allows."""
+
+    pool_category = forms.ChoiceField(label=_("Pos dana — kategori"))
     name = forms.CharField(label=_("Uraian"), max_length=200)
     planned = forms.IntegerField(label=_("Pagu (Rp)"), min_value=1)
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pool_category"].choices = choices  # type: ignore[attr-defined]
+
+    def service_data(self) -> dict[str, Any]:
+        pool_code, category = self.cleaned_data["pool_category"].split(":", 1)
+        return {"pool_code": pool_code, "category": category, "name": self.cleaned_data["name"],
+                "planned": self.cleaned_data["planned"]}  # fmt: skip
+
+
+class DepositForm(forms.Form):
+    deposited_on = forms.DateField(label=_("Tanggal setor"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(label=_("Nomor bukti setor (STS)"), max_length=100)
 
 
 class ExpenseForm(forms.Form):

@@ -167,6 +167,12 @@ class FundReceipt(models.Model):
     received_on = models.DateField(_("tanggal terima"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Perbup Kapuas Hulu 9/2015 Pasal 2 ayat (4): deposited to the Kas Daerah, used next year.
+    deposited_on = models.DateField(_("tanggal setor ke Kas Daerah"), null=True, blank=True)
+    deposit_reference = models.CharField(_("nomor bukti setor (STS)"), max_length=100, blank=True)
+    deposited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-period", "-id"]
@@ -295,7 +301,9 @@ class RunLine(models.Model):
 
 
 class BudgetCategory(models.TextChoices):
-    # Seed 004 Pasal 5 (jasa sarana) and seed 003 Pasal 5 ayat (5).
+    # Perbup Tanah Datar 29/2017 Pasal 5 and Perbup Kapuas Hulu 9/2015 Pasal 5 ayat (5); the
+    # values are ``ejamkesda.rules.spending.CATEGORIES``; which pool may pay for which comes
+    # from the regulation profile.
     OBAT = "obat", _("Belanja obat")
     ALKES = "alkes", _("Alat kesehatan")
     BMHP = "bmhp", _("Bahan medis habis pakai")
@@ -304,15 +312,13 @@ class BudgetCategory(models.TextChoices):
     OPERASIONAL = "operasional", _("Operasional")
 
 
-# Drugs, devices and consumables are bought through procurement and inspected by the PPHP
-# before the treasurer pays (seed 003 Pasal 7, 13-17).
-PROCUREMENT_CATEGORIES = frozenset({BudgetCategory.OBAT, BudgetCategory.ALKES, BudgetCategory.BMHP})
-
-
 class BudgetLine(models.Model):
     provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="budget_lines")
     year = models.PositiveIntegerField(_("tahun anggaran"))
+    # A pool key of the provider's regulation profile (``[[pembagian.pos]] kode``).
     pool_code = models.CharField(_("pos dana"), max_length=40)
+    # The free text a line carried before pools came from the profile (kept for the record).
+    pool_legacy = models.CharField(_("pos dana lama"), max_length=40, blank=True)
     category = models.CharField(_("kategori"), max_length=20, choices=BudgetCategory.choices)
     name = models.CharField(_("uraian"), max_length=200)
     planned = models.BigIntegerField(_("pagu (Rp)"))
@@ -326,7 +332,7 @@ class BudgetLine(models.Model):
 
 
 class CarryOver(models.Model):
-    """Unspent pool carried to the next budget year (seed 003 Pasal 6 ayat 2)."""
+    """Unspent pool carried to the next budget year (Perbup Kapuas Hulu 9/2015 Pasal 6 ayat 2)."""
 
     provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="carry_overs")
     from_year = models.PositiveIntegerField()
@@ -370,7 +376,8 @@ class OrderStatus(models.TextChoices):
 
 
 class PurchaseOrder(models.Model):
-    """Drugs, devices or consumables: order → PPHP inspection and handover → payment (seed 003 Pasal 7-18)."""
+    """Drugs, devices or consumables: order by the procurement official → PPHP inspection and
+    handover → payment by the treasurer (Perbup Kapuas Hulu 9/2015 Pasal 7-18)."""
 
     line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="orders")
     number = models.CharField(_("nomor pesanan"), max_length=60)

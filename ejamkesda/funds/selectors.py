@@ -24,6 +24,9 @@ from ejamkesda.providers.models import Provider
 FUNDS_READ_ROLES = (Role.TREASURER, Role.UPT_ADMIN, Role.UPT_VERIFIER, Role.VIEWER)
 FUNDS_WRITE_ROLES = (Role.TREASURER, Role.UPT_ADMIN)
 WIDE_ROLES = frozenset({Role.UPT_ADMIN, Role.UPT_VERIFIER, Role.VIEWER})
+# Budget pages: the Pejabat Pengadaan of Dinas Kesehatan orders for every provider whose
+# profile requires procurement (Perbup Kapuas Hulu 9/2015 Pasal 9-11).
+SPENDING_READ_ROLES = (*FUNDS_READ_ROLES, Role.PROCUREMENT_OFFICER)
 
 
 def _sees_all(user: Any) -> bool:
@@ -38,8 +41,12 @@ def _scope(queryset: QuerySet[Any], user: Any, field: str = "provider") -> Query
     return queryset.none()
 
 
+def _procures(user: Any) -> bool:
+    return bool(user.role == Role.PROCUREMENT_OFFICER and user.agency_id)
+
+
 def providers_for_funds(user: Any) -> QuerySet[Provider]:
-    if _sees_all(user):
+    if _sees_all(user) or _procures(user):
         return Provider.objects.filter(active=True)
     return Provider.objects.filter(pk=getattr(user, "provider_id", None) or 0)
 
@@ -68,11 +75,13 @@ def latest_profiles() -> list[RegulationProfile]:
 
 
 def budget_lines_visible_to(user: Any) -> QuerySet[BudgetLine]:
-    return _scope(BudgetLine.objects.select_related("provider"), user)
+    lines = BudgetLine.objects.select_related("provider")
+    return lines if _procures(user) else _scope(lines, user)
 
 
 def orders_visible_to(user: Any) -> QuerySet[PurchaseOrder]:
-    return _scope(PurchaseOrder.objects.select_related("line", "line__provider"), user, "line__provider")
+    orders = PurchaseOrder.objects.select_related("line", "line__provider")
+    return orders if _procures(user) else _scope(orders, user, "line__provider")
 
 
 def expenses_visible_to(user: Any) -> QuerySet[Expense]:

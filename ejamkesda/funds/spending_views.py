@@ -1,4 +1,5 @@
-"""Pages for spending the other pools: budget, expenses, PPHP purchase orders, carry-over."""
+"""Pages for spending the pools by the provider's profile: budget, expenses, procurement
+(order → PPHP → payment, where the profile requires it), Kas Daerah deposits, carry-over."""
 
 from __future__ import annotations
 
@@ -19,24 +20,28 @@ from django.views.decorators.http import require_POST
 from ejamkesda.audit.models import AuditLog
 from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required, user_has_role
-from ejamkesda.funds import spending
+from ejamkesda.core.roles import Role
+from ejamkesda.funds import procurement, spending
 from ejamkesda.funds.forms import (
     BudgetFilterForm,
     BudgetLineForm,
+    DepositForm,
     ExpenseForm,
     InspectionForm,
     OrderForm,
     PaymentForm,
 )
-from ejamkesda.funds.models import PROCUREMENT_CATEGORIES, OrderStatus
+from ejamkesda.funds.models import BudgetLine, OrderStatus
 from ejamkesda.funds.selectors import (
-    FUNDS_READ_ROLES,
     FUNDS_WRITE_ROLES,
+    SPENDING_READ_ROLES,
     budget_lines_visible_to,
     expenses_visible_to,
     orders_visible_to,
     providers_for_funds,
+    receipts_visible_to,
 )
+from ejamkesda.rules.spending import SpendingRules
 
 
 def _budget_url(provider_id: int, year: int | str) -> str:
@@ -48,21 +53,35 @@ def _messages(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
-@role_required(*FUNDS_READ_ROLES)
+def _procured(line: BudgetLine) -> bool:
+    _profile, rules = spending.provider_profile(provider=line.provider, year=line.year)
+    return rules.needs_procurement(line.category)
+
+
+@role_required(*SPENDING_READ_ROLES)
 def budget(request: HttpRequest) -> HttpResponse:
     form = BudgetFilterForm(request.GET or None, user=request.user, initial={"year": dt.date.today().year})
-    context: dict[str, object] = {"form": form, "can_write": user_has_role(request.user, FUNDS_WRITE_ROLES)}
+    can_write = user_has_role(request.user, FUNDS_WRITE_ROLES)
+    context: dict[str, object] = {"form": form, "can_write": can_write}
     if form.is_valid():
         provider, year = form.cleaned_data["provider"], form.cleaned_data["year"]
+        context.update(provider=provider, year=year)
+        try:
+            profile, rules = spending.provider_profile(provider=provider, year=year)
+        except ValidationError as exc:
+            _messages(request, exc)
+            return render(request, "funds/budget.html", context)
         lines = list(budget_lines_visible_to(request.user).filter(provider=provider, year=year))
+        choices = spending.pool_choices(provider=provider, year=year)
         context.update(
-            provider=provider,
-            year=year,
+            profile=profile,
+            rules=rules,
             summary=spending.budget_summary(provider=provider, year=year),
-            lines=[(line, spending.line_spent(line), line.category in PROCUREMENT_CATEGORIES) for line in lines],
+            lines=[(line, spending.line_spent(line), rules.needs_procurement(line.category)) for line in lines],
             orders=orders_visible_to(request.user).filter(line__in=lines),
             expenses=expenses_visible_to(request.user).filter(line__in=lines),
-            line_form=BudgetLineForm(),
+            line_form=BudgetLineForm(choices=choices) if can_write else None,
+            can_order=user_has_role(request.user, procurement.ORDER_ROLES),
         )
     return render(request, "funds/budget.html", context)
 
@@ -71,32 +90,34 @@ def budget(request: HttpRequest) -> HttpResponse:
 @role_required(*FUNDS_WRITE_ROLES)
 def budget_line_create(request: HttpRequest) -> HttpResponse:
     provider = providers_for_funds(request.user).filter(pk=request.POST.get("provider") or 0).first()
-    form = BudgetLineForm(request.POST)
     year = request.POST.get("year", "")
     if provider is None or not year.isdigit():
         raise Http404
-    if form.is_valid():
-        try:
-            spending.budget_line_create(provider=provider, year=int(year), actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Pagu ditambahkan."))
-        except ValidationError as exc:
-            _messages(request, exc)
-    else:
-        messages.error(request, _("Periksa isian pagu."))
+    try:
+        form = BudgetLineForm(request.POST, choices=spending.pool_choices(provider=provider, year=int(year)))
+        if not form.is_valid():
+            raise ValidationError(_("Periksa isian pagu: pilih pos dana dan kategori yang dibolehkan profil."))
+        spending.budget_line_create(provider=provider, year=int(year), actor=request.user, **form.service_data())
+        messages.success(request, _("Pagu ditambahkan."))
+    except ValidationError as exc:
+        _messages(request, exc)
     return redirect(_budget_url(provider.pk, year))
 
 
-@role_required(*FUNDS_WRITE_ROLES)
+@role_required(*FUNDS_WRITE_ROLES, *procurement.ORDER_ROLES)
 def line_spend(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record an expense (other categories) or a purchase order (drugs, devices, consumables)."""
+    """An order by the procurement official where the profile requires it, else an expense with proof."""
     line = get_object_or_404(budget_lines_visible_to(request.user), pk=pk)
-    procurement = line.category in PROCUREMENT_CATEGORIES
-    form_class = OrderForm if procurement else ExpenseForm
+    procured = _procured(line)
+    # Orders only by the procurement official; expenses only by the treasurer (or UPT admin).
+    if not user_has_role(request.user, procurement.ORDER_ROLES if procured else FUNDS_WRITE_ROLES):
+        raise PermissionDenied
+    form_class = OrderForm if procured else ExpenseForm
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            if procurement:
-                order = spending.order_create(line=line, actor=request.user, **form.cleaned_data)
+            if procured:
+                order = procurement.order_create(line=line, actor=request.user, **form.cleaned_data)
                 messages.success(request, _("Pesanan dicatat; menunggu pemeriksaan PPHP."))
                 return redirect("funds:order_detail", pk=order.pk)
             spending.expense_record(line=line, actor=request.user, **form.cleaned_data)
@@ -105,14 +126,14 @@ def line_spend(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
-    return render(request, "funds/line_spend.html", {"line": line, "form": form, "procurement": procurement})
+    return render(request, "funds/line_spend.html", {"line": line, "form": form, "procurement": procured})
 
 
-@role_required(*FUNDS_READ_ROLES)
+@role_required(*SPENDING_READ_ROLES)
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(orders_visible_to(request.user), pk=pk)
-    can_inspect = order.status == OrderStatus.ORDERED and user_has_role(request.user, spending.INSPECTION_ROLES)
-    can_pay = order.status == OrderStatus.ACCEPTED and user_has_role(request.user, spending.PAYMENT_ROLES)
+    can_inspect = order.status == OrderStatus.ORDERED and user_has_role(request.user, procurement.INSPECTION_ROLES)
+    can_pay = order.status == OrderStatus.ACCEPTED and user_has_role(request.user, procurement.PAYMENT_ROLES)
     return render(
         request,
         "funds/order_detail.html",
@@ -125,7 +146,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*FUNDS_READ_ROLES)
+@role_required(*SPENDING_READ_ROLES)
 def order_action(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(orders_visible_to(request.user), pk=pk)
     action = request.POST.get("action")
@@ -134,12 +155,12 @@ def order_action(request: HttpRequest, pk: int) -> HttpResponse:
             inspect = InspectionForm(request.POST)
             if not inspect.is_valid():
                 raise ValidationError(_("Periksa isian pemeriksaan PPHP."))
-            spending.order_inspect(order=order, actor=request.user, **inspect.cleaned_data)
+            procurement.order_inspect(order=order, actor=request.user, **inspect.cleaned_data)
         elif action == "pay":
             pay = PaymentForm(request.POST, request.FILES)
             if not pay.is_valid():
                 raise ValidationError(_("Tanggal bayar dan bukti pembayaran wajib diisi."))
-            spending.order_pay(order=order, actor=request.user, **pay.cleaned_data)
+            procurement.order_pay(order=order, actor=request.user, **pay.cleaned_data)
         else:
             raise PermissionDenied
         messages.success(request, _("Pesanan diperbarui."))
@@ -160,14 +181,14 @@ def _file(field: FieldFile) -> HttpResponse:
     return response
 
 
-@role_required(*FUNDS_READ_ROLES)
+@role_required(*SPENDING_READ_ROLES)
 def order_proof(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(orders_visible_to(request.user), pk=pk)
     audit_record(action=AuditLog.Action.EXPORT, obj=order, summary=f"Bukti bayar {order}")
     return _file(order.payment_proof)
 
 
-@role_required(*FUNDS_READ_ROLES)
+@role_required(*SPENDING_READ_ROLES)
 def expense_proof(request: HttpRequest, pk: int) -> HttpResponse:
     expense = get_object_or_404(expenses_visible_to(request.user), pk=pk)
     audit_record(action=AuditLog.Action.EXPORT, obj=expense, summary=f"Bukti belanja {expense.pk}")
@@ -187,3 +208,47 @@ def carry_over(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         _messages(request, exc)
     return redirect(_budget_url(provider.pk, year))
+
+
+@require_POST
+@role_required(*FUNDS_WRITE_ROLES)
+def receipt_deposit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the deposit of a receipt to the Kas Daerah (Perbup Kapuas Hulu 9/2015 Pasal 2 ayat 4)."""
+    receipt = get_object_or_404(receipts_visible_to(request.user), pk=pk)
+    form = DepositForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Tanggal setor dan nomor bukti setor wajib diisi."))
+        spending.receipt_deposit(receipt=receipt, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Setoran ke Kas Daerah dicatat."))
+    except ValidationError as exc:
+        _messages(request, exc)
+    return redirect("funds:receipt_detail", pk=receipt.pk)
+
+
+@role_required(Role.PROCUREMENT_OFFICER, Role.UPT_ADMIN, Role.UPT_VERIFIER)
+def procurement_home(request: HttpRequest) -> HttpResponse:
+    """Work queue of the procurement official: lines to order for, orders waiting for the PPHP
+    or for payment (Perbup Kapuas Hulu 9/2015 Pasal 9-15)."""
+    orders = orders_visible_to(request.user).exclude(status__in=[OrderStatus.PAID, OrderStatus.REJECTED])
+    lines: list[tuple[BudgetLine, int]] = []
+    rules: dict[tuple[int, int], SpendingRules | None] = {}
+    for line in budget_lines_visible_to(request.user).order_by("-year", "provider__name", "id")[:1000]:
+        key = (line.provider_id, line.year)
+        if key not in rules:
+            try:
+                rules[key] = spending.provider_profile(provider=line.provider, year=line.year)[1]
+            except ValidationError:  # an old line of a provider without receipts
+                rules[key] = None
+        found = rules[key]
+        if found is not None and found.needs_procurement(line.category):
+            lines.append((line, spending.line_spent(line)))
+    return render(
+        request,
+        "funds/procurement_home.html",
+        {
+            "orders": orders[:200],
+            "lines": lines[:200],
+            "can_order": user_has_role(request.user, procurement.ORDER_ROLES),
+        },
+    )

@@ -22,11 +22,12 @@ from ejamkesda.audit.models import AuditLog
 from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required, user_has_role
 from ejamkesda.core.roles import Role
-from ejamkesda.funds import services
+from ejamkesda.funds import services, spending
 from ejamkesda.funds.exports import attendance_records, attendance_template_xlsx
 from ejamkesda.funds.forms import (
     AttendanceUploadForm,
     CasesForm,
+    DepositForm,
     PeriodForm,
     ProfileEditForm,
     ReceiptForm,
@@ -283,7 +284,14 @@ def receipt_create(request: HttpRequest) -> HttpResponse:
 @role_required(*FUNDS_READ_ROLES)
 def receipt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     receipt = get_object_or_404(receipts_visible_to(request.user), pk=pk)
-    return render(request, "funds/receipt_detail.html", {"receipt": receipt})
+    # Perbup Kapuas Hulu 9/2015 Pasal 2 ayat (4): the treasurer records the Kas Daerah deposit.
+    deposit = (
+        receipt.deposited_on is None
+        and user_has_role(request.user, FUNDS_WRITE_ROLES)
+        and spending.profile_spending(receipt.profile)[1].deposit_to_treasury
+    )
+    form = DepositForm(initial={"deposited_on": dt.date.today()}) if deposit else None
+    return render(request, "funds/receipt_detail.html", {"receipt": receipt, "deposit_form": form})
 
 
 # --- regulation profiles -------------------------------------------------------------------------

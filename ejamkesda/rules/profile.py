@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ejamkesda.rules.formula import Formula, FormulaError, parse_formula
+from ejamkesda.rules.spending import SpendingRules, parse_spending
 
 PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
 JENIS_TENAGA: tuple[str, ...] = (
@@ -48,6 +49,7 @@ TOP_LEVEL_KEYS = frozenset(
     {
         "id", "judul", "dasar_hukum", "berlaku_mulai", "catatan", "program_jkn", "rumus", "pembagian", "jenis",
         "rangkap", "kehadiran", "status", "masa_kerja", "kinerja", "pajak", "nonkapitasi", "ambiguitas",
+        "belanja",
     }
 )  # fmt: skip
 
@@ -76,6 +78,7 @@ class SplitLine:
     percent: Fraction
     source: str
     minimum: Fraction | None = None
+    categories: tuple[str, ...] = ()  # what this pool may pay for (``kategori``)
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,7 @@ class Profile:
     tax_note: str
     noncap_method: str
     ambiguities: dict[str, Ambiguity] = field(default_factory=dict)
+    spending: SpendingRules = field(default_factory=lambda: SpendingRules({}))
     sources: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -230,6 +234,7 @@ def parse_profile(text: str, *, source: str = "profil") -> Profile:
         raw_percent = line.get("persen_huruf") if use_words and "persen_huruf" in line else line.get("persen")
         percent = r.percent(raw_percent, where)
         minimum = r.percent(line["minimum"], where) if "minimum" in line else None
+        categories = r.get(line, "kategori", list, where, [])
         if minimum is not None and percent < minimum:
             r.errors.append(f"{where}: {percent}% kurang dari batas minimum {minimum}%.")
         split.append(
@@ -239,6 +244,7 @@ def parse_profile(text: str, *, source: str = "profil") -> Profile:
                 percent=Fraction(percent),
                 source=r.get(line, "sumber", str, where, ""),
                 minimum=Fraction(minimum) if minimum is not None else None,
+                categories=tuple(str(item) for item in categories or ()),
             )
         )
     if split and sum(line.percent for line in split) != 100:
@@ -247,6 +253,14 @@ def parse_profile(text: str, *, source: str = "profil") -> Profile:
     jaspel_pool = r.get(split_table, "pos_jasa_pelayanan", str, "pembagian") or ""
     if split and jaspel_pool not in {line.code for line in split}:
         r.errors.append(f"pembagian: pos_jasa_pelayanan '{jaspel_pool}' tidak ada di daftar pos.")
+
+    spending, spending_errors = parse_spending(
+        data,
+        {line.code: line.categories for line in split if line.categories},
+        [line.code for line in split],
+        jaspel_pool,
+    )
+    r.errors.extend(spending_errors)
 
     jenis_table = r.get(data, "jenis", dict, "profil") or {}
     jenis: dict[str, int] = {}
@@ -346,6 +360,7 @@ def parse_profile(text: str, *, source: str = "profil") -> Profile:
         tax_note=tax_note,
         noncap_method=str(method),
         ambiguities=ambiguities,
+        spending=spending,
         sources=sources,
         raw=data,
     )

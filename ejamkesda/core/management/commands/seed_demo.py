@@ -44,6 +44,7 @@ DEMO_USERS = [
     ("demo_bendahara", Role.TREASURER, "Bendahara Puskesmas"),
     ("demo_opd", Role.OPD_OPERATOR, "Operator Dinas Sosial"),
     ("demo_pimpinan", Role.VIEWER, "Kepala Dinas Kesehatan"),
+    ("demo_pengadaan", Role.PROCUREMENT_OFFICER, "Pejabat Pengadaan Dinkes"),
 ]
 # Agencies addressed by Instruksi Bupati Tegal 379/2022 (seed 002), as a typical set.
 DEMO_AGENCIES = [
@@ -171,6 +172,8 @@ class Command(BaseCommand):
                 user.provider = hospital if username == "demo_ppk_rs" else puskesmas
             if role == Role.OPD_OPERATOR:
                 user.agency = dinsos
+            if role == Role.PROCUREMENT_OFFICER:  # Perbup Kapuas Hulu 9/2015 Pasal 9
+                user.agency = next(agency for agency in context.agencies if agency.code == "DINKES")
             user.set_password(DEMO_PASSWORD)
             user.save()
             if not settings.PRODUCTION:  # demo sign-in needs a code: demo_logins prints the secret
