@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funds', '0003_budgetline_expense_purchaseorder_carryover'),
+        ('funds', '0004_distributionrun_duty_relaxations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

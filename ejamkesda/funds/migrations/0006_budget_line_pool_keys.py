@@ -49,6 +49,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("funds", "0004_budget_pool_keys_and_kas_daerah_deposits")]
+    dependencies = [("funds", "0005_budget_pool_keys_and_kas_daerah_deposits")]
 
     operations = [migrations.RunPython(forward, backward)]
