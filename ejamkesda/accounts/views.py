@@ -36,6 +36,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
                 provider=data["provider"],
                 agency=data["agency"],
+                region=data["region"],
             )
         except ValidationError as error:
             form_add_errors(form, error)
@@ -55,6 +56,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "role": user.role,
         "provider": user.provider,
         "agency": user.agency,
+        "region": user.region,
         "is_active": user.is_active,
     }
     form = UserForm(request.POST or None, initial=initial)
@@ -69,6 +71,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 email=data["email"],
                 provider=data["provider"],
                 agency=data["agency"],
+                region=data["region"],
                 is_active=data["is_active"],
                 first_name=first,
                 last_name=last,
