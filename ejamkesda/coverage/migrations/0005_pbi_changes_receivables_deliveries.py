@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
                 ('decision_reason', models.CharField(blank=True, max_length=300, verbose_name='alasan keputusan')),
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('paired_with', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pair_of', to='coverage.pbichange')),
+                ('paired_with', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='pair_of', to='coverage.pbichange')),
                 ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='coverage.pbichangerun')),
             ],
             options={

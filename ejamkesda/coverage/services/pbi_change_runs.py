@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -157,87 +157,139 @@ def _compute_and_store(run: PbiChangeRun, today: dt.date) -> dict[str, Any]:
     )
     over = set(pairing.over_quota)
     paired_removals = {removal for removal, _addition in pairing.replacements}
+    additions = [
+        _change(run, row, PbiChangeKind.ADD, within_quota=index not in over)
+        for index, row in enumerate(prepared["add"])
+    ]
+    removals = [
+        _change(run, row, PbiChangeKind.REPLACE if index in paired_removals else PbiChangeKind.REMOVE)
+        for index, row in enumerate(prepared["remove"])
+    ]
+    pairs = [(removals[r]["nik"], removals[r]["kind"], additions[a]["nik"]) for r, a in pairing.replacements]
     with transaction.atomic():
-        PbiChange.objects.filter(month=run.month, status=PbiChange.Status.PROPOSED).delete()
-        taken = set(PbiChange.objects.filter(month=run.month).values_list("nik", "kind"))
-        additions = [
-            _change(run, row, PbiChangeKind.ADD, within_quota=index not in over)
-            for index, row in enumerate(prepared["add"])
-        ]
-        removals = [
-            _change(run, row, PbiChangeKind.REPLACE if index in paired_removals else PbiChangeKind.REMOVE)
-            for index, row in enumerate(prepared["remove"])
-        ]
-        keep_add = [c for c in additions if (c.nik, c.kind) not in taken]
-        keep_remove = [c for c in removals if (c.nik, c.kind) not in taken]
-        PbiChange.objects.bulk_create(keep_add, batch_size=2000)
-        PbiChange.objects.bulk_create(keep_remove, batch_size=2000)
-        pairs = []
-        for removal_index, addition_index in pairing.replacements:
-            removal, addition = removals[removal_index], additions[addition_index]
-            if removal.pk and addition.pk:
-                removal.paired_with = addition
-                pairs.append(removal)
-        PbiChange.objects.bulk_update(pairs, ["paired_with"], batch_size=2000)
+        stored = _store(run, additions + removals, pairs)
         summary = {
             "current": computed.current,
             "quota": quota,
             "without_nik": computed.without_nik,
-            "added": sum(1 for c in keep_add if c.within_quota) - len(pairs),
-            "over_quota": sum(1 for c in keep_add if not c.within_quota),
-            "removed": sum(1 for c in keep_remove if c.kind == PbiChangeKind.REMOVE),
+            "added": sum(1 for c in additions if c["within_quota"]) - len(pairs),
+            "over_quota": len(over),
+            "removed": sum(1 for c in removals if c["kind"] == PbiChangeKind.REMOVE),
             "replaced": len(pairs),
-            "in_care": sum(1 for c in keep_remove if c.in_care),
+            "in_care": sum(1 for c in removals if c["in_care"]),
             "kept_rejected": kept.get("rejected", 0),
             "kept_accepted": kept.get("accepted", 0),
-            "by_reason": _by_reason(keep_add + keep_remove),
+            "by_reason": _by_reason(additions + removals),
             "members_after": pairing.members_after(computed.current),
+            "stored": stored,
         }
         audit_record(
             action="generate",
             object_type="coverage.PbiChange",
             object_id=str(run.pk),
-            summary=f"Usulan perubahan PBI {run.month:%m-%Y}: {len(keep_add)} tambah, {len(keep_remove)} hapus/ganti",
+            summary=f"Usulan perubahan PBI {run.month:%m-%Y}: {len(additions)} tambah, {len(removals)} hapus/ganti",
             actor=run.created_by,
         )
     return summary
 
 
-def _by_reason(changes: list[PbiChange]) -> dict[str, int]:
+_COLUMNS = (
+    "run_id",
+    "month",
+    "kind",
+    "reason",
+    "nik",
+    "kk_number",
+    "name",
+    "card_number",
+    "village_code",
+    "decile",
+    "facts",
+    "fingerprint",
+    "within_quota",
+    "in_care",
+    "care_note",
+    "status",
+    "decision_reason",
+)
+
+
+def _store(run: PbiChangeRun, changes: list[dict[str, Any]], pairs: list[tuple[str, str, str]]) -> int:
+    """Replace the month's open proposals with ``changes`` (plain SQL, tens of thousands of
+    rows in seconds) and link each replacement to its addition. Decided rows stay; a person
+    already decided this month for the same kind is not proposed again."""
+    open_rows = PbiChange.objects.filter(month=run.month, status=PbiChange.Status.PROPOSED)
+    PbiChange.objects.filter(paired_with__in=open_rows.values("pk")).update(paired_with=None)
+    open_rows.delete()  # one DELETE: nothing cascades (paired_with is DO_NOTHING, cleared above)
+    taken = set(PbiChange.objects.filter(month=run.month).values_list("nik", "kind"))
+    ops, quote = connection.ops, connection.ops.quote_name
+    encoder = PbiChange._meta.get_field("facts").encoder
+    rows = [
+        tuple(ops.adapt_json_value(change[c], encoder) if c == "facts" else change[c] for c in _COLUMNS)
+        for change in changes
+        if (change["nik"], change["kind"]) not in taken
+    ]
+    table = quote(PbiChange._meta.db_table)
+    insert = (
+        f"INSERT INTO {table} ({', '.join(quote(c) for c in _COLUMNS)}) "  # noqa: S608 (names from the model)
+        f"VALUES ({', '.join(['%s'] * len(_COLUMNS))})"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(insert, rows[start : start + 5000])
+        ids = {
+            (nik, kind): pk
+            for pk, nik, kind in PbiChange.objects.filter(month=run.month, status=PbiChange.Status.PROPOSED)
+            .order_by()
+            .values_list("pk", "nik", "kind")
+            .iterator(chunk_size=20000)
+        }
+        links = [
+            (ids[(added, PbiChangeKind.ADD)], ids[(removed, kind)])
+            for removed, kind, added in pairs
+            if (removed, kind) in ids and (added, PbiChangeKind.ADD) in ids
+        ]
+        update = f"UPDATE {table} SET {quote('paired_with_id')} = %s WHERE {quote('id')} = %s"  # noqa: S608
+        cursor.executemany(update, links)
+    return len(rows)
+
+
+def _by_reason(changes: list[dict[str, Any]]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for change in changes:
-        counts[change.reason] = counts.get(change.reason, 0) + 1
+        counts[change["reason"]] = counts.get(change["reason"], 0) + 1
     return counts
 
 
-def _change(run: PbiChangeRun, row: dict[str, Any], kind: str, *, within_quota: bool = True) -> PbiChange:
+def _change(run: PbiChangeRun, row: dict[str, Any], kind: str, *, within_quota: bool = True) -> dict[str, Any]:
+    """The column values of one proposal (inserted with plain SQL by ``_store``)."""
     care = int(row.get("care_count") or 0)
-    return PbiChange(
-        run=run,
-        month=run.month,
-        kind=kind,
-        reason=row["reason"],
-        nik=row["nik"],
-        kk_number=(row.get("kk_number") or "")[:16],
-        name=(row.get("name") or "")[:150],
-        card_number=(row.get("card_number") or "")[:20],
-        village_code=(row.get("village_code") or "")[:13],
-        decile=row.get("decile"),
-        facts=row["facts"],
-        fingerprint=row["fingerprint"],
-        within_quota=within_quota,
-        in_care=care > 0,
-        care_note=(
-            _("Periksa sebelum dihapus: %(count)d SJP/klaim sejak %(days)d hari terakhir, terakhir %(date)s")
-            % {
-                "count": care,
-                "days": settings.COVERAGE_PBI_CARE_DAYS,
-                "date": f"{row['care_last']:%d-%m-%Y}" if row.get("care_last") else "-",
-            }
-            if care
-            else ""
-        ),
-    )
+    return {
+        "run_id": run.pk,
+        "month": run.month,
+        "kind": str(kind),
+        "reason": row["reason"],
+        "nik": row["nik"],
+        "kk_number": (row.get("kk_number") or "")[:16],
+        "name": (row.get("name") or "")[:150],
+        "card_number": (row.get("card_number") or "")[:20],
+        "village_code": (row.get("village_code") or "")[:13],
+        "decile": row.get("decile"),
+        "facts": row["facts"],
+        "fingerprint": row["fingerprint"],
+        "within_quota": within_quota,
+        "in_care": care > 0,
+        "care_note": _care_note(care, row.get("care_last")) if care else "",
+        "status": str(PbiChange.Status.PROPOSED),
+        "decision_reason": "",
+    }
+
+
+def _care_note(count: int, last: dt.date | None) -> str:
+    return (
+        _("Periksa sebelum dihapus: %(count)d SJP/klaim sejak %(days)d hari terakhir, terakhir %(date)s")
+        % {"count": count, "days": settings.COVERAGE_PBI_CARE_DAYS, "date": f"{last:%d-%m-%Y}" if last else "-"}
+    )[:300]
 
 
 def pbi_change_decide(*, change: PbiChange, accept: bool, reason: str, actor: Any) -> PbiChange:

@@ -63,9 +63,9 @@ def membership_frames(snapshot_id: int) -> tuple[pl.DataFrame, pl.DataFrame]:
         .annotate(person_nik=Coalesce(NullIf("resident_nik", Value("")), "nik"))
     )
     active = _frame(
-        records.filter(status=MembershipStatus.ACTIVE).exclude(person_nik="").values_list("person_nik").distinct(),
+        records.filter(status=MembershipStatus.ACTIVE).exclude(person_nik="").values_list("person_nik"),
         {"nik": pl.String},
-    )
+    ).unique()
     pbi = _frame(
         records.filter(segment=Segment.PBI_APBN).values_list(
             "person_nik", "card_number", "name", "status", "village_code"

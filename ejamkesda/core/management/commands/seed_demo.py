@@ -41,6 +41,8 @@ DEMO_USERS = [
     ("demo_bendahara", Role.TREASURER, "Bendahara Puskesmas"),
     ("demo_opd", Role.OPD_OPERATOR, "Operator Dinas Sosial"),
     ("demo_pimpinan", Role.VIEWER, "Kepala Dinas Kesehatan"),
+    ("demo_desa", Role.VILLAGE_OFFICER, "Operator Desa"),
+    ("demo_camat", Role.DISTRICT_OFFICER, "Petugas Kecamatan"),
 ]
 # Agencies addressed by Instruksi Bupati Tegal 379/2022 (seed 002), as a typical set.
 DEMO_AGENCIES = [
@@ -168,6 +170,9 @@ class Command(BaseCommand):
                 user.provider = hospital if username == "demo_ppk_rs" else puskesmas
             if role == Role.OPD_OPERATOR:
                 user.agency = dinsos
+            if role in (Role.VILLAGE_OFFICER, Role.DISTRICT_OFFICER):
+                village = puskesmas.village or Region.objects.filter(level=4).order_by("code").first()
+                user.region = village if role == Role.VILLAGE_OFFICER or village is None else village.parent
             user.set_password(DEMO_PASSWORD)
             user.save()
             users[username] = user
