@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('month', models.DateField(verbose_name='bulan')),
-                ('kind', models.CharField(choices=[('add', 'Tambah'), ('remove', 'Hapus'), ('replace', 'Ganti')], max_length=10, verbose_name='jenis perubahan')),
+                ('kind', models.CharField(choices=[('add', 'Tambah'), ('remove', 'Hapus'), ('replace', 'Penggantian')], max_length=10, verbose_name='jenis perubahan')),
                 ('reason', models.CharField(choices=[('eligible', 'Masuk DTKS/DTSEN desil rendah, belum peserta JKN aktif'), ('not_in_register', 'Tidak lagi terdaftar di DTKS/DTSEN'), ('moved_out', 'Pindah keluar kabupaten (tidak ada di data kependudukan)'), ('died', 'Meninggal dunia'), ('decile_rose', 'Desil naik di atas batas kabupaten'), ('duplicate', 'Terdaftar ganda (NIK pada lebih dari satu kartu PBI)')], max_length=20, verbose_name='alasan')),
                 ('nik', models.CharField(max_length=16, verbose_name='NIK')),
                 ('kk_number', models.CharField(blank=True, max_length=16, verbose_name='nomor KK')),

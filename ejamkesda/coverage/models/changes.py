@@ -66,7 +66,7 @@ class PbiChangeRun(models.Model):
 class PbiChangeKind(models.TextChoices):
     ADD = "add", _("Tambah")
     REMOVE = "remove", _("Hapus")
-    REPLACE = "replace", _("Ganti")  # the removal half; ``paired_with`` is the addition
+    REPLACE = "replace", _("Penggantian")  # the removal half; ``paired_with`` is the addition
 
 
 class PbiChangeReason(models.TextChoices):
@@ -97,7 +97,11 @@ class PbiChange(models.Model):
     facts = models.JSONField(_("data pendukung"), default=dict)
     # Digest of kind, reason and facts: same digest next month = same data = same decision.
     fingerprint = models.CharField(max_length=64)
-    paired_with = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="pair_of")
+    # DO_NOTHING: a re-run deletes the month's open proposals in one statement; the service
+    # clears the links to them first (``pbi_change_runs._store``).
+    paired_with = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.DO_NOTHING, related_name="pair_of"
+    )
     within_quota = models.BooleanField(_("dalam kuota"), default=True)
     in_care = models.BooleanField(_("sedang dalam perawatan"), default=False)
     care_note = models.CharField(_("catatan perawatan"), max_length=300, blank=True)

@@ -77,6 +77,12 @@ class PremiumBill(models.Model):
         return sum(payment.amount for payment in self.payments.all())
 
     @property
+    def segment_label(self) -> str:
+        from ejamkesda.participants.models import Segment
+
+        return str(dict(Segment.choices).get(self.segment, self.segment))
+
+    @property
     def written_off(self) -> int:
         return sum(item.amount for item in self.write_offs.all())
 

@@ -118,7 +118,9 @@ class ProposalDecisionForm(forms.Form):
 
 
 class BudgetForm(forms.Form):
-    count_pbi = forms.IntegerField(label=_("Jiwa PBI JK (kontribusi Pemda, KEDUA 2a)"), min_value=0)
+    count_pbi = forms.IntegerField(
+        label=_("Jiwa PBI JK (kontribusi Pemda, KEDUA 2a)"), min_value=0, required=False, initial=0
+    )
     count_pemda = forms.IntegerField(label=_("Jiwa PBPU/BP Pemda kelas 3 (iuran penuh)"), min_value=0)
     count_pbpu = forms.IntegerField(label=_("Jiwa PBPU mandiri kelas 3 (bantuan iuran)"), min_value=0)
     count_bp = forms.IntegerField(label=_("Jiwa BP mandiri kelas 3 (bantuan iuran)"), min_value=0)
@@ -150,6 +152,7 @@ class BillForm(forms.Form):
             ("pbi_apbn", _("Kontribusi Pemda untuk iuran PBI JK")),
         ],
         initial="pbpu_bp_pemda",
+        required=False,
     )
     billed_amount = forms.IntegerField(label=_("Jumlah tagihan (Rp)"), min_value=0)
     file = forms.FileField(label=_("Daftar peserta yang ditagih (CSV/XLSX, kolom no_kartu)"))

@@ -124,7 +124,7 @@ def premium(request: HttpRequest) -> HttpResponse:
         try:
             budget = share_budget_compute(
                 counts={
-                    CATEGORY_PBI: data["count_pbi"],
+                    CATEGORY_PBI: data.get("count_pbi") or 0,
                     CATEGORY_PEMDA: data["count_pemda"],
                     CATEGORY_PBPU: data["count_pbpu"],
                     CATEGORY_BP: data["count_bp"],
@@ -217,7 +217,7 @@ def bill_add(request: HttpRequest) -> HttpResponse:
                 month=form.cleaned_data["month"],
                 billed_amount=form.cleaned_data["billed_amount"],
                 card_numbers=cards,
-                segment=form.cleaned_data["segment"],
+                segment=form.cleaned_data.get("segment") or "pbpu_bp_pemda",
                 note=form.cleaned_data["note"],
                 actor=request.user,
             )
