@@ -17,7 +17,7 @@ from ejamkesda.core.roles import Role
 
 @role_required(Role.UPT_ADMIN)
 def user_list(request: HttpRequest) -> HttpResponse:
-    users = User.objects.select_related("provider", "agency").order_by("username")
+    users = User.objects.select_related("provider", "agency", "region").order_by("username")
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page})
 
