@@ -72,6 +72,28 @@ CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
 
 # The deployment serves one regency (Kemendagri code, e.g. "64.09" = Penajam Paser Utara).
 REGENCY_CODE = os.environ.get("REGENCY_CODE", "64.09")
+# Perbup PPU 29/2016 Pasal 7 ayat (4) huruf d: copyright of the application and its source
+# code belongs to the regional government; shown in the footer, README and NOTICE.
+COPYRIGHT_HOLDER = os.environ.get("COPYRIGHT_HOLDER", "Pemerintah Kabupaten Penajam Paser Utara")
+
+# --- Universal coverage (Instruksi Bupati Tegal 379/2022) --------------------------------
+# KEDUA 6a: number of PBI JK places the regency funds (empty = no quota set: every eligible
+# person is proposed within quota); replacements pair removals and additions inside it.
+COVERAGE_PBI_QUOTA: int | None = (
+    int(os.environ["COVERAGE_PBI_QUOTA"]) if os.environ.get("COVERAGE_PBI_QUOTA", "").strip() else None
+)
+# KEDUA 6a: a recipient with an SJP, admission or claim in the last N days is checked before removal.
+COVERAGE_PBI_CARE_DAYS = int(os.environ.get("COVERAGE_PBI_CARE_DAYS", "90"))
+# KEDUA 2a: the regency's contribution to PBI JK premiums per person and month "sesuai
+# kapasitas fiskal daerah", with its legal basis and the fiscal-capacity class it follows.
+COVERAGE_PBI_CONTRIBUTION_RUPIAH = int(os.environ.get("COVERAGE_PBI_CONTRIBUTION_RUPIAH", "0"))
+COVERAGE_PBI_CONTRIBUTION_BASIS = os.environ.get(
+    "COVERAGE_PBI_CONTRIBUTION_BASIS",
+    "Instruksi Bupati Tegal 379/2022 KEDUA 2a; isi besaran sesuai ketetapan kapasitas fiskal daerah yang berlaku",
+)
+COVERAGE_FISCAL_CAPACITY = os.environ.get("COVERAGE_FISCAL_CAPACITY", "")
+# KEDUA 23i: collection attempts BPJS must record before a bill is handed over to BPKAD.
+COVERAGE_RECEIVABLE_MIN_ATTEMPTS = int(os.environ.get("COVERAGE_RECEIVABLE_MIN_ATTEMPTS", "2"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

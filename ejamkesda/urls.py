@@ -30,7 +30,6 @@ urlpatterns = [
     path("app/dana/", include("ejamkesda.funds.urls")),
     path("app/cakupan/", include("ejamkesda.coverage.urls")),
     path("app/privasi/", include("ejamkesda.privacy.urls")),
-
     path("app/token-api/", include("ejamkesda.api.web_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -89,6 +89,11 @@ def user_with_role(role: Role, **kwargs) -> User:
         kwargs["agency"] = AgencyFactory()
     if role == Role.PROCUREMENT_OFFICER and "agency" not in kwargs:
         kwargs["agency"] = AgencyFactory(name="Dinas Kesehatan")
+
+    if role == Role.VILLAGE_OFFICER and "region" not in kwargs:
+        kwargs["region"] = ensure_region_tree("64.09.01.2001")
+    if role == Role.DISTRICT_OFFICER and "region" not in kwargs:
+        kwargs["region"] = ensure_region_tree("64.09.01.2001").parent
     return UserFactory(role=role, **kwargs)
 
 

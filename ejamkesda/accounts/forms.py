@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from ejamkesda.accounts.models import Agency
 from ejamkesda.core.roles import Role
 from ejamkesda.providers.models import Provider
+from ejamkesda.regions.models import Region
 
 
 class UserForm(forms.Form):
@@ -16,6 +18,12 @@ class UserForm(forms.Form):
     role = forms.ChoiceField(label=_("Peran"), choices=Role.choices)
     provider = forms.ModelChoiceField(label=_("PPK"), queryset=Provider.objects.all(), required=False)
     agency = forms.ModelChoiceField(label=_("OPD"), queryset=Agency.objects.all(), required=False)
+    # Village officer: a village; district officer: a district (Instruksi Bupati Tegal 379/2022 KEDUA 6d).
+    region = forms.ModelChoiceField(
+        label=_("Desa/kecamatan (petugas desa/kecamatan)"),
+        queryset=Region.objects.filter(level__in=[3, 4], code__startswith=settings.REGENCY_CODE + "."),
+        required=False,
+    )
     password = forms.CharField(label=_("Kata sandi awal"), widget=forms.PasswordInput, required=False)
     is_active = forms.BooleanField(label=_("Aktif"), required=False, initial=True)
 

@@ -8,7 +8,13 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from ejamkesda.core.roles import AGENCY_BOUND_ROLES, PROVIDER_BOUND_ROLES, Role
+from ejamkesda.core.roles import (
+    AGENCY_BOUND_ROLES,
+    PROVIDER_BOUND_ROLES,
+    REGION_BOUND_ROLES,
+    REGION_LEVEL_OF_ROLE,
+    Role,
+)
 
 
 class Agency(models.Model):
@@ -49,6 +55,17 @@ class User(AbstractUser):
     # Raised to sign out every session of this user (see get_session_auth_hash).
     session_version = models.PositiveIntegerField(_("versi sesi"), default=0, editable=False)
 
+    # Village (level 4) of a village officer, district (level 3) of a district officer
+    # (Instruksi Bupati Tegal 379/2022 KEDUA 6d and 20).
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("desa/kecamatan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
     class Meta:
         verbose_name = _("pengguna")
         verbose_name_plural = _("pengguna")
@@ -73,3 +90,22 @@ class User(AbstractUser):
             raise ValidationError({"provider": _("Hanya operator PPK dan bendahara yang terikat pada PPK.")})
         if self.role not in AGENCY_BOUND_ROLES and self.agency_id is not None:
             raise ValidationError({"agency": _("Hanya operator OPD dan Pejabat Pengadaan yang terikat pada OPD.")})
+        self._clean_region()
+
+    def _clean_region(self) -> None:
+        level = REGION_LEVEL_OF_ROLE.get(Role(self.role)) if self.role in Role.values else None
+        if level is None:
+            if self.region_id is not None:
+                raise ValidationError({"region": _("Hanya petugas desa dan kecamatan yang terikat pada wilayah.")})
+            return
+        if self.region is None or self.region.level != level:
+            message = (
+                _("Petugas desa wajib terikat pada satu desa/kelurahan.")
+                if level == 4
+                else _("Petugas kecamatan wajib terikat pada satu kecamatan.")
+            )
+            raise ValidationError({"region": message})
+
+    @property
+    def is_region_bound(self) -> bool:
+        return self.role in REGION_BOUND_ROLES

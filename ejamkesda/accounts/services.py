@@ -9,6 +9,7 @@ from django.db import transaction
 from ejamkesda.accounts.models import Agency, User
 from ejamkesda.audit.services import audit_record
 from ejamkesda.providers.models import Provider
+from ejamkesda.regions.models import Region
 
 
 @transaction.atomic
@@ -21,11 +22,19 @@ def user_create(
     email: str = "",
     provider: Provider | None = None,
     agency: Agency | None = None,
+    region: Region | None = None,
     actor: Any = None,
 ) -> User:
     first, _, last = full_name.partition(" ")
     user = User(
-        username=username, role=role, email=email, provider=provider, agency=agency, first_name=first, last_name=last
+        username=username,
+        role=role,
+        email=email,
+        provider=provider,
+        agency=agency,
+        region=region,
+        first_name=first,
+        last_name=last,
     )
     user.full_clean(exclude=["password"])
     if password:
@@ -40,7 +49,7 @@ def user_create(
 
 @transaction.atomic
 def user_update(*, user: User, actor: Any = None, **fields: Any) -> User:
-    allowed = {"role", "email", "provider", "agency", "is_active", "first_name", "last_name"}
+    allowed = {"role", "email", "provider", "agency", "region", "is_active", "first_name", "last_name"}
     changes = {}
     # Lock the row: two admins editing one user at once cannot interleave (one wins whole).
     user = User.objects.select_for_update().get(pk=user.pk)

@@ -17,7 +17,7 @@ from ejamkesda.core.roles import Role
 
 @role_required(Role.UPT_ADMIN)
 def user_list(request: HttpRequest) -> HttpResponse:
-    users = User.objects.select_related("provider", "agency").order_by("username")
+    users = User.objects.select_related("provider", "agency", "region").order_by("username")
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page})
 
@@ -36,6 +36,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
                 provider=data["provider"],
                 agency=data["agency"],
+                region=data["region"],
             )
         except ValidationError as error:
             form_add_errors(form, error)
@@ -55,6 +56,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "role": user.role,
         "provider": user.provider,
         "agency": user.agency,
+        "region": user.region,
         "is_active": user.is_active,
     }
     form = UserForm(request.POST or None, initial=initial)
@@ -69,6 +71,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 email=data["email"],
                 provider=data["provider"],
                 agency=data["agency"],
+                region=data["region"],
                 is_active=data["is_active"],
                 first_name=first,
                 last_name=last,

@@ -13,6 +13,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "REGENCY_CODE": settings.REGENCY_CODE,
         "SITE_NAME": "e-Jamkesda",
+        "COPYRIGHT_HOLDER": settings.COPYRIGHT_HOLDER,
         "nav_menu": menu_for(user) if user is not None and user.is_authenticated else [],
         "public_menu": public_menu(),
     }

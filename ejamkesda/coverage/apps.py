@@ -27,6 +27,9 @@ class CoverageConfig(AppConfig):
         register_menu(_("Iuran Pemda"), "coverage:premium", upt | {Role.VIEWER})
         register_menu(_("Tugas instruksi"), "coverage:tasks", upt | {Role.VIEWER, Role.OPD_OPERATOR})
         register_menu(_("Impor data cakupan"), "coverage:imports", {Role.UPT_ADMIN})
+        register_menu(_("Perubahan PBI"), "coverage:pbi_changes", upt)
+        register_menu(_("Piutang iuran"), "coverage:receivables", upt | {Role.VIEWER})
+        register_menu(_("Daftar desa saya"), "coverage:my_villages", {Role.VILLAGE_OFFICER, Role.DISTRICT_OFFICER})
         register_public_menu(_("Cakupan UHC"), "coverage:public")
         _register_import_kinds()
 

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 
-from ejamkesda.core.roles import UPT_ROLES, Role
+from ejamkesda.core.roles import REGION_BOUND_ROLES, UPT_ROLES, Role
 from ejamkesda.coverage.conf import SOCIAL_AGENCY_CODE
 from ejamkesda.coverage.models import (
     CoveragePeriod,
@@ -25,7 +25,7 @@ from ejamkesda.coverage.models import (
     SectorList,
     Snapshot,
 )
-from ejamkesda.participants.models import MembershipStatus
+from ejamkesda.participants.models import MembershipStatus, Segment
 from ejamkesda.regions.models import Region
 
 NOT_ACTIVE_STATUSES = (
@@ -153,14 +153,18 @@ def previous_period(period: CoveragePeriod) -> CoveragePeriod | None:
     return CoveragePeriod.objects.filter(month__lt=period.month).order_by("-month").first()
 
 
-def pbi_members(period: CoveragePeriod, village_code: str) -> QuerySet[MembershipRecord]:
-    """Seed 002 KEDUA angka 6 huruf d: PBI members of a village with full name and address."""
-    from ejamkesda.coverage.conf import PBI_SEGMENTS
+# Instruksi Bupati Tegal 379/2022 KEDUA 6d: the village list is of PBI JK recipients; the
+# residents the regency pays for (PBPU/BP Pemda) are a separate, labelled list.
+LIST_SEGMENTS: dict[str, tuple[str, ...]] = {"pbi": (Segment.PBI_APBN,), "pemda": (Segment.PBPU_BP_PEMDA,)}
 
+
+def pbi_members(period: CoveragePeriod, village_code: str, kind: str = "pbi") -> QuerySet[MembershipRecord]:
+    """Seed 002 KEDUA angka 6 huruf d: PBI JK members of a village with full name and
+    address (``kind="pemda"``: the PBPU/BP Pemda members, listed apart)."""
     person = PopulationRecord.objects.filter(snapshot_id=period.population_id, nik=OuterRef("resident_nik"))
     return (
         MembershipRecord.objects.filter(
-            snapshot_id=period.membership_id, village_code=village_code, segment__in=PBI_SEGMENTS
+            snapshot_id=period.membership_id, village_code=village_code, segment__in=LIST_SEGMENTS[kind]
         )
         .annotate(
             address=Subquery(person.values("address")[:1]),
@@ -173,14 +177,14 @@ def pbi_members(period: CoveragePeriod, village_code: str) -> QuerySet[Membershi
 
 
 def pbi_changes(
-    period: CoveragePeriod, village_code: str
+    period: CoveragePeriod, village_code: str, kind: str = "pbi"
 ) -> tuple[list[MembershipRecord], list[MembershipRecord], CoveragePeriod | None]:
     """(added, removed, previous period) of a village's PBI list against the previous month."""
     before = previous_period(period)
-    current = list(pbi_members(period, village_code))
+    current = list(pbi_members(period, village_code, kind))
     if before is None:
         return [], [], None
-    previous = list(pbi_members(before, village_code))
+    previous = list(pbi_members(before, village_code, kind))
     current_keys = {record.resident_nik for record in current}
     previous_keys = {record.resident_nik for record in previous}
     added = [record for record in current if record.resident_nik not in previous_keys]
@@ -197,3 +201,27 @@ def snapshot_jobs(snapshot: Snapshot, user: Any) -> list[Any]:
     if snapshot.sector_list_id:
         jobs = jobs.filter(options__sector_list_id=snapshot.sector_list_id)
     return list(jobs[:10])
+
+
+def village_codes_for(user: Any) -> list[str] | None:
+    """Villages whose lists ``user`` may open: ``None`` = every village (UPT, Dinas Sosial);
+    a village officer: their village; a district officer: the villages of their district
+    (Instruksi Bupati Tegal 379/2022 KEDUA 6d and 20); anyone else: none."""
+    if can_see_pbi(user):
+        return None
+    if user.role not in REGION_BOUND_ROLES or not user.region_id:
+        return []
+    if user.role == Role.VILLAGE_OFFICER:
+        return [user.region_id]
+    return list(Region.objects.filter(parent_id=user.region_id, level=4).values_list("code", flat=True))
+
+
+def village_for(user: Any, code: str) -> Region:
+    """The village ``code`` if ``user`` may see its lists, else 404 (another village does not exist for them)."""
+    allowed = village_codes_for(user)
+    if allowed is not None and code not in allowed:
+        raise Http404
+    village = Region.objects.filter(code=code, level=4).select_related("parent").first()
+    if village is None:
+        raise Http404
+    return village

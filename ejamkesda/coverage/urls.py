@@ -2,7 +2,18 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from ejamkesda.coverage.views import dashboard, data, matching, pbi, people, premium, tasks
+from ejamkesda.coverage.views import (
+    dashboard,
+    data,
+    matching,
+    pbi,
+    pbi_changes,
+    people,
+    premium,
+    receivables,
+    tasks,
+    village,
+)
 
 app_name = "coverage"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -29,6 +40,21 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("pbi/usulan/buat/", pbi.proposals_generate, name="proposals_generate"),
     path("pbi/usulan/<int:pk>/", pbi.proposal_detail, name="proposal"),
     path("pbi/usulan/<int:pk>/putuskan/", pbi.proposal_decide, name="proposal_decide"),
+    path("pbi/perubahan/", pbi_changes.changes, name="pbi_changes"),
+    path("pbi/perubahan/hitung/", pbi_changes.changes_start, name="pbi_changes_start"),
+    path("pbi/perubahan/unduh/", pbi_changes.changes_export, name="pbi_changes_export"),
+    path("pbi/perubahan/<int:pk>/putuskan/", pbi_changes.change_decide, name="pbi_change_decide"),
+    path("pbi/pengiriman/", village.deliveries, name="deliveries"),
+    path("pbi/pengiriman/kirim/", village.deliveries_publish, name="deliveries_publish"),
+    path("desa-saya/", village.my_villages, name="my_villages"),
+    path("desa-saya/<str:code>/pbi/", village.village_pbi, name="village_pbi"),
+    path("desa-saya/<str:code>/pbi/terima/", village.village_acknowledge, name="village_acknowledge"),
+    path("desa-saya/<str:code>/tindak-lanjut/", village.village_follow_up, name="village_follow_up"),
+    path("iuran/piutang/", receivables.receivables, name="receivables"),
+    path("iuran/piutang/serah/", receivables.handover_create, name="handover_create"),
+    path("iuran/piutang/serah/<int:pk>/", receivables.handover_letter, name="handover_letter"),
+    path("iuran/tagihan/<int:pk>/upaya/", receivables.attempt_add, name="attempt_add"),
+    path("iuran/tagihan/<int:pk>/hapus/", receivables.write_off_add, name="write_off_add"),
     path("iuran/", premium.premium, name="premium"),
     path("iuran/tarif/", premium.rate_add, name="rate_add"),
     path("iuran/bantuan/", premium.subsidy_add, name="subsidy_add"),

@@ -164,7 +164,11 @@ def receivable(*, billed: int, paid: int) -> int:
 CATEGORY_PEMDA = "pbpu_bp_pemda"  # clause (1): residents registered by the regency
 CATEGORY_PBPU = "pbpu_kelas3"  # clause (2): self-paying PBPU members, class 3
 CATEGORY_BP = "bp_kelas3"  # clause (2): self-paying BP members, class 3
-CATEGORIES: tuple[str, ...] = (CATEGORY_PEMDA, CATEGORY_PBPU, CATEGORY_BP)
+# Instruksi Bupati Tegal 379/2022 KEDUA 2a: the regency's contribution to the premiums of
+# PBI JK recipients "sesuai kapasitas fiskal daerah" — an amount per person and month set
+# for the regency (a setting with its legal basis); the rest of the premium is the state's.
+CATEGORY_PBI = "pbi_jk_kontribusi"
+CATEGORIES: tuple[str, ...] = (CATEGORY_PBI, CATEGORY_PEMDA, CATEGORY_PBPU, CATEGORY_BP)
 SUBSIDISED = (CATEGORY_PBPU, CATEGORY_BP)
 
 
@@ -221,6 +225,13 @@ def contribution_on(month: dt.date, contributions: Iterable[Contribution]) -> Co
 def pemda_contribution(rate: Rate) -> Contribution:
     """Clause (1): the regency pays the whole premium of the residents it registers."""
     return Contribution(rate.effective_from, rate.monthly_rupiah, 0, 0, rate.monthly_rupiah, rate.source)
+
+
+def pbi_contribution(rate: Rate, regional: int, source: str = "") -> Contribution:
+    """KEDUA 2a: the regency pays ``regional`` of the PBI JK premium, the state the rest."""
+    if regional > rate.monthly_rupiah:
+        raise ValueError(f"kontribusi Pemda (Rp{regional}) tidak boleh melebihi iuran PBI JK (Rp{rate.monthly_rupiah})")
+    return Contribution(rate.effective_from, rate.monthly_rupiah, 0, rate.monthly_rupiah - regional, regional, source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,12 +305,17 @@ def share_budget(
     months: int,
     rates: Iterable[Rate] = DEFAULT_RATES,
     subsidies: Iterable[Contribution] = DEFAULT_SUBSIDIES,
+    pbi_regional: int = 0,
+    pbi_source: str = "",
 ) -> ShareBudget:
     """Seed 002 KEDUA angka 1 huruf a, both clauses, month by month: the regency pays the
     whole premium of PBPU/BP Pemda residents (rate in force that month) and its share of
     the bantuan iuran of self-paying PBPU and BP class-3 members (schedule in force that
-    month). ``counts`` maps a category to one head-count or one per month; a category
+    month), and (KEDUA 2a) its contribution of ``pbi_regional`` rupiah per PBI JK recipient
+    and month. ``counts`` maps a category to one head-count or one per month; a category
     left out counts 0."""
+    if pbi_regional < 0:
+        raise ValueError("kontribusi Pemda untuk PBI JK tidak boleh negatif")
     if months < 0:
         raise ValueError("jumlah bulan tidak boleh negatif")
     unknown = set(counts) - set(CATEGORIES)
@@ -314,6 +330,8 @@ def share_budget(
             heads = per_month[category][offset]
             if category == CATEGORY_PEMDA:
                 share = pemda_contribution(rate_on(month, rate_list))
+            elif category == CATEGORY_PBI:
+                share = pbi_contribution(rate_on(month, rate_list), pbi_regional, pbi_source)
             elif heads:
                 share = contribution_on(month, subsidy_list)
             else:  # nobody to subsidise: no schedule needed for this month

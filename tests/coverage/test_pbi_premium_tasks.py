@@ -59,9 +59,11 @@ def test_pbi_village_list_with_changes_and_downloads(client, login):
     url = reverse("coverage:pbi_village", args=[VILLAGE_A])
     response = client.get(url, {"periode": october.pk})
     assert response.status_code == 200
-    assert response.context["added"] == 1 and len(response.context["removed"]) == 1
-    lines = response.context["lines"]
-    assert {line[7] for line in lines} == {"", "Baru"}
+    # PBI JK only (Instruksi Bupati Tegal 379/2022 KEDUA 6d); PBPU/BP Pemda is a separate list.
+    assert response.context["added"] == 0 and len(response.context["removed"]) == 1
+    pemda = client.get(url, {"periode": october.pk, "daftar": "pemda"})
+    assert pemda.context["added"] == 1 and [line[7] for line in pemda.context["lines"]] == ["Baru"]
+    lines = response.context["lines"] + pemda.context["lines"]
     assert all(line[1] == "Jl. Mawar" for line in lines)  # full address (angka 6 huruf d)
     xlsx = client.get(url, {"periode": october.pk, "format": "xlsx"})
     import openpyxl
@@ -169,6 +171,7 @@ def test_premium_pages(client, login, tmp_path, settings):
     # angka 1a: full premium of PBPU/BP Pemda + the regency's share (Rp2.800) of the bantuan iuran
     assert budget.context["budget"].total == 100 * 42_000 * 12 + 15 * 2_800 * 12
     assert budget.context["budget"].by_category() == {
+        "pbi_jk_kontribusi": 0,
         "pbpu_bp_pemda": 100 * 42_000 * 12,
         "pbpu_kelas3": 10 * 2_800 * 12,
         "bp_kelas3": 5 * 2_800 * 12,

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from ejamkesda.rules.premium import (
     CATEGORIES,
     CATEGORY_BP,
+    CATEGORY_PBI,
     CATEGORY_PBPU,
     CATEGORY_PEMDA,
     DEFAULT_SUBSIDIES,
@@ -34,6 +35,7 @@ def test_worked_example_2021():
         counts={CATEGORY_PEMDA: 1_000, CATEGORY_PBPU: 200, CATEGORY_BP: 50}, start=dt.date(2021, 1, 1), months=12
     )
     assert budget.by_category() == {
+        CATEGORY_PBI: 0,
         CATEGORY_PEMDA: 1_000 * 42_000 * 12,
         CATEGORY_PBPU: 200 * 2_800 * 12,
         CATEGORY_BP: 50 * 2_800 * 12,

@@ -1,6 +1,7 @@
 """Coverage (UHC) domain: dated snapshots of external lists, coverage figures, follow-up,
 PBI lists and proposals, premiums and the regent's instruction checklist (seed 002)."""
 
+from ejamkesda.coverage.models.changes import PbiChange, PbiChangeKind, PbiChangeReason, PbiChangeRun
 from ejamkesda.coverage.models.compute import ComputeRun
 from ejamkesda.coverage.models.data import (
     MembershipRecord,
@@ -12,6 +13,7 @@ from ejamkesda.coverage.models.data import (
     SnapshotKind,
     WelfareRecord,
 )
+from ejamkesda.coverage.models.delivery import VillageListDelivery
 from ejamkesda.coverage.models.duplicates import SectorDuplicate
 from ejamkesda.coverage.models.figures import CoveragePeriod, CoverageStat, SectorStat
 from ejamkesda.coverage.models.followup import FollowUp, FollowUpStatus, PbiProposal, PbiProposalEvent
@@ -23,9 +25,11 @@ from ejamkesda.coverage.models.premium import (
     PremiumRate,
     PremiumSubsidyRate,
 )
+from ejamkesda.coverage.models.receivables import CollectionAttempt, ReceivableHandover, ReceivableWriteOff
 from ejamkesda.coverage.models.tasks import InstructionTask, TaskProgress
 
 __all__ = [
+    "CollectionAttempt",
     "ComputeRun",
     "CoveragePeriod",
     "CoverageStat",
@@ -34,6 +38,10 @@ __all__ = [
     "InstructionTask",
     "MatchReview",
     "MembershipRecord",
+    "PbiChange",
+    "PbiChangeKind",
+    "PbiChangeReason",
+    "PbiChangeRun",
     "PbiProposal",
     "PbiProposalEvent",
     "PopulationRecord",
@@ -42,6 +50,8 @@ __all__ = [
     "PremiumPayment",
     "PremiumRate",
     "PremiumSubsidyRate",
+    "ReceivableHandover",
+    "ReceivableWriteOff",
     "Sector",
     "SectorDuplicate",
     "SectorEntry",
@@ -50,5 +60,6 @@ __all__ = [
     "Snapshot",
     "SnapshotKind",
     "TaskProgress",
+    "VillageListDelivery",
     "WelfareRecord",
 ]

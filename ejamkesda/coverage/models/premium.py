@@ -43,9 +43,11 @@ class PremiumSubsidyRate(models.Model):
 
 
 class PremiumBill(models.Model):
-    """The BPJS bill for one month's PBPU/BP Pemda class-3 premiums."""
+    """The BPJS bill for one month and one segment: PBPU/BP Pemda class-3 premiums, or the
+    regency's contribution to PBI JK premiums (Instruksi Bupati Tegal 379/2022 KEDUA 2a)."""
 
-    month = models.DateField(_("bulan tagihan"), unique=True)
+    month = models.DateField(_("bulan tagihan"))
+    segment = models.CharField(_("segmen"), max_length=20, default="pbpu_bp_pemda")
     billed_amount = models.PositiveBigIntegerField(_("jumlah tagihan (Rp)"))
     billed_count = models.PositiveIntegerField(_("jumlah jiwa ditagih"), default=0)
     system_count = models.PositiveIntegerField(_("jumlah jiwa menurut sistem"), default=0)
@@ -57,10 +59,15 @@ class PremiumBill(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    handover = models.ForeignKey(
+        "coverage.ReceivableHandover", null=True, blank=True, on_delete=models.SET_NULL, related_name="bills"
+    )
+
     class Meta:
         verbose_name = _("tagihan iuran BPJS")
         verbose_name_plural = _("tagihan iuran BPJS")
-        ordering = ["-month"]
+        ordering = ["-month", "segment"]
+        constraints = [models.UniqueConstraint(fields=["month", "segment"], name="premiumbill_month_segment")]
 
     def __str__(self) -> str:
         return f"{self.month:%m-%Y}"
@@ -68,6 +75,16 @@ class PremiumBill(models.Model):
     @property
     def paid(self) -> int:
         return sum(payment.amount for payment in self.payments.all())
+
+    @property
+    def segment_label(self) -> str:
+        from ejamkesda.participants.models import Segment
+
+        return str(dict(Segment.choices).get(self.segment, self.segment))
+
+    @property
+    def written_off(self) -> int:
+        return sum(item.amount for item in self.write_offs.all())
 
 
 class PremiumBillLine(models.Model):

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from ejamkesda.coverage.models import (
 from ejamkesda.participants.models import MembershipStatus, Segment
 from ejamkesda.rules.premium import (
     CATEGORY_BP,
+    CATEGORY_PBI,
     CATEGORY_PBPU,
     CATEGORY_PEMDA,
     DEFAULT_RATES,
@@ -66,15 +68,23 @@ def current_subsidies() -> list[Contribution]:
     return sorted(merged.values(), key=lambda item: item.effective_from, reverse=True)
 
 
+def pbi_members_active(period: CoveragePeriod) -> Any:
+    """Active PBI JK recipients of the period (KEDUA 2a: the regency contributes to their premium)."""
+    return MembershipRecord.objects.filter(
+        snapshot_id=period.membership_id, segment=Segment.PBI_APBN, status=MembershipStatus.ACTIVE
+    )
+
+
 def category_counts(period: CoveragePeriod | None) -> dict[str, int]:
-    """Head-counts of the month for seed 002 angka 1 huruf a: active PBPU/BP Pemda (class 3)
-    and active self-paying PBPU and BP members of class 3."""
+    """Head-counts of the month: active PBI JK recipients (KEDUA 2a), active PBPU/BP Pemda
+    (class 3) and active self-paying PBPU and BP members of class 3 (angka 1 huruf a)."""
     if period is None:
-        return dict.fromkeys((CATEGORY_PEMDA, CATEGORY_PBPU, CATEGORY_BP), 0)
+        return dict.fromkeys((CATEGORY_PBI, CATEGORY_PEMDA, CATEGORY_PBPU, CATEGORY_BP), 0)
     own = MembershipRecord.objects.filter(
         snapshot_id=period.membership_id, status=MembershipStatus.ACTIVE, care_class=3
     )
     return {
+        CATEGORY_PBI: pbi_members_active(period).count(),
         CATEGORY_PEMDA: pemda_members(period).count(),
         CATEGORY_PBPU: own.filter(segment=Segment.PBPU).count(),
         CATEGORY_BP: own.filter(segment=Segment.BP).count(),
@@ -83,7 +93,13 @@ def category_counts(period: CoveragePeriod | None) -> dict[str, int]:
 
 def share_budget_compute(*, counts: dict[str, int], start: dt.date, months: int) -> ShareBudget:
     return share_budget(
-        counts=dict(counts), start=start, months=months, rates=current_rates(), subsidies=current_subsidies()
+        counts=dict(counts),
+        start=start,
+        months=months,
+        rates=current_rates(),
+        subsidies=current_subsidies(),
+        pbi_regional=settings.COVERAGE_PBI_CONTRIBUTION_RUPIAH,
+        pbi_source=settings.COVERAGE_PBI_CONTRIBUTION_BASIS,
     )
 
 
@@ -137,9 +153,18 @@ def premium_rate_set(*, effective_from: dt.date, monthly_rupiah: int, source: st
 
 
 def premium_bill_reconcile(
-    *, month: dt.date, billed_amount: int, card_numbers: Iterable[str], actor: Any, note: str = ""
+    *,
+    month: dt.date,
+    billed_amount: int,
+    card_numbers: Iterable[str],
+    actor: Any,
+    note: str = "",
+    segment: str = Segment.PBPU_BP_PEMDA,
 ) -> PremiumBill:
-    """Record the BPJS bill of ``month`` and compare it with the system's count."""
+    """Record the BPJS bill of ``month`` for ``segment`` (PBPU/BP Pemda, or the regency's
+    PBI JK contribution) and compare it with the system's count."""
+    if segment not in (Segment.PBPU_BP_PEMDA, Segment.PBI_APBN):
+        raise ValidationError(_("Segmen tagihan tidak dikenal."))
     month = month_start(month)
     period = CoveragePeriod.objects.filter(month=month).first()
     if period is None:
@@ -147,14 +172,18 @@ def premium_bill_reconcile(
     if billed_amount < 0:
         raise ValidationError(_("Jumlah tagihan tidak boleh negatif."))
     billed = [card.strip() for card in card_numbers if card and card.strip()]
-    system = list(pemda_members(period).values_list("card_number", flat=True))
+    members = pbi_members_active(period) if segment == Segment.PBI_APBN else pemda_members(period)
+    system = list(members.values_list("card_number", flat=True))
     try:
         rate = rate_on(month, current_rates()).monthly_rupiah
     except NoRate as error:
         raise ValidationError(str(error)) from None
+    if segment == Segment.PBI_APBN:  # the regency is billed its contribution only
+        rate = settings.COVERAGE_PBI_CONTRIBUTION_RUPIAH
     result = reconcile(billed_ids=billed, system_ids=system, billed_amount=billed_amount, rate=rate)
     try:
         return _bill_store(
+            segment=segment,
             month=month,
             period=period,
             billed=billed,
@@ -171,6 +200,7 @@ def premium_bill_reconcile(
 
 def _bill_store(
     *,
+    segment: str,
     month: dt.date,
     period: CoveragePeriod,
     billed: list[str],
@@ -180,11 +210,11 @@ def _bill_store(
     actor: Any,
 ) -> PremiumBill:
     with transaction.atomic():
-        bill = PremiumBill.objects.select_for_update().filter(month=month).first()
+        bill = PremiumBill.objects.select_for_update().filter(month=month, segment=segment).first()
         if bill is not None and bill.payments.exists():
             raise ValidationError(_("Tagihan bulan ini sudah ada pembayarannya dan tidak dapat diganti."))
         if bill is None:
-            bill = PremiumBill(month=month, created_by=actor)
+            bill = PremiumBill(month=month, segment=segment, created_by=actor)
         bill.billed_amount = billed_amount
         bill.billed_count = result.billed_count
         bill.system_count = result.system_count

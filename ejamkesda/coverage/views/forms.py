@@ -118,6 +118,9 @@ class ProposalDecisionForm(forms.Form):
 
 
 class BudgetForm(forms.Form):
+    count_pbi = forms.IntegerField(
+        label=_("Jiwa PBI JK (kontribusi Pemda, KEDUA 2a)"), min_value=0, required=False, initial=0
+    )
     count_pemda = forms.IntegerField(label=_("Jiwa PBPU/BP Pemda kelas 3 (iuran penuh)"), min_value=0)
     count_pbpu = forms.IntegerField(label=_("Jiwa PBPU mandiri kelas 3 (bantuan iuran)"), min_value=0)
     count_bp = forms.IntegerField(label=_("Jiwa BP mandiri kelas 3 (bantuan iuran)"), min_value=0)
@@ -142,6 +145,15 @@ class RateForm(forms.Form):
 
 class BillForm(forms.Form):
     month = MonthField(label=_("Bulan tagihan"))
+    segment = forms.ChoiceField(
+        label=_("Segmen"),
+        choices=[
+            ("pbpu_bp_pemda", _("PBPU/BP Pemda kelas 3")),
+            ("pbi_apbn", _("Kontribusi Pemda untuk iuran PBI JK")),
+        ],
+        initial="pbpu_bp_pemda",
+        required=False,
+    )
     billed_amount = forms.IntegerField(label=_("Jumlah tagihan (Rp)"), min_value=0)
     file = forms.FileField(label=_("Daftar peserta yang ditagih (CSV/XLSX, kolom no_kartu)"))
     note = forms.CharField(label=_("Catatan"), max_length=300, required=False)

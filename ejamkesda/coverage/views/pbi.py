@@ -3,8 +3,6 @@ welfare register (angka 6 huruf a–c)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,12 +15,13 @@ from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
 from ejamkesda.coverage import selectors
-from ejamkesda.coverage.conf import PBI_PROPOSAL_DECILES, PBI_SEGMENTS
-from ejamkesda.coverage.exports import pdf_response, xlsx_response
+from ejamkesda.coverage.conf import PBI_PROPOSAL_DECILES
+from ejamkesda.coverage.exports import xlsx_response
 from ejamkesda.coverage.models import CoverageStat, PbiProposal, Snapshot, SnapshotKind
 from ejamkesda.coverage.services.pbi import pbi_proposal_decide, pbi_proposals_generate
-from ejamkesda.coverage.views.common import SEGMENT_LABELS, status_label
 from ejamkesda.coverage.views.forms import ProposalDecisionForm
+from ejamkesda.coverage.village_lists import village_list_response
+from ejamkesda.participants.models import Segment
 from ejamkesda.regions.models import Region
 
 PBI_ROLES = (Role.UPT_ADMIN, Role.UPT_VERIFIER, Role.OPD_OPERATOR)
@@ -42,9 +41,13 @@ def pbi_index(request: HttpRequest) -> HttpResponse:
         stats = CoverageStat.objects.filter(period=period, level=4)
         names = selectors.region_names([s.region_code for s in stats])
         for stat in stats:
-            count = sum(stat.registered_by_segment.get(segment, 0) for segment in PBI_SEGMENTS)
             rows.append(
-                {"code": stat.region_code, "name": names.get(stat.region_code, stat.region_code), "count": count}
+                {
+                    "code": stat.region_code,
+                    "name": names.get(stat.region_code, stat.region_code),
+                    "count": stat.registered_by_segment.get(Segment.PBI_APBN, 0),
+                    "pemda": stat.registered_by_segment.get(Segment.PBPU_BP_PEMDA, 0),
+                }
             )
     return render(request, "coverage/pbi_index.html", {"period": period, "rows": rows})
 
@@ -56,72 +59,7 @@ def pbi_village(request: HttpRequest, code: str) -> HttpResponse:
     period = selectors.period_or_latest(request.GET.get("periode"))
     if village is None or period is None:
         raise Http404
-    members = selectors.pbi_members(period, code)
-    added, removed, before = selectors.pbi_changes(period, code)
-    added_ids = {record.pk for record in added}
-    title = _("Daftar peserta PBI %(village)s bulan %(month)s") % {
-        "village": village.name,
-        "month": f"{period.month:%m-%Y}",
-    }
-    fmt = request.GET.get("format")
-    header = [
-        _("Nama lengkap"),
-        _("Alamat"),
-        _("RT"),
-        _("RW"),
-        _("Nomor kartu"),
-        _("Segmen"),
-        _("Status"),
-        _("Perubahan"),
-    ]
-
-    def line(record: Any, change: str) -> list[Any]:
-        return [
-            record.full_name or record.name,
-            record.address or "",
-            record.rt or "",
-            record.rw or "",
-            record.card_number,
-            SEGMENT_LABELS.get(record.segment, record.segment),
-            status_label(record.status),
-            change,
-        ]
-
-    def all_lines() -> Any:
-        for record in members.iterator(chunk_size=2000):
-            yield line(record, _("Baru") if record.pk in added_ids else "")
-        for record in removed:
-            yield line(record, _("Keluar"))
-
-    if fmt in {"xlsx", "pdf"}:
-        audit_record(action="export", object_type="coverage.pbi_list", object_id=code, summary=f"Unduh {fmt}: {title}")
-        filename = f"pbi-{village.plain_code}-{period.month:%Y%m}"
-        if fmt == "xlsx":
-            return xlsx_response(filename, title, header, all_lines())
-        return pdf_response(
-            filename,
-            title,
-            header,
-            all_lines(),
-            subtitle=_("Instruksi Bupati angka 6 huruf d: nama dan alamat lengkap; perubahan dibanding bulan lalu."),
-        )
-    audit_record(action="view", object_type="coverage.pbi_list", object_id=code, summary=f"Lihat: {title}")
-    page = Paginator(members, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "coverage/pbi_village.html",
-        {
-            "village": village,
-            "period": period,
-            "previous": before,
-            "title": title,
-            "header": header,
-            "page": page,
-            "lines": [line(record, _("Baru") if record.pk in added_ids else "") for record in page],
-            "added": len(added),
-            "removed": [line(record, _("Keluar")) for record in removed],
-        },
-    )
+    return village_list_response(request, village=village, period=period, template="coverage/pbi_village.html")
 
 
 @role_required(*PBI_ROLES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -37,6 +38,7 @@ from ejamkesda.coverage.views.forms import BillForm, BudgetForm, PaymentForm, Ra
 from ejamkesda.jobs.importing.base import ImportFileError
 from ejamkesda.rules.premium import (
     CATEGORY_BP,
+    CATEGORY_PBI,
     CATEGORY_PBPU,
     CATEGORY_PEMDA,
     NoRate,
@@ -49,6 +51,7 @@ READ_ROLES = (Role.UPT_ADMIN, Role.UPT_VERIFIER, Role.VIEWER)
 
 
 CATEGORY_LABELS = {
+    CATEGORY_PBI: gettext_lazy("Kontribusi Pemda untuk iuran PBI JK (KEDUA 2a)"),
     CATEGORY_PEMDA: gettext_lazy("Iuran PBPU/BP Pemda kelas 3 (angka 1a, kalimat pertama)"),
     CATEGORY_PBPU: gettext_lazy("Bantuan iuran PBPU mandiri kelas 3 (angka 1a, kalimat kedua)"),
     CATEGORY_BP: gettext_lazy("Bantuan iuran BP mandiri kelas 3 (angka 1a, kalimat kedua)"),
@@ -82,7 +85,10 @@ def _budget_xlsx(budget: ShareBudget) -> HttpResponse:
     rows += [[_("Total"), str(CATEGORY_LABELS[c]), "", "", "", "", "", n] for c, n in budget.by_category().items()]
     rows.append([_("Total"), _("Semua kategori"), "", "", "", "", "", budget.total])
     return xlsx_response(
-        "anggaran-iuran-pemda", _("Anggaran iuran dan bantuan iuran kelas 3 (Instruksi Bupati angka 1a)"), header, rows
+        "anggaran-iuran-pemda",
+        _("Anggaran iuran Pemda: kontribusi PBI JK, PBPU/BP Pemda, bantuan iuran kelas 3 (KEDUA 1a, 2a)"),
+        header,
+        rows,
     )
 
 
@@ -101,6 +107,7 @@ def premium(request: HttpRequest) -> HttpResponse:
     counts = category_counts(period)
     today = timezone.localdate()
     initial: dict[str, Any] = {
+        "count_pbi": counts[CATEGORY_PBI],
         "count_pemda": counts[CATEGORY_PEMDA],
         "count_pbpu": counts[CATEGORY_PBPU],
         "count_bp": counts[CATEGORY_BP],
@@ -117,6 +124,7 @@ def premium(request: HttpRequest) -> HttpResponse:
         try:
             budget = share_budget_compute(
                 counts={
+                    CATEGORY_PBI: data.get("count_pbi") or 0,
                     CATEGORY_PEMDA: data["count_pemda"],
                     CATEGORY_PBPU: data["count_pbpu"],
                     CATEGORY_BP: data["count_bp"],
@@ -158,6 +166,9 @@ def premium(request: HttpRequest) -> HttpResponse:
             "bills": bill_rows,
             "total_receivable": sum(row["receivable"] for row in bill_rows),
             "can_edit": can_edit,
+            "pbi_contribution": settings.COVERAGE_PBI_CONTRIBUTION_RUPIAH,
+            "pbi_basis": settings.COVERAGE_PBI_CONTRIBUTION_BASIS,
+            "fiscal_capacity": settings.COVERAGE_FISCAL_CAPACITY,
             "rate_form": RateForm() if can_edit else None,
             "subsidy_form": SubsidyForm() if can_edit else None,
             "bill_form": BillForm() if can_edit else None,
@@ -206,6 +217,7 @@ def bill_add(request: HttpRequest) -> HttpResponse:
                 month=form.cleaned_data["month"],
                 billed_amount=form.cleaned_data["billed_amount"],
                 card_numbers=cards,
+                segment=form.cleaned_data.get("segment") or "pbpu_bp_pemda",
                 note=form.cleaned_data["note"],
                 actor=request.user,
             )

@@ -45,6 +45,8 @@ DEMO_USERS = [
     ("demo_opd", Role.OPD_OPERATOR, "Operator Dinas Sosial"),
     ("demo_pimpinan", Role.VIEWER, "Kepala Dinas Kesehatan"),
     ("demo_pengadaan", Role.PROCUREMENT_OFFICER, "Pejabat Pengadaan Dinkes"),
+    ("demo_desa", Role.VILLAGE_OFFICER, "Operator Desa"),
+    ("demo_camat", Role.DISTRICT_OFFICER, "Petugas Kecamatan"),
 ]
 # Agencies addressed by Instruksi Bupati Tegal 379/2022 (seed 002), as a typical set.
 DEMO_AGENCIES = [
@@ -174,6 +176,10 @@ class Command(BaseCommand):
                 user.agency = dinsos
             if role == Role.PROCUREMENT_OFFICER:  # Perbup Kapuas Hulu 9/2015 Pasal 9
                 user.agency = next(agency for agency in context.agencies if agency.code == "DINKES")
+
+            if role in (Role.VILLAGE_OFFICER, Role.DISTRICT_OFFICER):
+                village = puskesmas.village or Region.objects.filter(level=4).order_by("code").first()
+                user.region = village if role == Role.VILLAGE_OFFICER or village is None else village.parent
             user.set_password(DEMO_PASSWORD)
             user.save()
             if not settings.PRODUCTION:  # demo sign-in needs a code: demo_logins prints the secret
