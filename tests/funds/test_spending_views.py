@@ -133,7 +133,7 @@ def test_procurement_officer_role_binding_menu_and_home(client):
 
 
 def test_migration_maps_free_text_pools_and_reverses():
-    migration = importlib.import_module("ejamkesda.funds.migrations.0005_budget_line_pool_keys")
+    migration = importlib.import_module("ejamkesda.funds.migrations.0006_budget_line_pool_keys")
     provider = ProviderFactory()
     receive(provider, "kapuas-hulu-9-2015", JAN)
     old = {

@@ -133,7 +133,8 @@ def test_sigkill_mid_import_leaves_whole_batches_and_a_rerun_completes(tmp_path)
         victim = _manage(env, "import_participants", str(csv_path), "--quiet-progress", start_new_session=True)
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
-            assert victim.poll() is None, "the import finished before it could be killed"
+            if victim.poll() is not None:
+                pytest.fail(f"the import ended before it could be killed: {victim.communicate()[1][-3000:]}")
             done = _query(url, "SELECT COUNT(*) FROM participants_person")[0][0]
             if done >= 5 * BATCH:
                 break
