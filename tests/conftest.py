@@ -11,7 +11,10 @@ from tests.factories import user_with_role
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from ejamkesda.api.limits import limits_reset
+
     cache.clear()
+    limits_reset()  # per-process API rate counters must not carry over from another test
     yield
     cache.clear()
 
