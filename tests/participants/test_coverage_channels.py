@@ -32,12 +32,12 @@ DAY = dt.timedelta(days=1)
 JKN, JAMKESDA, NONE = "jkn", "jamkesda", "-"
 
 
-
 @pytest.fixture(autouse=True)
 def _no_api_rate_limit(settings):
     """This module asks the same questions on every channel; the API's rate limit is tested in
     tests/api/test_token_scopes.py, not here."""
     settings.API_RATE_LIMIT_ENABLE = False
+
 
 def _person(serial: int, *memberships: dict, deceased_on: dt.date | None = None):
     person = PersonFactory(
