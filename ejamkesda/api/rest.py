@@ -14,6 +14,7 @@ from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 from pydantic import BaseModel
 
@@ -69,8 +70,20 @@ class EjamkesdaApi(NinjaAPI):
         return schema
 
 
+class ObjectBodyParser(Parser):
+    """Every request body of this API is a JSON object. A list or a bare value is refused (400)
+    instead of letting a body whose fields are all optional pass as "no fields given"."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        body = super().parse_body(request)
+        if not isinstance(body, dict):
+            raise HttpError(400, "JSON body must be an object")
+        return body
+
+
 api = EjamkesdaApi(
     title="e-Jamkesda API",
+    parser=ObjectBodyParser(),
     version="1",
     description=(
         "API untuk SIMRS/SIMPUS dan platform nasional: cek kepesertaan, data peserta (UPT), PPK, "
