@@ -105,7 +105,7 @@ def test_a_register_with_people_a_dry_run_or_the_setting_off_keep_the_normal_mod
     settings.IMPORT_BULK_LOAD = False
     state, _ = run(tmp_path, rows)
     assert not state.bulk_load and Person.objects.count() == 4
-    monkeypatch.delenv("IMPORT_BULK_LOAD")
+    settings.IMPORT_BULK_LOAD = True
     Person.objects.all().delete()
     PersonFactory()
     importer = Watching()
