@@ -447,6 +447,39 @@ RETENTION_DAYS = {
     "claim_attachments": int(os.environ.get("RETENTION_CLAIM_ATTACHMENTS_DAYS", "3650")),
 }
 
+# --- Application settings (each app's conf.py reads these at call time) ---------------
+# API (docs/integrasi-api.md): token cache and last-used interval, eligibility audit.
+API_TOKEN_CACHE_SECONDS = float(os.environ.get("API_TOKEN_CACHE_SECONDS", "30"))
+API_TOKEN_LAST_USED_SECONDS = float(os.environ.get("API_TOKEN_LAST_USED_SECONDS", "60"))
+API_AUDIT_ELIGIBILITY = _env_bool("API_AUDIT_ELIGIBILITY", True)
+API_AUDIT_ASYNC_COMMIT = _env_bool("API_AUDIT_ASYNC_COMMIT", True)
+API_AUDIT_BATCH_SIZE = int(os.environ.get("API_AUDIT_BATCH_SIZE", "0" if ENV == "test" else "100"))
+API_AUDIT_FLUSH_SECONDS = float(os.environ.get("API_AUDIT_FLUSH_SECONDS", "0.5"))
+API_AUDIT_MAX_PENDING = int(os.environ.get("API_AUDIT_MAX_PENDING", "1000"))
+API_IDEMPOTENCY_DAYS = int(os.environ.get("API_IDEMPOTENCY_DAYS", "7"))
+FHIR_BASE_URL = os.environ.get("FHIR_BASE_URL", "")
+# Notifications (README): SMS/WhatsApp gateway class, absolute site address for e-mail links.
+NOTIFICATION_GATEWAY = os.environ.get("NOTIFICATION_GATEWAY", "").strip()
+NOTIFICATION_BASE_URL = os.environ.get("NOTIFICATION_BASE_URL", "").strip().rstrip("/")
+NOTIFICATION_EMAIL_USERS = _env_bool("NOTIFICATION_EMAIL_USERS", True)
+# Enrolment and complaints (README).
+ENROLMENT_MAX_UPLOAD_MB = int(os.environ.get("ENROLMENT_MAX_UPLOAD_MB", "5"))
+ENROLMENT_VALIDITY_MONTHS = int(os.environ.get("ENROLMENT_VALIDITY_MONTHS", "12"))
+PUBLIC_FORM_RATE = os.environ.get("PUBLIC_FORM_RATE", "10/h")
+PUBLIC_TRACK_RATE = os.environ.get("PUBLIC_TRACK_RATE", "30/h")
+# Coverage (docs/cakupan-uhc.md).
+COVERAGE_MAX_ERRORS_KEPT = int(os.environ.get("COVERAGE_MAX_ERRORS_KEPT", "1000"))
+COVERAGE_PBI_DECILES = os.environ.get("COVERAGE_PBI_DECILES", "1-4")
+COVERAGE_SOCIAL_AGENCY_CODE = os.environ.get("COVERAGE_SOCIAL_AGENCY_CODE", "DINSOS")
+COVERAGE_PBI_SEGMENTS = os.environ.get("COVERAGE_PBI_SEGMENTS", "pbi_apbn,pbpu_bp_pemda")
+COVERAGE_MATCH_ACCEPT = os.environ.get("COVERAGE_MATCH_ACCEPT", "0.90")
+COVERAGE_MATCH_REVIEW = os.environ.get("COVERAGE_MATCH_REVIEW", "0.60")
+COVERAGE_MATCHER = os.environ.get("COVERAGE_MATCHER", "engine")
+COVERAGE_EVIDENCE_MAX_BYTES = int(os.environ.get("COVERAGE_EVIDENCE_MAX_MB", "10")) * 1024 * 1024
+# Matching engine (docs/pemadanan.md): accept and review thresholds, 0..1.
+EJAMKESDA_MATCH_THRESHOLD = float(os.environ.get("EJAMKESDA_MATCH_THRESHOLD", "0.5"))
+EJAMKESDA_MATCH_REVIEW_THRESHOLD = float(os.environ.get("EJAMKESDA_MATCH_REVIEW_THRESHOLD", "0.2"))
+
 # --- Logging: the NIK never reaches a log line ----------------------------------------
 LOGGING = {
     "version": 1,

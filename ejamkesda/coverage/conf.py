@@ -1,16 +1,36 @@
-"""Settings of the coverage app, read from the environment (documented in the README)."""
+"""Settings of the coverage app: a typed view over ``django.conf.settings``, read at each
+access so ``override_settings`` reaches them (variables documented in the README).
+
+* ``MAX_ERRORS_KEPT``: import errors kept per file.
+* ``PBI_PROPOSAL_DECILES``: PBI proposals come from the lowest welfare deciles (Instruksi
+  Bupati Tegal 379/2022 KEDUA 6b); ``"1-4"`` or ``"1,2,3"``.
+* ``SOCIAL_AGENCY_CODE``: code of Dinas Sosial (``accounts.Agency.code``), whose OPD operators
+  may see PBI lists (KEDUA 6).
+* ``PBI_SEGMENTS``: segments counted as PBI on the monthly village lists (KEDUA 6d).
+* ``MATCH_ACCEPT``, ``MATCH_REVIEW``: probable links are accepted at or above the first score
+  and reviewed between the two.
+* ``MATCHER``: ``engine`` (ejamkesda.matching) or ``simple`` (same name and birth date only).
+* ``EVIDENCE_SUFFIXES``, ``EVIDENCE_MAX_BYTES``: accepted evidence files of task progress.
+"""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
 
-def _int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
-        return default
+EVIDENCE_SUFFIXES = frozenset({"pdf", "jpg", "jpeg", "png", "webp"})
+
+MAX_ERRORS_KEPT: int
+PBI_PROPOSAL_DECILES: tuple[int, ...]
+SOCIAL_AGENCY_CODE: str
+PBI_SEGMENTS: tuple[str, ...]
+MATCH_ACCEPT: Decimal
+MATCH_REVIEW: Decimal
+MATCHER: str
+EVIDENCE_MAX_BYTES: int
 
 
 def _deciles(text: str) -> tuple[int, ...]:
@@ -20,22 +40,20 @@ def _deciles(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split(",") if part.strip())
 
 
-MAX_ERRORS_KEPT = _int("COVERAGE_MAX_ERRORS_KEPT", 1000)
-# Seed 002 KEDUA angka 6 huruf b: PBI proposals come from the lowest welfare deciles.
-PBI_PROPOSAL_DECILES = _deciles(os.environ.get("COVERAGE_PBI_DECILES", "1-4"))
-# Code of Dinas Sosial (accounts.Agency.code): its OPD operators may see PBI lists (angka 6).
-SOCIAL_AGENCY_CODE = os.environ.get("COVERAGE_SOCIAL_AGENCY_CODE", "DINSOS")
-# Segments counted as PBI on the monthly village lists (angka 6 huruf d).
-PBI_SEGMENTS = tuple(
-    part.strip()
-    for part in os.environ.get("COVERAGE_PBI_SEGMENTS", "pbi_apbn,pbpu_bp_pemda").split(",")
-    if part.strip()
-)
-# Probable links (pemadanan): accept at or above, review between the two scores.
-MATCH_ACCEPT = Decimal(os.environ.get("COVERAGE_MATCH_ACCEPT", "0.90"))
-MATCH_REVIEW = Decimal(os.environ.get("COVERAGE_MATCH_REVIEW", "0.60"))
-# "engine": ejamkesda.matching (Fellegi–Sunter, polars); "simple": same name + birth date only.
-MATCHER = os.environ.get("COVERAGE_MATCHER", "engine")
-# Evidence of task progress: accepted file kinds and the largest size (MB).
-EVIDENCE_SUFFIXES = frozenset({"pdf", "jpg", "jpeg", "png", "webp"})
-EVIDENCE_MAX_BYTES = _int("COVERAGE_EVIDENCE_MAX_MB", 10) * 1024 * 1024
+_VIEWS: dict[str, Callable[[], Any]] = {
+    "MAX_ERRORS_KEPT": lambda: int(settings.COVERAGE_MAX_ERRORS_KEPT),
+    "PBI_PROPOSAL_DECILES": lambda: _deciles(settings.COVERAGE_PBI_DECILES),
+    "SOCIAL_AGENCY_CODE": lambda: settings.COVERAGE_SOCIAL_AGENCY_CODE,
+    "PBI_SEGMENTS": lambda: tuple(part.strip() for part in settings.COVERAGE_PBI_SEGMENTS.split(",") if part.strip()),
+    "MATCH_ACCEPT": lambda: Decimal(str(settings.COVERAGE_MATCH_ACCEPT)),
+    "MATCH_REVIEW": lambda: Decimal(str(settings.COVERAGE_MATCH_REVIEW)),
+    "MATCHER": lambda: settings.COVERAGE_MATCHER,
+    "EVIDENCE_MAX_BYTES": lambda: int(settings.COVERAGE_EVIDENCE_MAX_BYTES),
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        return _VIEWS[name]()
+    except KeyError:
+        raise AttributeError(name) from None

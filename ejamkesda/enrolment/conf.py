@@ -1,9 +1,10 @@
-"""Settings of the enrolment and complaints apps, from the environment (documented in README).
+"""Settings of the enrolment and complaints apps, read from ``django.conf.settings`` at call
+time (documented in README).
 
 * ``ENROLMENT_MAX_UPLOAD_MB`` (default 5): largest document accepted per file.
 * ``ENROLMENT_VALIDITY_MONTHS`` (default 12): default validity of a Jamkesda membership
-  created by an approved application (the verifier may change the dates). The seeds do not
-  fix this period; set it to what the regency's Jamkesda regulation says.
+  created by an approved application (the verifier may change the dates). The regulations do
+  not fix this period; set it to what the regency's Jamkesda regulation says.
 * ``PUBLIC_FORM_RATE`` (default ``10/h``): submissions per client address of the public
   application and complaint forms.
 * ``PUBLIC_TRACK_RATE`` (default ``30/h``): tracking-code look-ups per client address.
@@ -11,20 +12,20 @@
 
 from __future__ import annotations
 
-import os
+from django.conf import settings
 
 
 def max_upload_bytes() -> int:
-    return int(os.environ.get("ENROLMENT_MAX_UPLOAD_MB", "5")) * 1024 * 1024
+    return int(settings.ENROLMENT_MAX_UPLOAD_MB) * 1024 * 1024
 
 
 def validity_months() -> int:
-    return int(os.environ.get("ENROLMENT_VALIDITY_MONTHS", "12"))
+    return int(settings.ENROLMENT_VALIDITY_MONTHS)
 
 
 def form_rate() -> str:
-    return os.environ.get("PUBLIC_FORM_RATE", "10/h")
+    return str(settings.PUBLIC_FORM_RATE)
 
 
 def track_rate() -> str:
-    return os.environ.get("PUBLIC_TRACK_RATE", "30/h")
+    return str(settings.PUBLIC_TRACK_RATE)

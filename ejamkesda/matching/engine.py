@@ -1,5 +1,5 @@
-"""The matching engine (pemadanan, Instruksi Bupati Tegal 379/2022 — seed 002 — on matching
-agency data with BPJS membership; issue 5 §2).
+"""The matching engine (pemadanan, Instruksi Bupati Tegal 379/2022 on matching
+agency data with BPJS membership; method and figures in docs/pemadanan.md).
 
 Pipeline: prepare (normalise) → exact NIK pairs → candidate pairs by blocking for the right
 records not settled by their NIK → comparison levels → Fellegi–Sunter model (u on random
@@ -17,15 +17,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from . import conf
 from .blocking import candidate_pairs, nik_pairs
 from .features import FEATURE_NAMES, NIK_EXACT, NIK_TYPO, compare, reasons_expr
 from .io import conform
 from .model import FSModel, estimate_m, estimate_u, fit
 from .prepare import nik_matrix, prepare, prepare_lists
 
-DEFAULT_THRESHOLD = conf.MATCH_THRESHOLD
-DEFAULT_REVIEW_THRESHOLD = conf.MATCH_REVIEW_THRESHOLD
+# The engine's own defaults; a deployment sets its own through EJAMKESDA_MATCH_THRESHOLD and
+# EJAMKESDA_MATCH_REVIEW_THRESHOLD (settings.py, used by manage.py match_files).
+DEFAULT_THRESHOLD = 0.5
+DEFAULT_REVIEW_THRESHOLD = 0.2
 RANDOM_PAIRS = 120_000
 MIN_LABELLED = 500  # pairs needed to count m instead of estimating it by EM
 STATUS_ACCEPTED = "diterima"

@@ -3,7 +3,7 @@
 Level -1 means "no evidence" (a value is missing on one side, or — for the NIK — the
 difference lies only in the serial, see below) and weighs nothing in the model.
 
-NIK evidence (issue 5 §2, DESIGN.md §4 NIK structure):
+NIK evidence (docs/pemadanan.md; NIK structure in ejamkesda/rules/nik.py):
 
 * ``exact`` — the same 16 digits;
 * ``typo`` — one mistyped digit or two swapped neighbouring digits that no true difference

@@ -1,4 +1,4 @@
-"""The CSV contract of ``manage.py match_files`` (issue 5 §2).
+"""The CSV contract of ``manage.py match_files`` (docs/pemadanan.md).
 
 Both inputs have the columns ``id, nik, nama, jenis_kelamin (L|P), tgl_lahir (YYYY-MM-DD),
 tempat_lahir, alamat, rt, rw, kode_desa``, any of them possibly empty. Everything is read as

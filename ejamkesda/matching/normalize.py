@@ -3,7 +3,7 @@
 Everything is a polars expression so that a million names are normalised in Rust, in
 parallel; :func:`normalize_name` applies the same expression to one string (tests, UI).
 
-Name rules (issue 5 §2, "normalised for Indonesian spelling"):
+Name rules (docs/pemadanan.md, "normalised for Indonesian spelling"):
 
 * upper case, accents removed (``É`` → ``E``), everything after the first comma dropped
   (degrees are written after a comma: ``Budi, S.Pd., M.Si.``);

@@ -1,6 +1,6 @@
 """Turn a contract frame into the columns the engine compares (vectorised, polars).
 
-Memory (issue 5 §2: ≤ 1.5 GB at 1M × 1M): every value that repeats a lot (sex, birth place,
+Memory (docs/kinerja.md: ≤ 1.5 GB at 1M × 1M): every value that repeats a lot (sex, birth place,
 village, district, address, RT, RW, the first three letters of the name and of its last word)
 is an ``Enum`` of its distinct values — 1 to 4 bytes a row instead of a 16-byte string view —
 normalised once per distinct value; the raw text columns are released one by one as soon as
@@ -59,13 +59,13 @@ def _sex_expr(column: str | pl.Expr) -> pl.Expr:
 
 
 def nik16_expr(column: str = "nik") -> pl.Expr:
-    """The NIK where it has the 16 digits of a NIK (DESIGN.md §4), else null."""
+    """The NIK where it has the 16 digits of a NIK (ejamkesda/rules/nik.py), else null."""
     nik = pl.col(column)
     return pl.when(nik.str.len_bytes() == 16).then(nik).otherwise(None)
 
 
 def _nik_parts(nik: pl.Expr, this_year_2d: int) -> tuple[pl.Expr, pl.Expr]:
-    """Sex and birth date written in a 16-digit NIK (DESIGN.md §4: day + 40 for women)."""
+    """Sex and birth date written in a 16-digit NIK (ejamkesda/rules/nik.py: day + 40 for women)."""
     day = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
     month = nik.str.slice(8, 2).cast(pl.Int32, strict=False)
     yy = nik.str.slice(10, 2).cast(pl.Int32, strict=False)

@@ -1,4 +1,5 @@
-"""Settings of the notifications app, read from the environment (documented in README).
+"""Settings of the notifications app, read from ``django.conf.settings`` at call time
+(documented in README).
 
 * ``NOTIFICATION_GATEWAY``: dotted path of a class implementing
   :class:`ejamkesda.notifications.gateways.MessageGateway` for SMS/WhatsApp; empty (default)
@@ -6,21 +7,21 @@
   a redacted line instead (development).
 * ``NOTIFICATION_BASE_URL``: absolute address of the site (e.g. ``https://jamkesda.ppu.go.id``)
   put in front of relative links in e-mails; empty → links are sent as they are.
-* ``NOTIFICATION_EMAIL_USERS``: also e-mail logged-in users who have an address (default 1).
+* ``NOTIFICATION_EMAIL_USERS``: also e-mail logged-in users who have an address (default on).
 """
 
 from __future__ import annotations
 
-import os
+from django.conf import settings
 
 
 def gateway_path() -> str:
-    return os.environ.get("NOTIFICATION_GATEWAY", "").strip()
+    return str(settings.NOTIFICATION_GATEWAY).strip()
 
 
 def base_url() -> str:
-    return os.environ.get("NOTIFICATION_BASE_URL", "").strip().rstrip("/")
+    return str(settings.NOTIFICATION_BASE_URL).strip().rstrip("/")
 
 
 def email_users() -> bool:
-    return os.environ.get("NOTIFICATION_EMAIL_USERS", "1").strip().lower() in {"1", "true", "yes", "ya", "on"}
+    return bool(settings.NOTIFICATION_EMAIL_USERS)

@@ -90,8 +90,8 @@ def test_attachment_checked_by_content(client, content):
     assert not Complaint.objects.exists()
 
 
-def test_attachment_size_limit(client, monkeypatch):
-    monkeypatch.setenv("ENROLMENT_MAX_UPLOAD_MB", "1")
+def test_attachment_size_limit(client, monkeypatch, settings):
+    settings.ENROLMENT_MAX_UPLOAD_MB = 1
     big = pdf("besar.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10))
     response = client.post(reverse("complaints:file"), {"category": "lain", "description": "x", "attachment": big})
     assert "terlalu besar" in response.content.decode()

@@ -9,7 +9,6 @@ from django.db import connection
 from django.urls import reverse
 
 from ejamkesda.core.roles import Role
-from ejamkesda.coverage import conf
 from ejamkesda.coverage.models import CoverageStat, MatchReview, SnapshotKind
 from ejamkesda.coverage.services.compute import coverage_period_compute
 from ejamkesda.coverage.services.matching import match_review_decide
@@ -27,10 +26,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def simple_matcher(request, monkeypatch):
+def simple_matcher(request, settings):
     """The rule-based matcher has fixed scores; the engine is tested separately below."""
     if "engine" not in request.node.name:
-        monkeypatch.setattr(conf, "MATCHER", "simple")
+        settings.COVERAGE_MATCHER = "simple"
 
 
 def snapshots(month=dt.date(2026, 10, 1)):

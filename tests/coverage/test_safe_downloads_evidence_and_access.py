@@ -173,7 +173,7 @@ def test_task_evidence_kinds(client, login, tmp_path, settings, name, content, o
 
 def test_task_evidence_size_limit(client, login, tmp_path, settings, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr("ejamkesda.coverage.conf.EVIDENCE_MAX_BYTES", 10)
+    settings.COVERAGE_EVIDENCE_MAX_BYTES = 10
     task = _seed_tasks()
     login(Role.OPD_OPERATOR, agency=task.agency)
     client.post(

@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from ejamkesda.audit.models import AuditLog
 from ejamkesda.core.roles import Role
-from ejamkesda.coverage import conf
 from ejamkesda.coverage.importing import import_rows
 from ejamkesda.coverage.models import MatchReview, SectorDuplicate, SectorEntry, SectorStat, SnapshotKind
 from ejamkesda.coverage.services.compute import coverage_period_compute
@@ -31,10 +30,10 @@ OCT, NOV = dt.date(2026, 10, 1), dt.date(2026, 11, 1)
 
 
 @pytest.fixture(autouse=True)
-def simple_matcher(request, monkeypatch):
+def simple_matcher(request, settings):
     """Fixed scores of the rule-based matcher; the engine has its own test below."""
     if "engine" not in request.node.name:
-        monkeypatch.setattr(conf, "MATCHER", "simple")
+        settings.COVERAGE_MATCHER = "simple"
 
 
 def register(month):

@@ -143,8 +143,8 @@ def test_file_type_checked_by_content(client, upload):
     assert "PDF, JPEG, atau PNG" in response.content.decode() or "kosong" in response.content.decode()
 
 
-def test_size_limit(client, monkeypatch):
-    monkeypatch.setenv("ENROLMENT_MAX_UPLOAD_MB", "1")
+def test_size_limit(client, monkeypatch, settings):
+    settings.ENROLMENT_MAX_UPLOAD_MB = 1
     big = pdf("besar.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 1))
     response = apply(client, doc_ktp=big)
     assert response.status_code == 200

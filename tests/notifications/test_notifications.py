@@ -65,8 +65,8 @@ def test_mail_failure_is_recorded_not_raised(settings, django_capture_on_commit_
     assert "OSError" in notification.delivery_error
 
 
-def test_gateway_plugged_in(monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setenv("NOTIFICATION_GATEWAY", "ejamkesda.notifications.gateways.MemoryGateway")
+def test_gateway_plugged_in(monkeypatch, django_capture_on_commit_callbacks, settings):
+    settings.NOTIFICATION_GATEWAY = "ejamkesda.notifications.gateways.MemoryGateway"
     MemoryGateway.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         notification = notification_send(phone="081234567890", subject="Status", body="Disetujui")

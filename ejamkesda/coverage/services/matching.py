@@ -30,7 +30,6 @@ from django.utils.translation import gettext as _
 
 from ejamkesda.audit.services import audit_record
 from ejamkesda.coverage import conf
-from ejamkesda.coverage.conf import MATCH_ACCEPT, MATCH_REVIEW
 from ejamkesda.coverage.models import MatchReview, MembershipRecord, PopulationRecord, SectorEntry, Snapshot
 
 MAX_SAME_NAME_AND_DATE = 5
@@ -154,7 +153,7 @@ def engine_candidates(*, left: Any, subjects: list[Subject]) -> list[Candidate]:
         },
         schema={name: pl.String for name in CONTRACT},
     )
-    matches = match_frames(left, right, threshold=float(MATCH_ACCEPT), review_threshold=float(MATCH_REVIEW))
+    matches = match_frames(left, right, threshold=float(conf.MATCH_ACCEPT), review_threshold=float(conf.MATCH_REVIEW))
     return [
         Candidate(
             subject=row["right_id"],
@@ -227,10 +226,10 @@ def _decide(
             run.reused += 1
         elif decision == MatchReview.Decision.REJECTED:
             run.reused += 1
-        elif candidate.score >= MATCH_ACCEPT:
+        elif candidate.score >= conf.MATCH_ACCEPT:
             links[candidate.subject] = candidate
             run.accepted += 1
-        elif candidate.score >= MATCH_REVIEW and decision is None:
+        elif candidate.score >= conf.MATCH_REVIEW and decision is None:
             queue.append(candidate)
             run.queued += 1
     return links, queue

@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from ejamkesda.audit.services import audit_record
-from ejamkesda.coverage.conf import PBI_PROPOSAL_DECILES
+from ejamkesda.coverage import conf
 from ejamkesda.coverage.models import (
     CoveragePeriod,
     MembershipRecord,
@@ -44,11 +44,11 @@ class ProposalRun:
 
 
 def pbi_proposals_generate(
-    *, welfare: Snapshot, period: CoveragePeriod, actor: Any, deciles: Iterable[int] = PBI_PROPOSAL_DECILES
+    *, welfare: Snapshot, period: CoveragePeriod, actor: Any, deciles: Iterable[int] | None = None
 ) -> ProposalRun:
     """Propose every resident in ``deciles`` without active JKN; withdraw open proposals of
     people who became active meanwhile (reason recorded)."""
-    deciles = tuple(deciles)
+    deciles = conf.PBI_PROPOSAL_DECILES if deciles is None else tuple(deciles)
     active = MembershipRecord.objects.filter(
         snapshot_id=period.membership_id, nik=OuterRef("nik"), status=MembershipStatus.ACTIVE
     )

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from ejamkesda.audit.services import audit_record
 from ejamkesda.core.logging import redact_nik
-from ejamkesda.coverage.conf import PBI_PROPOSAL_DECILES
+from ejamkesda.coverage import conf
 from ejamkesda.coverage.models import PbiChange, PbiChangeKind, PbiChangeRun, Snapshot, SnapshotKind
 from ejamkesda.coverage.services import pbi_frames as frames
 from ejamkesda.coverage.services.compute import resolve_snapshots
@@ -127,7 +127,7 @@ def _compute_and_store(run: PbiChangeRun, today: dt.date) -> dict[str, Any]:
         pbi=pbi,
         deceased=frames.deceased_frame(),
         in_care=frames.in_care_frame(today - dt.timedelta(days=settings.COVERAGE_PBI_CARE_DAYS)),
-        deciles=PBI_PROPOSAL_DECILES,
+        deciles=conf.PBI_PROPOSAL_DECILES,
     )
     del active, pbi
     decided = frames.decided_frame(run.month)

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ejamkesda.matching import (
-    DEFAULT_REVIEW_THRESHOLD,
-    DEFAULT_THRESHOLD,
     OUTPUT_COLUMNS,
     STATUS_ACCEPTED,
     STATUS_REVIEW,
@@ -47,14 +46,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threshold",
             type=_fraction,
-            default=DEFAULT_THRESHOLD,
-            help=f"skor minimum 0–1 (bawaan {DEFAULT_THRESHOLD})",
+            default=settings.EJAMKESDA_MATCH_THRESHOLD,
+            help=f"skor minimum 0–1 (bawaan EJAMKESDA_MATCH_THRESHOLD = {settings.EJAMKESDA_MATCH_THRESHOLD})",
         )
         parser.add_argument(
             "--review-threshold",
             type=_fraction,
-            default=DEFAULT_REVIEW_THRESHOLD,
-            help=f"skor minimum antrean tinjauan (bawaan {DEFAULT_REVIEW_THRESHOLD})",
+            default=settings.EJAMKESDA_MATCH_REVIEW_THRESHOLD,
+            help=f"skor minimum antrean tinjauan (bawaan {settings.EJAMKESDA_MATCH_REVIEW_THRESHOLD})",
         )
         parser.add_argument("--review", type=Path, help="berkas CSV untuk pasangan yang perlu ditinjau")
         parser.add_argument("--duplicates", type=Path, help="berkas CSV untuk dugaan data ganda di dalam A dan B")
