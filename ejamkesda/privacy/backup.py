@@ -172,7 +172,7 @@ def _run(command: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{Path(command[0]).name} gagal: {completed.stderr.strip()[-2000:]}")
 
 
-def _connection_params(alias_settings: dict[str, Any]) -> dict[str, Any]:
+def connection_params(alias_settings: dict[str, Any]) -> dict[str, Any]:
     return {
         "host": alias_settings.get("HOST"),
         "port": alias_settings.get("PORT"),
@@ -197,7 +197,7 @@ def _dump_database(folder: Path, *, checksums: bool) -> tuple[str, dict[str, Any
     if vendor != "postgresql":
         raise BackupError(f"basis data {vendor} tidak didukung")
     target = folder / "database.dump"
-    params = _connection_params(connection.settings_dict)
+    params = connection_params(connection.settings_dict)
     # One snapshot for the dump and the counts: exported by this transaction and held open
     # until pg_dump has finished reading it.
     with transaction.atomic(), connection.cursor() as pg_cursor:

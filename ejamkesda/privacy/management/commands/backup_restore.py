@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from ejamkesda.privacy.backup import BackupError, restore_backup
+from ejamkesda.privacy.backup import BackupError, connection_params, restore_backup
 
 
 class Command(BaseCommand):
@@ -34,13 +34,7 @@ class Command(BaseCommand):
             database = Path(settings.DATABASES["default"]["NAME"])
         else:
             source = connection.settings_dict
-            database = {
-                "host": source.get("HOST"),
-                "port": source.get("PORT"),
-                "user": source.get("USER"),
-                "password": source.get("PASSWORD"),
-                "dbname": options["dbname"] or source["NAME"],
-            }
+            database = {**connection_params(source), "dbname": options["dbname"] or source["NAME"]}
         media_root = None if options["no_media"] else Path(options["media_root"] or settings.MEDIA_ROOT)
         try:
             result = restore_backup(
