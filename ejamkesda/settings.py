@@ -476,6 +476,25 @@ COVERAGE_MATCH_ACCEPT = os.environ.get("COVERAGE_MATCH_ACCEPT", "0.90")
 COVERAGE_MATCH_REVIEW = os.environ.get("COVERAGE_MATCH_REVIEW", "0.60")
 COVERAGE_MATCHER = os.environ.get("COVERAGE_MATCHER", "engine")
 COVERAGE_EVIDENCE_MAX_BYTES = int(os.environ.get("COVERAGE_EVIDENCE_MAX_MB", "10")) * 1024 * 1024
+# BPJS Kesehatan bridge (docs/integrasi-api.md; typed view: ejamkesda/bpjs/conf.py).
+_BPJS_USER_KEY = os.environ.get("BPJS_USER_KEY", "")
+BPJS = {
+    "cons_id": os.environ.get("BPJS_CONS_ID", ""),
+    "secret": os.environ.get("BPJS_SECRET", ""),
+    "user_key_vclaim": os.environ.get("BPJS_USER_KEY_VCLAIM", _BPJS_USER_KEY),
+    "user_key_pcare": os.environ.get("BPJS_USER_KEY_PCARE", _BPJS_USER_KEY),
+    "vclaim_url": os.environ.get("BPJS_VCLAIM_URL", "").rstrip("/"),
+    "pcare_url": os.environ.get("BPJS_PCARE_URL", "").rstrip("/"),
+    "pcare_username": os.environ.get("BPJS_PCARE_USERNAME", ""),
+    "pcare_password": os.environ.get("BPJS_PCARE_PASSWORD", ""),
+    "pcare_app_code": os.environ.get("BPJS_PCARE_APP_CODE", "095"),
+    "timeout": float(os.environ.get("BPJS_TIMEOUT_SECONDS", "5")),
+    "retries": int(os.environ.get("BPJS_RETRIES", "2")),
+    "backoff": float(os.environ.get("BPJS_BACKOFF_SECONDS", "0.3")),
+    "breaker_threshold": int(os.environ.get("BPJS_BREAKER_FAILURES", "5")),
+    "breaker_cooldown": float(os.environ.get("BPJS_BREAKER_COOLDOWN_SECONDS", "60")),
+    "cache_seconds": int(os.environ.get("BPJS_CACHE_SECONDS", "300")),
+}
 # Matching engine (docs/pemadanan.md): accept and review thresholds, 0..1.
 EJAMKESDA_MATCH_THRESHOLD = float(os.environ.get("EJAMKESDA_MATCH_THRESHOLD", "0.5"))
 EJAMKESDA_MATCH_REVIEW_THRESHOLD = float(os.environ.get("EJAMKESDA_MATCH_REVIEW_THRESHOLD", "0.2"))

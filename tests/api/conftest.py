@@ -9,13 +9,13 @@ from ejamkesda.bpjs.client import breakers_reset
 
 
 @pytest.fixture(autouse=True)
-def _fresh_api_state(monkeypatch):
+def _fresh_api_state(settings):
     token_cache_clear()
     limits_reset()
     cache.clear()
     breakers_reset()
-    for name in ("BPJS_CONS_ID", "BPJS_SECRET", "BPJS_VCLAIM_URL", "BPJS_PCARE_URL"):
-        monkeypatch.delenv(name, raising=False)
+    # The BPJS bridge stays off unless a test turns it on.
+    settings.BPJS = {**settings.BPJS, "cons_id": "", "secret": "", "vclaim_url": "", "pcare_url": ""}
     yield
     token_cache_clear()
     breakers_reset()

@@ -140,7 +140,7 @@ def test_check_is_audited_without_nik(client, upt_token, caplog):
 
 # --- live BPJS --------------------------------------------------------------------------
 @pytest.fixture
-def fake_bpjs(monkeypatch):
+def fake_bpjs(settings):
     state = FakeBpjsState(
         participants=[
             FakeParticipant(
@@ -153,12 +153,15 @@ def fake_bpjs(monkeypatch):
         ]
     )
     with FakeBpjsServer(state) as server:
-        monkeypatch.setenv("BPJS_CONS_ID", state.cons_id)
-        monkeypatch.setenv("BPJS_SECRET", state.secret)
-        monkeypatch.setenv("BPJS_USER_KEY", state.user_key)
-        monkeypatch.setenv("BPJS_VCLAIM_URL", server.vclaim_url)
-        monkeypatch.setenv("BPJS_RETRIES", "0")
-        monkeypatch.setenv("BPJS_TIMEOUT_SECONDS", "2")
+        settings.BPJS = {
+            **settings.BPJS,
+            "cons_id": state.cons_id,
+            "secret": state.secret,
+            "user_key_vclaim": state.user_key,
+            "vclaim_url": server.vclaim_url,
+            "retries": 0,
+            "timeout": 2.0,
+        }
         yield server
 
 

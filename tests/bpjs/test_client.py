@@ -9,6 +9,8 @@ import time
 
 import httpx
 import pytest
+from django.conf import settings as django_settings
+from django.test import override_settings
 
 from ejamkesda.bpjs import conf
 from ejamkesda.bpjs.client import (
@@ -177,10 +179,9 @@ def test_nik_never_logged(server, caplog):
     assert NIK not in caplog.text
 
 
-def test_settings_from_environment(monkeypatch):
-    monkeypatch.setenv("BPJS_CONS_ID", "1")
-    monkeypatch.setenv("BPJS_SECRET", "2")
-    monkeypatch.setenv("BPJS_VCLAIM_URL", "http://127.0.0.1:1/vclaim/")
-    monkeypatch.setenv("BPJS_RETRIES", "4")
-    loaded = conf.load()
+def test_settings_follow_django_settings():
+    bridge = {**django_settings.BPJS, "cons_id": "1", "secret": "2", "vclaim_url": "http://127.0.0.1:1/vclaim"}
+    with override_settings(BPJS={**bridge, "retries": 4}):
+        loaded = conf.load()
     assert loaded.configured and loaded.retries == 4 and loaded.vclaim_url.endswith("/vclaim")
+    assert not conf.load().configured
