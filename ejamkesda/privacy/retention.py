@@ -27,6 +27,7 @@ from ejamkesda.audit.models import AuditLog
 from ejamkesda.audit.services import audit_record
 from ejamkesda.complaints.models import Complaint, ComplaintStatus
 from ejamkesda.enrolment.models import ApplicationDocument, ApplicationStatus
+from ejamkesda.jobs import conf
 from ejamkesda.jobs.models import Job
 from ejamkesda.rules.claims import ClaimState
 from ejamkesda.services.models import ClaimAttachment
@@ -84,6 +85,7 @@ def _delete_rows(kind: str, rows: Iterable[object], *, dry_run: bool, describe: 
                 summary=f"Berkas dihapus: masa simpan {kind} berakhir ({describe(row)})",
             )
             row.delete()  # type: ignore[attr-defined]
+            logger.info("retensi: %s dihapus (%s)", kind, describe(row))
             # The file goes only once the row is gone for good: a rollback keeps both.
             transaction.on_commit(functools.partial(_delete_file, row.file))  # type: ignore[attr-defined]
     return count
@@ -104,21 +106,47 @@ def _purge_complaints(cutoff: dt.datetime, *, dry_run: bool) -> int:
                 obj=complaint,
                 summary="Lampiran pengaduan dihapus: masa simpan berakhir",
             )
+        logger.info("retensi: lampiran pengaduan %s dihapus", complaint.pk)
     return count
+
+
+def _closed_jobs(cutoff: dt.datetime) -> QuerySet[Job]:
+    """Jobs whose file is no longer needed: finished before ``cutoff``, or abandoned (queued or
+    running with no sign of life since before ``cutoff``: the worker died and nobody re-ran it)."""
+    finished = Q(status__in=(Job.Status.SUCCEEDED, Job.Status.FAILED), finished_at__lt=cutoff)
+    abandoned = Q(status__in=(Job.Status.PENDING, Job.Status.RUNNING), created_at__lt=cutoff) & (
+        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=cutoff)
+    )
+    return Job.objects.filter(finished | abandoned).exclude(file_path="", error_report_path="")
+
+
+def _unlink_import_file(name: str, *, still_used: set[str], root: Path) -> str:
+    """Delete one stored import file; says what happened, for the log."""
+    path = Path(name)
+    if name in still_used:
+        return "dipakai pekerjaan lain, disimpan"
+    if not path.resolve().is_relative_to(root):
+        # A file read in place from the command line belongs to whoever put it there.
+        return "di luar direktori impor, tidak dihapus"
+    path.unlink(missing_ok=True)
+    return "dihapus"
 
 
 def _purge_import_files(cutoff: dt.datetime, *, dry_run: bool) -> int:
     count = 0
-    finished = Job.objects.filter(status__in=(Job.Status.SUCCEEDED, Job.Status.FAILED), finished_at__lt=cutoff).exclude(
-        file_path="", error_report_path=""
-    )
-    for job in finished.iterator():
+    root = conf.import_dir().resolve()
+    for job in _closed_jobs(cutoff).iterator():
         count += 1
         if dry_run:
             continue
-        for name in (job.file_path, job.error_report_path):
-            if name:
-                Path(name).unlink(missing_ok=True)
+        # A re-run shares its original's stored upload: kept while any other job still holds it.
+        others = Job.objects.exclude(pk=job.pk).exclude(pk__in=_closed_jobs(cutoff).values("pk"))
+        still_used = set(others.filter(file_path=job.file_path).values_list("file_path", flat=True))
+        outcomes = [
+            f"{label} {_unlink_import_file(name, still_used=still_used, root=root)}"
+            for label, name in (("berkas", job.file_path), ("laporan", job.error_report_path))
+            if name
+        ]
         with transaction.atomic():
             Job.objects.filter(pk=job.pk).update(file_path="", error_report_path="")
             audit_record(
@@ -126,6 +154,29 @@ def _purge_import_files(cutoff: dt.datetime, *, dry_run: bool) -> int:
                 obj=job,
                 summary="Berkas impor dan laporan kesalahannya dihapus: masa simpan berakhir",
             )
+        logger.info("retensi: impor #%s (%s): %s", job.pk, job.kind, "; ".join(outcomes))
+    return count + _purge_orphan_import_files(cutoff, root=root, dry_run=dry_run)
+
+
+def _purge_orphan_import_files(cutoff: dt.datetime, *, root: Path, dry_run: bool) -> int:
+    """Stored uploads and reports no job refers to (an upload whose job was never created)."""
+    referenced = {
+        str(Path(name).resolve())
+        for pair in Job.objects.values_list("file_path", "error_report_path")
+        for name in pair
+        if name
+    }
+    count = 0
+    for folder in ("unggahan", "laporan"):
+        for path in sorted((root / folder).glob("*")) if (root / folder).is_dir() else ():
+            if not path.is_file() or str(path.resolve()) in referenced:
+                continue
+            if dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC) >= cutoff:
+                continue
+            count += 1
+            if not dry_run:
+                path.unlink(missing_ok=True)
+                logger.info("retensi: berkas impor tanpa pekerjaan dihapus: %s/%s", folder, path.name)
     return count
 
 

@@ -4,7 +4,9 @@ while the case is open, and every removal is audited."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -13,6 +15,7 @@ from django.core.management import call_command
 from ejamkesda.audit.models import AuditLog
 from ejamkesda.complaints.models import Complaint, ComplaintStatus
 from ejamkesda.enrolment.models import ApplicationDocument, ApplicationStatus, DocumentKind
+from ejamkesda.jobs.conf import import_dir
 from ejamkesda.jobs.models import Job
 from ejamkesda.privacy.retention import purge_expired
 from ejamkesda.rules.claims import ClaimState
@@ -97,10 +100,17 @@ def test_closed_complaint_loses_its_attachment_only_after_the_period():
     assert Complaint.objects.get(pk=answered.pk).attachment.name != ""
 
 
-def test_import_file_and_error_report_go_30_days_after_the_job(tmp_path):
-    upload = tmp_path / "impor.csv"
-    report_file = tmp_path / "galat.csv"
-    upload.write_text("nik\n")
+def _stored(name: str, content: str = "nik\n") -> Path:
+    path = import_dir() / "unggahan" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content)
+    return path
+
+
+def test_import_file_and_error_report_go_30_days_after_the_job(caplog):
+    upload = _stored("impor.csv")
+    report_file = import_dir() / "laporan" / "kesalahan-1.csv"
+    report_file.parent.mkdir(parents=True, exist_ok=True)
     report_file.write_text("baris,kolom\n")
     old = Job.objects.create(
         kind="participants",
@@ -109,14 +119,68 @@ def test_import_file_and_error_report_go_30_days_after_the_job(tmp_path):
         error_report_path=str(report_file),
         finished_at=NOW - dt.timedelta(days=31),
     )
-    running = Job.objects.create(kind="participants", status=Job.Status.RUNNING, file_path=str(tmp_path / "x.csv"))
+    running = Job.objects.create(
+        kind="participants", status=Job.Status.RUNNING, file_path=str(_stored("x.csv")), heartbeat_at=NOW
+    )
 
-    assert purge_expired(now=NOW).removed["import_files"] == 1
+    with caplog.at_level(logging.INFO, logger="ejamkesda.privacy.retention"):
+        assert purge_expired(now=NOW).removed["import_files"] == 1
     old.refresh_from_db()
     assert (old.file_path, old.error_report_path) == ("", "")
     assert not upload.exists() and not report_file.exists()
     running.refresh_from_db()
-    assert running.file_path
+    assert running.file_path and Path(running.file_path).exists()
+    assert f"impor #{old.pk} (participants): berkas dihapus; laporan dihapus" in caplog.text
+    entry = AuditLog.objects.get(action=AuditLog.Action.DELETE, object_type="jobs.Job")
+    assert entry.object_id == str(old.pk)
+
+
+def test_an_abandoned_job_loses_its_file_but_a_rerun_still_using_it_keeps_it():
+    shared = _stored("bersama.csv")
+    original = Job.objects.create(
+        kind="participants", status=Job.Status.FAILED, file_path=str(shared), finished_at=NOW - dt.timedelta(days=60)
+    )
+    rerun = Job.objects.create(kind="participants", status=Job.Status.PENDING, file_path=str(shared))
+    abandoned = Job.objects.create(
+        kind="participants",
+        status=Job.Status.RUNNING,
+        file_path=str(_stored("macet.csv")),
+        heartbeat_at=NOW - dt.timedelta(days=45),
+    )
+    Job.objects.filter(pk=abandoned.pk).update(created_at=NOW - dt.timedelta(days=45))
+
+    assert purge_expired(now=NOW).removed["import_files"] == 2
+    original.refresh_from_db()
+    assert original.file_path == "" and shared.exists()  # the queued re-run still reads it
+    rerun.refresh_from_db()
+    assert rerun.file_path == str(shared)
+    abandoned.refresh_from_db()
+    assert abandoned.file_path == "" and not (import_dir() / "unggahan" / "macet.csv").exists()
+
+
+def test_a_file_read_in_place_outside_the_import_directory_is_not_deleted(tmp_path):
+    outside = tmp_path / "server" / "peserta.csv"
+    outside.parent.mkdir()
+    outside.write_text("nik\n")
+    job = Job.objects.create(
+        kind="participants",
+        status=Job.Status.SUCCEEDED,
+        file_path=str(outside),
+        finished_at=NOW - dt.timedelta(days=31),
+    )
+    assert purge_expired(now=NOW).removed["import_files"] == 1
+    assert outside.exists()
+    job.refresh_from_db()
+    assert job.file_path == ""
+
+
+def test_stored_upload_without_a_job_goes_after_the_period():
+    orphan = _stored("yatim.csv")
+    fresh = _stored("baru.csv")
+    old = (NOW - dt.timedelta(days=31)).timestamp()
+    os.utime(orphan, (old, old))
+    assert purge_expired(now=NOW).removed["import_files"] == 1
+    assert not orphan.exists() and fresh.exists()
 
 
 def test_claim_attachments_are_kept_for_the_archive_period():
