@@ -30,41 +30,33 @@ from django.db import connection
 
 from ejamkesda.jobs.importing.base import BatchResult
 from ejamkesda.jobs.importing.bulk import db_datetime, insert_rows, stage_create, stage_load, update_rows
+from ejamkesda.participants import register_fields
 from ejamkesda.participants.models import Membership, MembershipStatus, ParticipantHistory, Person, name_key
 
 STAGE = "ejk_impor_peserta"
-# A record (``ParticipantImporter.clean_row``) is a tuple of these values, in this order.
+# A record (``ParticipantImporter.clean_row``) is a tuple of these values, in this order: the
+# imported person fields and membership fields of ``register_fields`` (declared there once, for
+# this writer and the single-row services), plus what the import derives.
 RECORD = (
     ("nik", "text"),
-    ("kk_number", "text"),
-    ("name", "text"),
-    ("sex", "text"),
-    ("birth_place", "text"),
-    ("birth_date", "date"),
-    ("address", "text"),
-    ("rt", "text"),
-    ("rw", "text"),
-    ("village_id", "text"),
-    ("phone", "text"),
+    *((field.name, field.kind) for field in register_fields.IMPORTED_PERSON),
     ("name_key", "text"),
     ("nik_sex", "text"),  # sex and birth date read from the NIK: used when creating a person
     ("nik_birth_date", "date"),
     ("programme", "text"),  # "" = no membership in this row
     ("card_number", "text"),
-    ("segment", "text"),
-    ("care_class", "integer"),
-    ("status", "text"),
-    ("valid_from", "date"),
-    ("valid_to", "date"),
-    ("first_level_provider_code", "text"),
+    *((field.name, field.kind) for field in register_fields.MEMBERSHIP),
 )
 RECORD_NAMES = tuple(name for name, _kind in RECORD)
+PROGRAMME_AT = RECORD_NAMES.index("programme")
 STAGE_COLUMNS = (*RECORD, ("person_id", "bigint"), ("created", "integer"))
-PERSON_FIELDS = ("kk_number", "name", "sex", "birth_place", "birth_date", "address", "rt", "rw", "village_id", "phone")
-MEMBER_FIELDS = ("segment", "care_class", "status", "valid_from", "valid_to", "first_level_provider_code")
-NOT_TEXT = {name for name, kind in RECORD if kind != "text"} | {"village_id"}  # "not given" is NULL
-NULLABLE = {"village_id", "care_class", "valid_from", "valid_to"}  # may be NULL in the stored row
-DATE_FIELDS = {"birth_date", "valid_from", "valid_to"}
+PERSON_FIELDS = register_fields.IMPORTED_PERSON_NAMES
+MEMBER_FIELDS = register_fields.MEMBERSHIP_NAMES
+_FIELDS = (*register_fields.IMPORTED_PERSON, *register_fields.MEMBERSHIP)
+NOT_TEXT = {field.name for field in _FIELDS if field.empty_is_null}  # "not given" is NULL
+NULLABLE = {field.name for field in _FIELDS if field.nullable}  # may be NULL in the stored row
+DATE_FIELDS = register_fields.DATE_NAMES
+_given = register_fields.given
 
 
 def _q(name: str) -> str:
@@ -82,14 +74,6 @@ def _changes(fields: Sequence[str], stored: str) -> str:
     return " OR ".join(tests)
 
 
-def _jsonable(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def _given(value: Any) -> bool:
-    return value is not None and value != ""
-
-
 def _dates(fields: Sequence[str], values: Sequence[Any]) -> tuple[Any, ...]:
     """Values read back, with the date fields as dates (SQLite may return them as text)."""
     return tuple(
@@ -105,7 +89,7 @@ class BatchWriter:
         self.source = source
         self.source_date = source_date
         self.actor_id = actor_id
-        self.created_json = json.dumps({"dibuat": [None, source or "impor"]}, ensure_ascii=False)
+        self.created_json = json.dumps(register_fields.person_created(source or "impor"), ensure_ascii=False)
         person, membership = _q(Person._meta.db_table), _q(Membership._meta.db_table)
         stage = _q(STAGE)
         if connection.vendor == "postgresql":  # a join: only the rows of registered people are rewritten
@@ -149,7 +133,7 @@ class BatchWriter:
             cursor.execute(self.sql_changed_people)
             changed_people = cursor.fetchall()
             memberships: list[tuple[Any, ...]] = []
-            if any(record[14] for record in records):
+            if any(record[PROGRAMME_AT] for record in records):
                 cursor.execute(self.sql_changed_memberships)
                 memberships = cursor.fetchall()
             if connection.vendor == "postgresql":
@@ -178,11 +162,7 @@ class BatchWriter:
             new = _dates(PERSON_FIELDS, row[1 : 1 + width])
             old = _dates(PERSON_FIELDS, row[1 + width :])
             merged = tuple(value if _given(value) else was for value, was in zip(new, old, strict=True))
-            changes = {
-                name: [_jsonable(was), _jsonable(value)]
-                for name, was, value in zip(PERSON_FIELDS, old, merged, strict=True)
-                if was != value
-            }
+            changes = register_fields.field_changes(PERSON_FIELDS, old, merged)
             if changes:
                 history[pk] = changes
                 updates.append((*merged, name_key(merged[1]), now, pk))
@@ -201,18 +181,11 @@ class BatchWriter:
                 status = new[2] or MembershipStatus.ACTIVE
                 values = (*new[:2], status, *new[3:])
                 creates.append((pk, programme, card, *values, self.source, self.source_date, now, now))
-                changes = history.setdefault(pk, {})
-                changes[f"{programme}.card_number"] = [None, card]
-                for name, value in zip(MEMBER_FIELDS, values, strict=True):
-                    if _given(value):
-                        changes[f"{programme}.{name}"] = [None, _jsonable(value)]
+                given = dict(zip(MEMBER_FIELDS, values, strict=True))
+                history.setdefault(pk, {}).update(register_fields.membership_created(programme, card, given))
                 continue
             merged = tuple(value if _given(value) else was for value, was in zip(new, old, strict=True))
-            differences = {
-                f"{programme}.{name}": [_jsonable(was), _jsonable(value)]
-                for name, was, value in zip(MEMBER_FIELDS, old, merged, strict=True)
-                if was != value
-            }
+            differences = register_fields.field_changes(MEMBER_FIELDS, old, merged, prefix=f"{programme}.")
             if not differences:
                 continue
             history.setdefault(pk, {}).update(differences)

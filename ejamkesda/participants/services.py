@@ -10,48 +10,22 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from ejamkesda.audit.services import audit_record
+from ejamkesda.participants import register_fields
 from ejamkesda.participants.models import Membership, ParticipantHistory, Person
 from ejamkesda.rules.nik import InvalidNik, parse_nik
 
-PERSON_FIELDS = (
-    "kk_number",
-    "name",
-    "sex",
-    "birth_place",
-    "birth_date",
-    "address",
-    "rt",
-    "rw",
-    "village_id",
-    "phone",
-    "deceased",
-    "deceased_on",
-)
-MEMBERSHIP_FIELDS = (
-    "segment",
-    "care_class",
-    "status",
-    "valid_from",
-    "valid_to",
-    "first_level_provider_code",
-    "source",
-    "source_date",
-)
-
-
-def _jsonable(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
+# The register's fields, declared once for this and the import writer (register_fields).
+PERSON_FIELDS = register_fields.PERSON_NAMES
+MEMBERSHIP_FIELDS = (*register_fields.MEMBERSHIP_NAMES, *register_fields.PROVENANCE)
 
 
 def _apply(instance: Any, fields: tuple[str, ...], values: dict[str, Any]) -> dict[str, list[Any]]:
-    changes: dict[str, list[Any]] = {}
-    for name in fields:
-        if name not in values:
-            continue
-        old, new = getattr(instance, name), values[name]
-        if old != new:
-            changes[name] = [_jsonable(old), _jsonable(new)]
-            setattr(instance, name, new)
+    names = [name for name in fields if name in values]
+    changes = register_fields.field_changes(
+        names, [getattr(instance, name) for name in names], [values[name] for name in names]
+    )
+    for name in changes:
+        setattr(instance, name, values[name])
     return changes
 
 
@@ -96,7 +70,8 @@ def person_register(*, nik: str, actor: Any = None, source: str = "", **fields: 
             return person, False
         person.full_clean()
         person.save()
-    ParticipantHistory.objects.create(person=person, actor=_user(actor), source=source, changes=changes)
+    history = register_fields.person_created(source or "input petugas") if created else changes
+    ParticipantHistory.objects.create(person=person, actor=_user(actor), source=source, changes=history)
     audit_record(
         action="create" if created else "update", obj=person, summary="data penduduk", changes=changes, actor=actor
     )
@@ -117,16 +92,17 @@ def membership_record(
     if membership is None:
         membership = Membership(person=person, programme=programme, card_number=card_number)
     changes = _apply(membership, MEMBERSHIP_FIELDS, fields)
-    if not changes and not created:
+    if not created and not changes.keys() - set(register_fields.PROVENANCE):
         return membership, False
     membership.full_clean()
     membership.save()
+    if created:
+        history = register_fields.membership_created(programme, card_number, fields)
+    else:
+        recorded = register_fields.MEMBERSHIP_NAMES
+        history = {f"{programme}.{name}": change for name, change in changes.items() if name in recorded}
     ParticipantHistory.objects.create(
-        person=person,
-        membership=membership,
-        actor=_user(actor),
-        source=fields.get("source", ""),
-        changes={f"{programme}.{name}": change for name, change in changes.items()},
+        person=person, membership=membership, actor=_user(actor), source=fields.get("source", ""), changes=history
     )
     audit_record(
         action="create" if created else "update", obj=membership, summary="kepesertaan", changes=changes, actor=actor
