@@ -22,7 +22,7 @@ from ejamkesda.audit.models import AuditLog
 from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required, user_has_role
 from ejamkesda.core.roles import Role
-from ejamkesda.funds import services, spending
+from ejamkesda.funds import services, spending, staff_history
 from ejamkesda.funds.exports import attendance_records, attendance_template_xlsx
 from ejamkesda.funds.forms import (
     AttendanceUploadForm,
@@ -86,6 +86,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "staff": staff,
             "history": staff.history.select_related("changed_by")[:50],
+            "states": staff_history.history_rows(staff),
             "attendance": staff.attendance.order_by("-period")[:24],
             "can_write": can_write(request.user),
         },
