@@ -144,6 +144,8 @@ def _slip(run: DistributionRun, line: RunLine, needs_check: bool) -> SlipData:
         variables=line.variables,
         explanations=line.explanations,
         formula_needs_check=needs_check,
+        months=line.months,
+        draft=not run.locked,
     )
 
 
@@ -179,7 +181,10 @@ def run_recap_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         f"Profil {run.profile.title} ({run.profile}); rumus {run.formula}; total poin {run.total_points}",
     ]
     audit_record(action=AuditLog.Action.EXPORT, obj=run, summary=f"Rekap PDF {run}")
-    return _pdf(render_recap(title="REKAP JASA PELAYANAN", subtitle=subtitle, rows=rows, totals=totals), "rekap.pdf")
+    return _pdf(
+        render_recap(title="REKAP JASA PELAYANAN", subtitle=subtitle, rows=rows, totals=totals, draft=not run.locked),
+        "rekap.pdf",
+    )
 
 
 @role_required(*FUNDS_READ_ROLES)
