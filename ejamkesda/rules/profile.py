@@ -56,7 +56,7 @@ TOP_LEVEL_KEYS = frozenset(
     {
         "id", "judul", "dasar_hukum", "berlaku_mulai", "catatan", "program_jkn", "rumus", "pembagian", "jenis",
         "rangkap", "kehadiran", "status", "masa_kerja", "kinerja", "pajak", "nonkapitasi", "ambiguitas",
-        "belanja", "periode",
+        "belanja", "periode", "jenis_ppk",
     }
 )  # fmt: skip
 
@@ -132,6 +132,9 @@ class Profile:
     range_method: str = "bulanan"
     annual_previous_year: bool = False
     range_source: str = ""
+    # Provider kinds the regulation is written for (``providers.Provider.Kind`` values): the
+    # new-run form proposes a profile of the provider's kind.
+    provider_kinds: tuple[str, ...] = ()
     spending: SpendingRules = field(default_factory=lambda: SpendingRules({}))
     sources: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
@@ -341,6 +344,8 @@ def parse_profile(text: str, *, source: str = "profil") -> Profile:
     if annual not in ("", "tahun_sebelumnya"):
         r.errors.append("periode: 'tahunan' harus 'tahun_sebelumnya' atau tidak diisi.")
 
+    provider_kinds = r.get(data, "jenis_ppk", list, "profil", [])
+
     sources = {key: str(value.get("sumber", "")) for key, value in data.items() if isinstance(value, dict)}
     if r.errors or formula is None:
         raise ProfileError([f"{source}: {error}" for error in r.errors])
@@ -381,6 +386,7 @@ def parse_profile(text: str, *, source: str = "profil") -> Profile:
         range_method=str(range_method),
         annual_previous_year=annual == "tahun_sebelumnya",
         range_source=str(period_table.get("sumber", "")),
+        provider_kinds=tuple(str(kind) for kind in provider_kinds or ()),
         spending=spending,
         sources=sources,
         raw=data,
