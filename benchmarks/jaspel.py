@@ -1,24 +1,30 @@
 """Benchmark for jasa pelayanan (docs/jasa-pelayanan.md): not a timed test, prints the figures.
 
-    .venv/bin/python benchmarks/jaspel.py [--staff 5000] [--slips 1000]
+    .venv/bin/python benchmarks/jaspel.py [--staff 5000] [--slips 1000] [--months 12]
 
-Targets: a 5,000-staff computation under 1 s; 1,000 slip PDFs under 30 s.
+Targets: a 5,000-staff computation under 1 s; 1,000 slip PDFs under 30 s; a 12-month run
+for 5,000 staff, computed month by month (Perbup Kapuas Hulu 9/2015 Pasal 20), under 10 s
+with peak memory under 500 MB.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import random
+import resource
 import sys
 import time
+import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ejamkesda.rules.jaspel import StaffInput, calculate
+from ejamkesda.rules.jaspel_range import PersonMonths, calculate_range, month_range
 from ejamkesda.rules.profile import JENIS_TENAGA, load_profile, shipped_profile_ids
 
 
@@ -55,6 +61,52 @@ def bench_compute(count: int) -> None:
         print(f"hitung {count} pegawai, profil {profile_id}: {elapsed:.3f} s (target < 1 s)")
 
 
+def year_of(count: int, months: int, rng: random.Random) -> list[PersonMonths]:
+    """Each person with a month's own attendance; some change status or role mid-year and
+    one in twenty leaves before the end."""
+    base = roster(count, rng, False)
+    people = []
+    for person in base:
+        leaves = rng.randrange(months) if rng.random() < 0.05 else months
+        promoted = rng.randrange(months)
+        items: list[StaffInput | None] = []
+        for month in range(months):
+            if month > leaves:
+                items.append(None)
+                continue
+            items.append(
+                dataclasses.replace(
+                    person,
+                    status="pns" if month >= promoted and person.status == "cpns" else person.status,
+                    hari_hadir=rng.randrange(15, 23),
+                    menit_terlambat=rng.randrange(0, 900),
+                )
+            )
+        people.append(PersonMonths(person.id, person.nama, tuple(items)))
+    return people
+
+
+def bench_range(count: int, months: int) -> None:
+    profile = load_profile("kapuas-hulu-9-2015")
+    span = month_range(dt.date(2025, 1, 1), dt.date(2025, months, 1))
+    people = year_of(count, months, random.Random(2025))
+    started = time.perf_counter()
+    result = calculate_range(profile=profile, people=people, months=span, pool=987_654_321)
+    elapsed = time.perf_counter() - started
+    assert sum(row.share for row in result.results) == result.pool
+    del result
+    # Memory measured on a second run (tracing slows the computation several times).
+    tracemalloc.start()
+    calculate_range(profile=profile, people=people, months=span, pool=987_654_321)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(
+        f"hitung {count} pegawai × {months} bulan (bulan per bulan, Pasal 20): {elapsed:.2f} s (target < 10 s); "
+        f"puncak memori perhitungan {peak / 2**20:.0f} MiB, proses {rss:.0f} MiB (target < 500 MB)"
+    )
+
+
 def bench_slips(count: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ejamkesda.settings")
     os.environ.setdefault("EJAMKESDA_ENV", "test")
@@ -80,8 +132,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--staff", type=int, default=5000)
     parser.add_argument("--slips", type=int, default=1000)
+    parser.add_argument("--months", type=int, default=12)
     args = parser.parse_args()
     bench_compute(args.staff)
+    if args.months:
+        bench_range(args.staff, args.months)
     if args.slips:
         bench_slips(args.slips)
 
