@@ -50,15 +50,6 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], tuple[Role, ...]]] = {
 }
 
 
-def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    months = []
-    current = month_start(first)
-    while current <= last:
-        months.append(current)
-        current = month_end(current) + dt.timedelta(days=1)
-    return months
-
-
 def pool_available(
     *, provider: Provider, period_from: dt.date, period_to: dt.date, source: str, pool_code: str, service_kind: str = ""
 ) -> int:
@@ -338,6 +329,21 @@ class DiffRow:
         return (self.after or 0) - (self.before or 0)
 
 
+def _month_reasons(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[str]:
+    """What changed month by month between two versions of a multi-month line."""
+    old = {month["bulan"]: month for month in before}
+    reasons = []
+    for month in after:
+        earlier = old.get(month["bulan"], {})
+        if earlier.get("bekerja", True) != month.get("bekerja", True):
+            reasons.append(f"{month['bulan']}: " + (_("bekerja") if month.get("bekerja", True) else _("tidak bekerja")))
+            continue
+        for key, value in month.get("variables", {}).items():
+            if earlier.get("variables", {}).get(key) != value:
+                reasons.append(f"{month['bulan']} {key}: {earlier.get('variables', {}).get(key)} → {value}")
+    return reasons
+
+
 def run_diff(run: DistributionRun) -> list[DiffRow]:
     """Who gets what and why, compared with the version this run replaces."""
     if run.previous_id is None:
@@ -356,6 +362,7 @@ def run_diff(run: DistributionRun) -> list[DiffRow]:
             for key, value in after.variables.items():
                 if before.variables.get(key) != value:
                     reasons.append(f"{key}: {before.variables.get(key)} → {value}")
+            reasons.extend(_month_reasons(before.months, after.months))
             if before.points != after.points and not reasons:
                 reasons.append(_("poin: %(before)s → %(after)s") % {"before": before.points, "after": after.points})
         if before is None or after is None or before.share != after.share or reasons:

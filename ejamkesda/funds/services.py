@@ -145,7 +145,9 @@ def staff_save(
     effective = staff.started_on if history_before is None else (data.get("effective_from") or dt.date.today())
     if effective < staff.started_on:
         raise ValidationError({"effective_from": _("Tanggal berlaku tidak boleh sebelum mulai kerja.")})
-    staff_history.history_record(staff=staff, before=history_before, valid_from=effective, actor=actor)
+    staff_history.history_record(
+        staff=staff, before=history_before, valid_from=effective, actor=actor, dated=bool(data.get("effective_from"))
+    )
     after = _staff_snapshot(staff)
     changes = {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
     if changes:

@@ -49,13 +49,17 @@ def state_on(states: Sequence[StaffState], day: dt.date) -> StaffState | None:
     return states[max(index - 1, 0)]
 
 
-def history_record(*, staff: StaffMember, before: dict[str, Any] | None, valid_from: dt.date, actor: Any) -> None:
+def history_record(
+    *, staff: StaffMember, before: dict[str, Any] | None, valid_from: dt.date, actor: Any, dated: bool = False
+) -> None:
     """Record the staff record's new values as holding from ``valid_from``.
 
     ``before`` is the record's values before the change (``None`` for a new record, which
     holds from its start date). A change dated in the past also applies to later states that
     still had the old value, and stops at a later state that had changed that attribute
-    itself. Called inside the caller's transaction, after the record was saved.
+    itself. With an explicit date (``dated``) and nothing changed, the record's values are
+    dated back: e.g. "PNS since April" recorded when the record already says PNS. Called
+    inside the caller's transaction, after the record was saved.
     """
     now = _values(staff)
     if before is None:
@@ -63,12 +67,14 @@ def history_record(*, staff: StaffMember, before: dict[str, Any] | None, valid_f
         return
     changed = {name: value for name, value in now.items() if before.get(name) != value}
     states = list(StaffState.objects.select_for_update().filter(staff=staff).order_by("valid_from"))
-    if not changed and states:
-        return
     prior = state_on(states, valid_from)
     if prior is not None and prior.valid_from > valid_from:
         prior = None  # dated before the first state: it starts from the record's old values
     old = {name: getattr(prior, name) for name in HISTORY_FIELDS} if prior is not None else before
+    if not changed and dated:
+        changed = {name: value for name, value in now.items() if old.get(name) != value}
+    if not changed and states:
+        return
     if prior is not None and prior.valid_from == valid_from:
         base = prior
     else:

@@ -84,3 +84,27 @@ def test_points_explanation_is_never_cut():
     )  # fmt: skip
     pdf = render_slips([slip])
     assert b"AKHIR" in pdf and b"kepala FKT" not in pdf
+
+
+def test_run_page_shows_months_and_a_rerun_names_the_months_that_changed(client, login, year_run):
+    from ejamkesda.funds import services
+    from ejamkesda.funds.models import StaffMember
+
+    provider, treasurer, run = year_run
+    login(Role.TREASURER, provider=provider)
+    page = client.get(reverse("funds:run_detail", args=[run.pk])).content.decode()
+    assert "Bulan per bulan" in page and "tidak bekerja pada bulan ini" in page and "2025-12" in page
+
+    run_services.run_verify(run=run, actor=treasurer)
+    run_services.run_approve(run=run, actor=user_with_role(Role.UPT_ADMIN))
+    ani = StaffMember.objects.get(provider=provider, employee_no="A")
+    data = {field: getattr(ani, field) for field in services.STAFF_FIELDS}
+    # The decree turns out to date from April, not June: recorded after the approval, on a
+    # record that already says PNS.
+    services.staff_save(
+        provider=provider, staff=ani, actor=treasurer, data={**data, "effective_from": dt.date(2025, 4, 1)}
+    )
+    new = run_services.run_rerun(run=run, actor=treasurer)
+    (row,) = [d for d in run_services.run_diff(new) if d.name == "Ani"]
+    assert "2025-04 status: 8 → 10" in row.reasons and "2025-05 status: 8 → 10" in row.reasons
+    assert row.delta > 0

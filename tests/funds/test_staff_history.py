@@ -174,3 +174,20 @@ def test_roster_xlsx_import_with_berlaku_mulai_and_roster_page_history(client, l
     ]  # fmt: skip
     page = client.get(reverse("funds:staff_detail", args=[member.pk])).content.decode()
     assert "Riwayat nilai yang menentukan poin" in page and "01-06-2025" in page and "CPNS" in page
+
+
+def test_staff_form_records_berlaku_mulai(client, login):
+    from django.urls import reverse
+
+    provider = ProviderFactory()
+    actor = login(Role.TREASURER, provider=provider)
+    common = {"employee_no": "F1", "name": "Fajar", "jenis_tenaga": "nakes_d3", "started_on": dt.date(2019, 3, 1)}
+    member = _save(provider, actor, status="cpns", **common)
+    form = {**common, "started_on": "2019-03-01", "status": "pns", "golongan": "III/a", "active": "on"}
+    response = client.post(reverse("funds:staff_edit", args=[member.pk]), {**form, "effective_from": "2025-06-01"})
+    assert response.status_code == 302
+    assert [(s.valid_from, s.status) for s in _states(member)] == [
+        (dt.date(2019, 3, 1), "cpns"), (dt.date(2025, 6, 1), "pns"),
+    ]  # fmt: skip
+    page = client.get(reverse("funds:staff_edit", args=[member.pk])).content.decode()
+    assert 'name="effective_from"' in page and 'name="ended_on"' in page
