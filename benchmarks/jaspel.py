@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import random
 import resource
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -26,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ejamkesda.rules.jaspel import StaffInput, calculate
 from ejamkesda.rules.jaspel_range import PersonMonths, calculate_range, month_range
 from ejamkesda.rules.profile import JENIS_TENAGA, load_profile, shipped_profile_ids
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def roster(count: int, rng: random.Random, specialists: bool) -> list[StaffInput]:
@@ -107,6 +110,83 @@ def bench_range(count: int, months: int) -> None:
     )
 
 
+def bench_db_run(count: int, months: int, url: str) -> None:
+    """The same year through the database: staff with their history, a year of attendance,
+    then ``run_services.run_create`` (history read, month-by-month computation, lines
+    written) timed end to end, on a fresh database (``url``; migrated first)."""
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ejamkesda.settings")
+    os.environ.setdefault("EJAMKESDA_ENV", "test")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", "--noinput", verbosity=0)
+    from ejamkesda.funds import run_services, services
+    from ejamkesda.funds.models import Attendance, RegulationProfile, StaffMember, StaffState
+    from ejamkesda.providers.models import Provider
+
+    rng = random.Random(12)
+    provider = Provider.objects.create(
+        code=f"BENCH{rng.randrange(10**6)}", name="RS Uji", kind="rumah_sakit", level="FKRTL"
+    )
+    services.profiles_ensure_shipped()
+    people = roster(count, rng, True)
+    members = StaffMember.objects.bulk_create(
+        StaffMember(
+            provider=provider, employee_no=p.id, name=p.nama, jenis_tenaga=p.jenis_tenaga, started_on=p.mulai_kerja,
+            status=p.status, golongan=p.golongan, roles=";".join(p.rangkap), program_jkn=p.program_jkn,
+            ended_on=dt.date(2025, rng.randrange(1, 13), 15) if index % 20 == 0 else None,
+        )
+        for index, p in enumerate(people)
+    )  # fmt: skip
+    states = []
+    for member in members:
+        values = {"provider": provider, "jenis_tenaga": member.jenis_tenaga, "status": member.status,
+                  "golongan": member.golongan, "roles": member.roles, "program_jkn": member.program_jkn}  # fmt: skip
+        states.append(StaffState(staff=member, valid_from=member.started_on, **values))
+        if member.status == "cpns":  # promoted during the year
+            states.append(
+                StaffState(
+                    staff=member, valid_from=dt.date(2025, rng.randrange(2, 13), 1), **{**values, "status": "pns"}
+                )
+            )
+    StaffState.objects.bulk_create(states, batch_size=2000)
+    Attendance.objects.bulk_create(
+        (
+            Attendance(staff=member, period=dt.date(2025, month, 1), days_present=rng.randrange(15, 23),
+                       minutes_late=rng.randrange(0, 900))
+            for member in members
+            for month in range(1, months + 1)
+            if member.ended_on is None or member.ended_on >= dt.date(2025, month, 1)
+        ),
+        batch_size=5000,
+    )  # fmt: skip
+    profile = RegulationProfile.objects.get(code="kapuas-hulu-9-2015")
+    started = time.perf_counter()
+    run = run_services.run_create(
+        provider=provider, period_from=dt.date(2025, 1, 1), period_to=dt.date(2025, months, 1), profile=profile,
+        pool_amount=987_654_321, actor=None,
+    )  # fmt: skip
+    elapsed = time.perf_counter() - started
+    # Memory of a run on its own: the same run by ``manage.py jaspel_run`` in a fresh process
+    # (the seeding above would otherwise count in this process's peak).
+    child_started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "jaspel_run", "--provider", provider.code, "--from", "2025-01",
+         "--to", f"2025-{months:02d}", "--profile", "kapuas-hulu-9-2015", "--pool", "987654321"],
+        check=True, env={**os.environ}, cwd=ROOT, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    child_elapsed = time.perf_counter() - child_started
+    child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    lines = run.lines.count()
+    print(
+        f"pembagian {lines} pegawai × {months} bulan lewat basis data ({django.db.connection.vendor}): "
+        f"{elapsed:.2f} s (target < 10 s); proses tersendiri manage.py jaspel_run {child_elapsed:.2f} s "
+        f"termasuk start Django, puncak memori {child_rss:.0f} MiB (target < 500 MB)"
+    )
+
+
 def bench_slips(count: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ejamkesda.settings")
     os.environ.setdefault("EJAMKESDA_ENV", "test")
@@ -133,10 +213,15 @@ def main() -> None:
     parser.add_argument("--staff", type=int, default=5000)
     parser.add_argument("--slips", type=int, default=1000)
     parser.add_argument("--months", type=int, default=12)
+    parser.add_argument(
+        "--db", metavar="URL", help="also time a run through a fresh database, e.g. sqlite:////tmp/jaspel.sqlite3"
+    )
     args = parser.parse_args()
     bench_compute(args.staff)
     if args.months:
         bench_range(args.staff, args.months)
+    if args.db:
+        bench_db_run(args.staff, args.months or 12, args.db)
     if args.slips:
         bench_slips(args.slips)
 

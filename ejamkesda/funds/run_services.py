@@ -74,7 +74,9 @@ def month_rows(result: RangeResult) -> list[dict[str, Any]]:
             "bulan": f"{month.bulan:%Y-%m}",
             "bekerja": month.employed,
             "variables": month.variables,
-            "explanations": month.explanations,
+            # Per month only the attendance is explained (the variables are the same tables
+            # as a single month's); keeps a year for thousands of staff small.
+            "explanations": {"kehadiran": month.explanations["kehadiran"]} if month.employed else {},
             "points": str(points_repr(month.points)),
         }
         for month in result.months
