@@ -58,3 +58,16 @@ def test_form_shows_the_proposal(client, login):
     assert f'value="{last_year}-01"' in page and f'value="{last_year}-12"' in page
     assert f'<option value="{kapuas.pk}" selected' in page
     assert "Pasal 20" in page
+
+
+def test_profile_pages_show_the_multi_month_rule_and_the_named_ambiguities(client, login):
+    login(Role.VIEWER)
+    kapuas = client.get(
+        reverse("funds:profile_detail", args=[RegulationProfile.objects.get(code="kapuas-hulu-9-2015").pk])
+    ).content.decode()
+    assert "bulan per bulan" in kapuas and "tahun sebelumnya" in kapuas and "Pasal 20" in kapuas
+    tanah_datar = client.get(
+        reverse("funds:profile_detail", args=[RegulationProfile.objects.get(code="tanah-datar-29-2017").pk])
+    ).content.decode()
+    assert "nonkapitasi_tenaga" in tanah_datar and "masa_kerja_batas_tahun" in tanah_datar
+    assert "kepada tenaga kesehatan" in tanah_datar and "lima tahun lebih satu hari" in tanah_datar
