@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from ejamkesda.funds.models import Attendance, StaffMember, StaffState
 from ejamkesda.providers.models import Provider
@@ -126,6 +126,14 @@ def employed_on(member: StaffMember, first: dt.date, last: dt.date) -> dt.date |
     if member.started_on > last or (member.ended_on is not None and member.ended_on < first):
         return None
     return min(last, member.ended_on) if member.ended_on is not None else last
+
+
+def working_in(staff: QuerySet[StaffMember], month: dt.date) -> QuerySet[StaffMember]:
+    """Staff employed in ``month``: a leaver still appears for the months worked, so a
+    year's attendance can be entered after they left."""
+    return staff.filter(started_on__lte=month_end(month)).filter(
+        Q(ended_on__isnull=True, active=True) | Q(ended_on__gte=month)
+    )
 
 
 def people_for_months(

@@ -191,3 +191,15 @@ def test_staff_form_records_berlaku_mulai(client, login):
     ]  # fmt: skip
     page = client.get(reverse("funds:staff_edit", args=[member.pk])).content.decode()
     assert 'name="effective_from"' in page and 'name="ended_on"' in page
+
+
+def test_attendance_grid_lists_a_leaver_for_the_months_worked(client, login):
+    from django.urls import reverse
+
+    provider = ProviderFactory()
+    actor = login(Role.TREASURER, provider=provider)
+    common = {"employee_no": "L1", "name": "Lina", "jenis_tenaga": "nakes_d3", "started_on": dt.date(2020, 1, 1)}
+    _save(provider, actor, status="kontrak", ended_on=dt.date(2025, 9, 15), **{**common, "active": False})
+    url = reverse("funds:attendance_grid")
+    assert "Lina" in client.get(url, {"provider": provider.pk, "period": "2025-09"}).content.decode()
+    assert "Lina" not in client.get(url, {"provider": provider.pk, "period": "2025-10"}).content.decode()
