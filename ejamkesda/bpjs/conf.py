@@ -2,7 +2,7 @@
 ejamkesda/settings.py from the environment (docs/integrasi-api.md lists the variables).
 
 Nothing is sent to BPJS unless ``BPJS_CONS_ID`` and ``BPJS_SECRET`` are set (Perbup PPU
-29/2016 Pasal 9: the data stays on the regency's server unless configured otherwise;
+29/2016 Pasal 11: the data stays on the regency's server unless configured otherwise;
 Instruksi Bupati Tegal 379/2022 KEDUA 23h/j: data exchange with BPJS).
 """
 
