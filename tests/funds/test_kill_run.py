@@ -15,7 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.imports.test_kill_import import _finish, _fresh_database, _manage, _query
+from tests.crash import finish as _finish
+from tests.crash import fresh_database as _fresh_database
+from tests.crash import manage as _manage
+from tests.crash import query as _query
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 POOL = 123_456_789
