@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.sync_api import ConsoleMessage, Error, Page, expect
+from playwright.sync_api import ConsoleMessage, Error, Locator, Page, expect
 
 from tests.auth import totp_code, totp_device
 from tests.factories import DEFAULT_PASSWORD
@@ -48,6 +48,7 @@ class BrowserLog:
 
     def __init__(self, page: Page) -> None:
         self.page = page
+        page.set_default_timeout(10_000)
         self.errors: list[str] = []
         self.allowed: list[re.Pattern[str]] = [re.compile(p) for p in KNOWN_ERRORS]
         self.visited: list[str] = []
@@ -84,6 +85,11 @@ class BrowserLog:
         assert not unexpected, "Galat di peramban:\n" + "\n".join(unexpected)
         unchecked = [url for url in dict.fromkeys(self.visited) if url not in self.checked]
         assert not unchecked, f"Halaman dikunjungi tanpa pemeriksaan axe: {unchecked}"
+
+
+def field(page: Page, label: str) -> Locator:
+    """The form field labelled ``label`` exactly (a required field's label ends in " *")."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
 
 
 def visit(page: Page, log: BrowserLog, path: str) -> None:
