@@ -105,9 +105,25 @@ def follow(page: Page, log: BrowserLog, action: Callable[[], Any]) -> None:
     log.check_accessibility()
 
 
+def download(link: Locator) -> tuple[str, str, bytes]:
+    """The file a link gives, fetched with the browser's session (cookies) as a click would:
+    its file name (Content-Disposition), content type and bytes. Chromium would show a PDF
+    in its own viewer rather than save it, which is no page to check."""
+    href = link.get_attribute("href")
+    assert href, "tautan tanpa alamat"
+    response = link.page.request.get(href)
+    assert response.ok, f"{href}: {response.status}"
+    disposition = response.headers.get("content-disposition", "")
+    match = re.search(r'filename="?([^";]+)"?', disposition)
+    return (match.group(1) if match else ""), response.headers.get("content-type", ""), response.body()
+
+
 def sign_in(page: Page, log: BrowserLog, user: Any) -> None:
     """Staff sign-in: name and password at /akun/masuk/, then the authenticator's code."""
     device = totp_device(user)
+    # A code is accepted once: a journey signing the same person in again within the same
+    # 30 seconds stands for a later sign-in, so the device forgets the last code it took.
+    type(device).objects.filter(pk=device.pk).update(last_t=-1)
     visit(page, log, "/akun/masuk/")
     page.get_by_label("Nama pengguna").fill(user.username)
     page.get_by_label("Kata sandi").fill(DEFAULT_PASSWORD)

@@ -18,10 +18,16 @@ def _file(name: str, content: bytes, mime: str) -> dict:
     return {"name": name, "mimeType": mime, "buffer": content}
 
 
-def _tracking_code(page: Page) -> str:
-    code = page.locator(".tracking-code strong")
-    expect(code).to_be_visible()
-    return code.inner_text().strip()
+def _track(page: Page, log: BrowserLog, *, heading: str, link: str) -> str:
+    """On the "sent" page: note the tracking code, follow the link, look the code up."""
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    shown = page.locator(".tracking-code strong")
+    expect(shown).to_be_visible()
+    code = shown.inner_text().strip()
+    follow(page, log, page.get_by_role("main").get_by_role("link", name=link).click)
+    field(page, "Kode pelacakan").fill(code)
+    follow(page, log, page.get_by_role("button", name="Lihat status").click)
+    return code
 
 
 def test_application_too_large_file_then_good_then_tracking(page: Page, browser_log: BrowserLog, settings, tmp_path):
@@ -54,11 +60,7 @@ def test_application_too_large_file_then_good_then_tracking(page: Page, browser_
         consent.check()
     follow(page, browser_log, page.get_by_role("button", name="Kirim pengajuan").click)
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Pengajuan terkirim")
-    code = _tracking_code(page)
-    follow(page, browser_log, page.get_by_role("main").get_by_role("link", name="Lacak pengajuan").click)
-    field(page, "Kode pelacakan").fill(code)
-    follow(page, browser_log, page.get_by_role("button", name="Lihat status").click)
+    code = _track(page, browser_log, heading="Pengajuan terkirim", link="Lacak pengajuan")
     expect(page.get_by_role("heading", name=re.compile("Status pengajuan"))).to_contain_text(code)
     expect(page.get_by_role("main")).to_contain_text("Diajukan, menunggu verifikasi")
     expect(page.get_by_role("main")).to_contain_text("BUD* SAN****")  # the name is masked
@@ -77,13 +79,9 @@ def test_complaint_and_tracking(page: Page, browser_log: BrowserLog, settings, t
     field(page, "Uraian pengaduan").fill("Diminta membayar obat di puskesmas padahal peserta Jamkesda.")
     field(page, "Telepon/WhatsApp (opsional)").fill("081298765432")
     follow(page, browser_log, page.get_by_role("button", name="Kirim pengaduan").click)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Pengaduan terkirim")
-    code = _tracking_code(page)
-
-    follow(page, browser_log, page.get_by_role("main").get_by_role("link", name="Lacak pengaduan").click)
-    field(page, "Kode pelacakan").fill(code)
-    follow(page, browser_log, page.get_by_role("button", name="Lihat status").click)
+    code = _track(page, browser_log, heading="Pengaduan terkirim", link="Lacak pengaduan")
     main = page.get_by_role("main")
+    expect(main.get_by_role("heading", level=2)).to_contain_text(code)
     expect(main).to_contain_text("Biaya atau pungutan")
     expect(main).to_contain_text("Baru")
 
