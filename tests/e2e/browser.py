@@ -49,6 +49,9 @@ class BrowserLog:
     def __init__(self, page: Page) -> None:
         self.page = page
         page.set_default_timeout(10_000)
+        # The first page of a run waits for the live server to warm up (imports, templates),
+        # on a machine that may be busy: loading a page may take longer than a click.
+        page.set_default_navigation_timeout(30_000)
         self.errors: list[str] = []
         self.allowed: list[re.Pattern[str]] = [re.compile(p) for p in KNOWN_ERRORS]
         self.visited: list[str] = []

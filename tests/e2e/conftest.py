@@ -46,7 +46,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session", autouse=True)
 def _async_unsafe_allowed():
     """Playwright's sync API runs an event loop in the test thread; the test's own database
-    calls (building data) are still synchronous. Only inside this test process."""
+    calls (building data, setting up and flushing the test database) are still synchronous.
+    Set for the session (the database is set up once, inside Playwright's loop), and only
+    inside this test process."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         yield
