@@ -186,13 +186,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     audit_record(action="view", obj=application, summary=f"lihat pengajuan {application.code_display}")
     start, end = default_validity(timezone.localdate())
+    # The membership this application created is its result, shown as such; only the
+    # other active memberships can be a reason to reject an open application.
+    memberships = [m for m in active_memberships(nik=application.nik) if m.pk != application.membership_id]
     return render(
         request,
         "enrolment/detail.html",
         {
             "application": application,
             "documents": list(application.documents.all()),
-            "memberships": active_memberships(nik=application.nik),
+            "created_membership": application.membership,
+            "memberships": memberships,
             "approve_form": ApproveForm(
                 initial={"outcome": ApplicationOutcome.JAMKESDA, "valid_from": start, "valid_to": end}
             ),

@@ -80,6 +80,11 @@ def test_full_flow_apply_track_verify_approve(client, login, django_capture_on_c
     assert application.status == ApplicationStatus.APPROVED
     membership = Membership.objects.get(programme=Programme.JAMKESDA)
     assert membership.valid_to == dt.date(2027, 1, 31)
+    # The approved application shows the membership it created as its result, not as a
+    # reason to reject it.
+    page = client.get(reverse("enrolment:detail", args=[application.pk])).content.decode()
+    assert "Hasil: kepesertaan yang dibuat" in page and "31-01-2027" in page
+    assert "sebaiknya ditolak" not in page
 
     client.logout()
     page = client.post(reverse("enrolment:track"), {"code": application.tracking_code}).content.decode()
@@ -292,3 +297,12 @@ def test_detail_query_count_does_not_grow_with_documents(client, login, django_a
     login(Role.UPT_VERIFIER)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("enrolment:detail", args=[application.pk])).status_code == 200
+
+
+def test_open_application_of_an_active_member_advises_rejection(client, login):
+    application = ApplicationFactory()
+    person = PersonFactory(nik=application.nik)
+    MembershipFactory(person=person, programme=Programme.JKN, status=MembershipStatus.ACTIVE)
+    login(Role.UPT_VERIFIER)
+    page = client.get(reverse("enrolment:detail", args=[application.pk])).content.decode()
+    assert "sebaiknya ditolak" in page and "Hasil: kepesertaan" not in page
