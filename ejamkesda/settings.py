@@ -473,6 +473,8 @@ NOTIFICATION_EMAIL_USERS = _env_bool("NOTIFICATION_EMAIL_USERS", True)
 # Enrolment and complaints (README).
 ENROLMENT_MAX_UPLOAD_MB = int(os.environ.get("ENROLMENT_MAX_UPLOAD_MB", "5"))
 ENROLMENT_VALIDITY_MONTHS = int(os.environ.get("ENROLMENT_VALIDITY_MONTHS", "12"))
+# Minutes a good document stays held for the retry of a public form that had errors.
+ENROLMENT_HOLD_MINUTES = int(os.environ.get("ENROLMENT_HOLD_MINUTES", "60"))
 PUBLIC_FORM_RATE = os.environ.get("PUBLIC_FORM_RATE", "10/h")
 PUBLIC_TRACK_RATE = os.environ.get("PUBLIC_TRACK_RATE", "30/h")
 # Coverage (docs/cakupan-uhc.md).

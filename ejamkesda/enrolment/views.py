@@ -20,6 +20,7 @@ from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
 from ejamkesda.enrolment import conf
 from ejamkesda.enrolment.forms import ApplicationForm, ApproveForm, PrecheckForm, RejectForm, TrackForm
+from ejamkesda.enrolment.held import hold_upload, holds_for, holds_purge_expired, holds_release
 from ejamkesda.enrolment.models import Application, ApplicationDocument, ApplicationOutcome, ApplicationStatus
 from ejamkesda.enrolment.selectors import (
     active_memberships,
@@ -60,10 +61,33 @@ def _apply_error(form: ApplicationForm, error: ValidationError) -> None:
 # --- public ---------------------------------------------------------------------------
 
 
+def _hold_good_uploads(request: HttpRequest, form: ApplicationForm) -> None:
+    """The form goes back with errors: keep every document that passed for the retry."""
+    for name, upload in form.new_uploads():
+        hold_upload(session=request.session, field=name, upload=upload, file_type=upload.detected_type)
+    form.hold(holds_for(session=request.session))
+
+
+def _documents_status(form: ApplicationForm) -> dict[str, list[str]]:
+    """By name: which documents are kept, which must be chosen again (browsers drop them)."""
+    kept = [f"{form.fields[name].label} ({held.name})" for name, held in form.held.items()]
+    again = [
+        str(form.fields[name].label)
+        for name, _kind in form.DOCUMENT_FIELDS
+        if name in form.errors and name not in form.held
+    ]
+    return {"kept": kept, "again": again}
+
+
 @public_ratelimit(form_rate, per_nik=True)
 def apply(request: HttpRequest) -> HttpResponse:
-    """The application form. The membership check runs first: an active member is told at once."""
-    form = ApplicationForm(request.POST or None, request.FILES or None)
+    """The application form. The membership check runs first: an active member is told at once.
+
+    A try with errors keeps its good documents (enrolment/held.py) and says which are kept
+    and which must be chosen again."""
+    if request.method == "POST":
+        holds_purge_expired()
+    form = ApplicationForm(request.POST or None, request.FILES or None, held=holds_for(session=request.session))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -79,6 +103,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 documents=form.documents(),  # type: ignore[arg-type]
             )
         except AlreadyCovered as covered:
+            holds_release(session=request.session)
             return render(request, "enrolment/already_covered.html", {"memberships": covered.memberships})
         except DuplicateApplication:
             form.add_error(
@@ -91,9 +116,12 @@ def apply(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _apply_error(form, error)
         else:
+            holds_release(session=request.session)
             request.session[SESSION_KEY] = application.pk
             return redirect("enrolment:submitted")
-    return render(request, "enrolment/apply.html", {"form": form})
+    if request.method == "POST":
+        _hold_good_uploads(request, form)
+    return render(request, "enrolment/apply.html", {"form": form, "documents": _documents_status(form)})
 
 
 @never_cache
