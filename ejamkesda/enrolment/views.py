@@ -209,10 +209,14 @@ def _application(request: HttpRequest, pk: int) -> Application:
     return get_object_or_404(applications_visible_to(request.user).select_related("decided_by"), pk=pk)
 
 
-@role_required(*UPT)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application(request, pk)
-    audit_record(action="view", obj=application, summary=f"lihat pengajuan {application.code_display}")
+def _detail_page(
+    request: HttpRequest,
+    application: Application,
+    *,
+    approve_form: ApproveForm | None = None,
+    reject_form: RejectForm | None = None,
+) -> HttpResponse:
+    """The verifier's page; a decision form with errors comes back filled, under its error summary."""
     start, end = default_validity(timezone.localdate())
     # The membership this application created is its result, shown as such; only the
     # other active memberships can be a reason to reject an open application.
@@ -225,13 +229,19 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": list(application.documents.all()),
             "created_membership": application.membership,
             "memberships": memberships,
-            "approve_form": ApproveForm(
-                initial={"outcome": ApplicationOutcome.JAMKESDA, "valid_from": start, "valid_to": end}
-            ),
-            "reject_form": RejectForm(),
+            "approve_form": approve_form
+            or ApproveForm(initial={"outcome": ApplicationOutcome.JAMKESDA, "valid_from": start, "valid_to": end}),
+            "reject_form": reject_form or RejectForm(),
             "default_months": conf.validity_months(),
         },
     )
+
+
+@role_required(*UPT)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    audit_record(action="view", obj=application, summary=f"lihat pengajuan {application.code_display}")
+    return _detail_page(request, application)
 
 
 @require_POST
@@ -240,10 +250,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     form = ApproveForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return redirect("enrolment:detail", pk=pk)
+        return _detail_page(request, application, approve_form=form)
     try:
         application_approve(
             application=application,
@@ -266,8 +273,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Alasan penolakan wajib diisi."))
-        return redirect("enrolment:detail", pk=pk)
+        return _detail_page(request, application, reject_form=form)
     try:
         application_reject(application=application, actor=request.user, reason=form.cleaned_data["reason"])
     except ApplicationStateError as error:

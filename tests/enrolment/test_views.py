@@ -306,3 +306,19 @@ def test_open_application_of_an_active_member_advises_rejection(client, login):
     login(Role.UPT_VERIFIER)
     page = client.get(reverse("enrolment:detail", args=[application.pk])).content.decode()
     assert "sebaiknya ditolak" in page and "Hasil: kepesertaan" not in page
+
+
+def test_decision_form_with_errors_comes_back_with_its_summary(client, login):
+    application = ApplicationFactory()
+    login(Role.UPT_VERIFIER)
+    response = client.post(reverse("enrolment:reject", args=[application.pk]), {"reason": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="error-summary"' in html and 'href="#id_reason"' in html
+    response = client.post(
+        reverse("enrolment:approve", args=[application.pk]),
+        {"outcome": "jamkesda", "valid_from": "2026-03-01", "valid_to": "2026-02-01"},
+    )
+    assert response.status_code == 200 and 'href="#id_valid_to"' in response.content.decode()
+    application.refresh_from_db()
+    assert application.is_open
