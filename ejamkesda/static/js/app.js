@@ -31,3 +31,27 @@ document.addEventListener("DOMContentLoaded", function () {
     wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : english ? "Table" : "Tabel");
   }
 });
+
+// Form error summary (templates/includes/form_errors.html): take focus when the page loads
+// (for browsers that ignore autofocus on a non-field), and a link to a field brings the
+// field and its label into view before focusing it.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary && document.activeElement !== summary) {
+    summary.focus();
+  }
+});
+document.addEventListener("click", function (event) {
+  var link = event.target && event.target.closest ? event.target.closest("[data-error-summary] a[href^='#']") : null;
+  if (!link) {
+    return;
+  }
+  var field = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+  if (!field) {
+    return;
+  }
+  event.preventDefault();
+  var box = field.closest(".field") || field;
+  box.scrollIntoView({ block: "start" });
+  field.focus({ preventScroll: true });
+});
