@@ -77,6 +77,9 @@ REGENCY_CODE = os.environ.get("REGENCY_CODE", "64.09")
 COPYRIGHT_HOLDER = os.environ.get("COPYRIGHT_HOLDER", "Pemerintah Kabupaten Penajam Paser Utara")
 
 # --- Universal coverage (Instruksi Bupati Tegal 379/2022) --------------------------------
+# The regency's own instruction document loaded by `seed_instruction_tasks`: a bundled name
+# (`tegal_379_2022`, `ppu_contoh_demo`) or a path to a JSON file (docs/cakupan-uhc.md §8).
+COVERAGE_INSTRUCTION_FILE = os.environ.get("COVERAGE_INSTRUCTION_FILE", "")
 # KEDUA 6a: number of PBI JK places the regency funds (empty = no quota set: every eligible
 # person is proposed within quota); replacements pair removals and additions inside it.
 COVERAGE_PBI_QUOTA: int | None = (
