@@ -332,9 +332,16 @@ SERVICES_UPLOAD_MAX_MB = _env_int("SERVICES_UPLOAD_MAX_MB", 20)
 
 # --- Public portal (typed view: ejamkesda/portal/conf.py) -------------------------------
 PORTAL_OFFICE_NAME = os.environ.get("PORTAL_OFFICE_NAME", "UPT Jaminan Kesehatan Daerah, Dinas Kesehatan")
-PORTAL_CONTACT_ADDRESS = os.environ.get("PORTAL_CONTACT_ADDRESS", "")
-PORTAL_CONTACT_PHONE = os.environ.get("PORTAL_CONTACT_PHONE", "")
-PORTAL_CONTACT_EMAIL = os.environ.get("PORTAL_CONTACT_EMAIL", "")
+# The demo (EJAMKESDA_ENV=development, `make run`) shows a filled contact page with
+# example values; an installation sets its own office's address, phone and e-mail.
+_DEMO_CONTACT = ENV == "development"
+PORTAL_CONTACT_ADDRESS = os.environ.get(
+    "PORTAL_CONTACT_ADDRESS",
+    "Jl. Provinsi Km. 9, Nipah-Nipah, Penajam, Kabupaten Penajam Paser Utara 76142" if _DEMO_CONTACT else "",
+)
+PORTAL_CONTACT_PHONE = os.environ.get("PORTAL_CONTACT_PHONE", "0542 7210 000" if _DEMO_CONTACT else "")
+PORTAL_CONTACT_EMAIL = os.environ.get("PORTAL_CONTACT_EMAIL", "upt-jamkesda@example.org" if _DEMO_CONTACT else "")
+# Shown translated when it is the default (ejamkesda/portal/i18n_labels.py).
 PORTAL_OFFICE_HOURS = os.environ.get("PORTAL_OFFICE_HOURS", "Senin–Jumat, 08.00–16.00")
 PORTAL_DIRECTORY_PAGE_SIZE = _env_int("PORTAL_DIRECTORY_PAGE_SIZE", 20)
 
