@@ -183,6 +183,8 @@ TEMPLATES = [
                 "ejamkesda.core.context.site",
                 "ejamkesda.notifications.context.inbox",
             ],
+            # `angka` and `rupiah` filters on every page (ejamkesda/core/numbers.py).
+            "builtins": ["ejamkesda.core.templatetags.numbers"],
         },
     }
 ]

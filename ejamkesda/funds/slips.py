@@ -16,6 +16,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from ejamkesda.core.numbers import rupiah
 from ejamkesda.rules.jaspel import StaffResult, points_repr
 from ejamkesda.rules.profile import Profile
 
@@ -31,7 +32,7 @@ VARIABLE_LABELS = {
 
 
 def rp(value: int) -> str:
-    return "Rp " + f"{value:,}".replace(",", ".")
+    return rupiah(value, language="id")  # the slip is in Bahasa Indonesia
 
 
 def words(value: int) -> str:
