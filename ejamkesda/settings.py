@@ -188,6 +188,8 @@ TEMPLATES = [
         },
     }
 ]
+# Field labels start with a capital letter whatever the verbose name (ejamkesda/core/renderers.py).
+FORM_RENDERER = "ejamkesda.core.renderers.FormRenderer"
 
 # --- Database -----------------------------------------------------------------------
 # SQLite is the embedded zero-set-up default; PostgreSQL (DATABASE_URL) is production.
