@@ -172,7 +172,7 @@ def test_premium_pages(client, login, tmp_path, settings):
         "pbpu_kelas3": 10 * 2_800 * 12,
         "bp_kelas3": 5 * 2_800 * 12,
     }
-    assert "Rp2800" in budget.content.decode().replace(".", "")
+    assert "Rp\N{NO-BREAK SPACE}2.800" in budget.content.decode()
     download = client.get(reverse("coverage:premium"), {**query, "format": "xlsx"})
     import io
 

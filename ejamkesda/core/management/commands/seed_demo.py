@@ -1,4 +1,4 @@
-"""A synthetic regency for demonstration and manual testing (issue 2 §8).
+"""A synthetic regency for demonstration and manual testing (README.md).
 
 Deterministic for a given --seed. Creates demo accounts, so it must never run on a
 production install (refused when EJAMKESDA_ENV=production unless --allow-production).
