@@ -84,6 +84,9 @@ REGENCY_CODE = os.environ.get("REGENCY_CODE", "64.09")
 COPYRIGHT_HOLDER = os.environ.get("COPYRIGHT_HOLDER", "Pemerintah Kabupaten Penajam Paser Utara")
 
 # --- Universal coverage (Instruksi Bupati Tegal 379/2022) --------------------------------
+# The regency's own instruction document loaded by `seed_instruction_tasks`: a bundled name
+# (`tegal_379_2022`, `ppu_contoh_demo`) or a path to a JSON file (docs/cakupan-uhc.md §8).
+COVERAGE_INSTRUCTION_FILE = os.environ.get("COVERAGE_INSTRUCTION_FILE", "")
 # KEDUA 6a: number of PBI JK places the regency funds (empty = no quota set: every eligible
 # person is proposed within quota); replacements pair removals and additions inside it.
 COVERAGE_PBI_QUOTA: int | None = (
@@ -187,9 +190,13 @@ TEMPLATES = [
                 "ejamkesda.core.context.site",
                 "ejamkesda.notifications.context.inbox",
             ],
+            # `angka` and `rupiah` filters on every page (ejamkesda/core/numbers.py).
+            "builtins": ["ejamkesda.core.templatetags.numbers"],
         },
     }
 ]
+# Field labels start with a capital letter whatever the verbose name (ejamkesda/core/renderers.py).
+FORM_RENDERER = "ejamkesda.core.renderers.FormRenderer"
 
 # --- Database -----------------------------------------------------------------------
 # SQLite is the embedded zero-set-up default; PostgreSQL (DATABASE_URL) is production.
@@ -336,9 +343,16 @@ SERVICES_UPLOAD_MAX_MB = _env_int("SERVICES_UPLOAD_MAX_MB", 20)
 
 # --- Public portal (typed view: ejamkesda/portal/conf.py) -------------------------------
 PORTAL_OFFICE_NAME = os.environ.get("PORTAL_OFFICE_NAME", "UPT Jaminan Kesehatan Daerah, Dinas Kesehatan")
-PORTAL_CONTACT_ADDRESS = os.environ.get("PORTAL_CONTACT_ADDRESS", "")
-PORTAL_CONTACT_PHONE = os.environ.get("PORTAL_CONTACT_PHONE", "")
-PORTAL_CONTACT_EMAIL = os.environ.get("PORTAL_CONTACT_EMAIL", "")
+# The demo (EJAMKESDA_ENV=development, `make run`) shows a filled contact page with
+# example values; an installation sets its own office's address, phone and e-mail.
+_DEMO_CONTACT = ENV == "development"
+PORTAL_CONTACT_ADDRESS = os.environ.get(
+    "PORTAL_CONTACT_ADDRESS",
+    "Jl. Provinsi Km. 9, Nipah-Nipah, Penajam, Kabupaten Penajam Paser Utara 76142" if _DEMO_CONTACT else "",
+)
+PORTAL_CONTACT_PHONE = os.environ.get("PORTAL_CONTACT_PHONE", "0542 7210 000" if _DEMO_CONTACT else "")
+PORTAL_CONTACT_EMAIL = os.environ.get("PORTAL_CONTACT_EMAIL", "upt-jamkesda@example.org" if _DEMO_CONTACT else "")
+# Shown translated when it is the default (ejamkesda/portal/i18n_labels.py).
 PORTAL_OFFICE_HOURS = os.environ.get("PORTAL_OFFICE_HOURS", "Senin–Jumat, 08.00–16.00")
 PORTAL_DIRECTORY_PAGE_SIZE = _env_int("PORTAL_DIRECTORY_PAGE_SIZE", 20)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,16 @@ from ejamkesda.accounts.models import Agency
 from ejamkesda.core.roles import Role
 from ejamkesda.providers.models import Provider
 from ejamkesda.regions.models import Region
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form with our own labels and error: Django's message inserts the
+    username field's verbose name, which reads "nama pengguna nama pengguna" in Indonesian."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Nama pengguna atau kata sandi salah. Perhatikan huruf besar dan kecil."),
+    }
 
 
 class UserForm(forms.Form):

@@ -29,7 +29,7 @@ from django_otp_webauthn.models import AbstractWebAuthnCredential
 from django_otp_webauthn.views import CompleteCredentialAuthenticationView
 
 from ejamkesda.accounts import factors, signin
-from ejamkesda.accounts.forms import OneTimeCodeForm, TotpConfirmForm
+from ejamkesda.accounts.forms import OneTimeCodeForm, SignInForm, TotpConfirmForm
 from ejamkesda.accounts.models import User
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
@@ -60,6 +60,7 @@ class LoginView(auth_views.LoginView):
     """Django's login, behind the per-username brake (all addresses together)."""
 
     template_name = "accounts/login.html"
+    form_class = SignInForm
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         username = request.POST.get("username", "")

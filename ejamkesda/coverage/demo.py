@@ -167,7 +167,7 @@ def seed(context: DemoContext) -> None:
     )
     admin = context.users.get("demo_admin")
     pbi_proposals_generate(welfare=welfare, period=computed[-1], actor=admin)
-    call_command("seed_instruction_tasks", verbosity=0)
+    call_command("seed_instruction_tasks", file="ppu_contoh_demo", verbosity=0)
 
     previous = computed[-2]
     if not PremiumBill.objects.filter(month=previous.month).exists():

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from ejamkesda.core.numbers import angka, xlsx_number_format
 from ejamkesda.jobs.importing.report import safe_cell
 
 # Names and addresses come from uploaded lists (agencies, BPJS, Dukcapil), so any of them
@@ -30,7 +31,7 @@ def xlsx_response(filename: str, title: str, header: Sequence[str], rows: Iterab
     sheet.append([f"Dicetak {timezone.localtime():%d-%m-%Y %H:%M}"])
     sheet.append([safe_cell(column) for column in header])
     for row in rows:
-        sheet.append([_cell(value) for value in row])
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(
@@ -68,7 +69,7 @@ def pdf_response(
     story.append(Spacer(1, 4 * mm))
     data: list[list[Any]] = [[Paragraph(f"<b>{_escape(column)}</b>", cell) for column in header]]
     for row in rows:
-        data.append([Paragraph(_escape(value), cell) for value in row])
+        data.append([Paragraph(_escape(_pdf_text(value)), cell) for value in row])
     table = Table(data, repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -105,6 +106,25 @@ def _cell(value: Any) -> Any:
     if isinstance(value, int | Decimal | dt.date):
         return value  # numbers and dates cannot carry a formula
     return safe_cell(value)  # str, lazy translations and anything else
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    """Numbers stay numbers, with a number format so the spreadsheet groups their digits."""
+    value = _cell(value)
+    number_format = xlsx_number_format(value)
+    if number_format is None:
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    written = WriteOnlyCell(sheet, value=value)
+    written.number_format = number_format
+    return written
+
+
+def _pdf_text(value: Any) -> Any:
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return angka(value)
+    return value
 
 
 def _escape(value: Any) -> str:

@@ -9,11 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from ejamkesda.core.numbers import rupiah
 from ejamkesda.coverage.models import CollectionAttempt, ReceivableHandover
-
-
-def _rupiah(amount: int) -> str:
-    return "Rp" + f"{amount:,}".replace(",", ".")
 
 
 def _escape(value: Any) -> str:
@@ -61,14 +58,14 @@ def handover_letter_pdf(handover: ReceivableHandover, segment_labels: dict[str, 
             [
                 line["month"],
                 segment_labels.get(line["segment"], line["segment"]),
-                _rupiah(int(line["billed"])),
-                _rupiah(int(line["paid"])),
-                _rupiah(int(line.get("written_off", 0))),
-                _rupiah(int(line["outstanding"])),
+                rupiah(int(line["billed"])),
+                rupiah(int(line["paid"])),
+                rupiah(int(line.get("written_off", 0))),
+                rupiah(int(line["outstanding"])),
                 str(line.get("attempts", "")),
             ]
         )
-    rows.append([_("Jumlah"), "", "", "", "", _rupiah(handover.total), ""])
+    rows.append([_("Jumlah"), "", "", "", "", rupiah(handover.total), ""])
     table = Table(rows, repeatRows=1)
     table.setStyle(
         TableStyle(

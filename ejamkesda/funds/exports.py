@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ejamkesda.core.numbers import rupiah, xlsx_format_numbers
 from ejamkesda.funds.models import DistributionRun, RunStatus, StaffMember
 from ejamkesda.funds.slips import DRAFT_NOTE
 from ejamkesda.jobs.importing.base import ImportFileError
@@ -135,7 +136,10 @@ def recap_xlsx(run: DistributionRun) -> bytes:
         sheet["A1"].font = Font(bold=True, color="C00000")
     sheet.append([f"Rekap jasa pelayanan {run.provider.name} periode {run.period_label} (versi {run.version})"])
     sheet.append(
-        [f"Profil {run.profile} — rumus {run.formula}; dana Rp {run.pool_amount}; total poin {run.total_points}"]
+        [
+            f"Profil {run.profile} — rumus {run.formula}; dana {rupiah(run.pool_amount, language='id')}; "
+            f"total poin {run.total_points}"
+        ]
     )
     sheet.append([])
     variables = ["jenis", "rangkap", "kehadiran", "status", "masa_kerja", "kinerja", "program_jkn"]
@@ -162,6 +166,8 @@ def recap_xlsx(run: DistributionRun) -> bytes:
         ["", "Jumlah", "", *[""] * len(variables), "", *[sum(r[k] for r in rows) for k in ("share",)], "",
          sum(r["tax"] for r in rows), sum(r["net"] for r in rows)]
     )  # fmt: skip
+    money = {len(header) - 4, len(header) - 2, len(header) - 1}  # jasa pelayanan, PPh 21, bersih
+    xlsx_format_numbers(sheet.iter_rows(min_row=5), money_columns=money)
     sheet.append([])
     sheet.append(["", "Mengetahui, Kepala/Direktur", "", "", "", "", "", "", "", "Bendahara"])
     sheet.append([])

@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
+from ejamkesda.core.numbers import rupiah
 from ejamkesda.rules.jaspel import StaffResult, points_repr
 from ejamkesda.rules.profile import Profile
 
@@ -32,7 +33,7 @@ VARIABLE_LABELS = {
 
 
 def rp(value: int) -> str:
-    return "Rp " + f"{value:,}".replace(",", ".")
+    return rupiah(value, language="id")  # the slip is in Bahasa Indonesia
 
 
 def words(value: int) -> str:

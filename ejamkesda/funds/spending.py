@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from ejamkesda.audit.models import AuditLog
 from ejamkesda.audit.services import audit_record
+from ejamkesda.core.numbers import angka
 from ejamkesda.funds.models import (
     BudgetCategory,
     BudgetLine,
@@ -186,12 +187,13 @@ def check_spend(line: BudgetLine, amount: int, rules: SpendingRules) -> None:
     if spent + committed + amount > line.planned:
         raise ValidationError(
             _("Melebihi pagu %(line)s: sisa Rp %(remaining)s.")
-            % {"line": line.name, "remaining": line.planned - spent - committed}
+            % {"line": line.name, "remaining": angka(line.planned - spent - committed)}
         )
     balance = pool_balance(provider=line.provider, year=line.year, code=line.pool_code)
     if not can_spend(balance, amount):
         raise ValidationError(
-            _("Melebihi saldo pos %(pool)s: tersedia Rp %(free)s.") % {"pool": balance.name, "free": balance.free}
+            _("Melebihi saldo pos %(pool)s: tersedia Rp %(free)s.")
+            % {"pool": balance.name, "free": angka(balance.free)}
         )
 
 

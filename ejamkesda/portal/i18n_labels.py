@@ -37,4 +37,6 @@ LABELS = (
     _("Sebelumnya"),
     _("Berikutnya"),
     _("Halaman %(n)s dari %(total)s"),
+    # settings.PORTAL_OFFICE_HOURS default, translated by portal.views.info_detail
+    _("Senin–Jumat, 08.00–16.00"),
 )

@@ -195,6 +195,7 @@ def info_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "contact_address": conf.CONTACT_ADDRESS,
         "contact_phone": conf.CONTACT_PHONE,
         "contact_email": conf.CONTACT_EMAIL,
-        "office_hours": conf.OFFICE_HOURS,
+        # The default hours are in the catalogue (i18n_labels); a regency's own text is shown as set.
+        "office_hours": _(conf.OFFICE_HOURS) if conf.OFFICE_HOURS else "",
     }
     return render(request, page.template, context)

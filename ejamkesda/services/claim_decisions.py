@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ejamkesda.core.numbers import angka
 from ejamkesda.rules.claims import (
     CLAIM_STATE_LABELS,
     REJECT_REASONS,
@@ -118,7 +119,7 @@ def claim_approve(*, claim: Claim, actor: Any, expected_version: int | None = No
         _notify(
             locked,
             _("Klaim #%(id)s disetujui") % {"id": locked.pk},
-            _("Klaim #%(id)s disetujui: Rp %(total)s.") % {"id": locked.pk, "total": locked.approved_total},
+            _("Klaim #%(id)s disetujui: Rp %(total)s.") % {"id": locked.pk, "total": angka(locked.approved_total)},
         )
     return locked
 
@@ -145,7 +146,7 @@ def claim_approve_adjusted(
             if approved < 0 or approved > line.amount:
                 raise ClaimError(
                     _("Baris %(code)s: jumlah disetujui harus antara 0 dan Rp %(amount)s.")
-                    % {"code": line.code, "amount": line.amount}
+                    % {"code": line.code, "amount": angka(line.amount)}
                 )
             reason = (adjustment.reason if adjustment else "").strip()
             if approved != line.amount:
@@ -171,7 +172,7 @@ def claim_approve_adjusted(
             locked,
             _("Klaim #%(id)s disetujui dengan penyesuaian") % {"id": locked.pk},
             _("Klaim #%(id)s disetujui Rp %(total)s dari Rp %(claimed)s (%(changed)s baris disesuaikan).")
-            % {"id": locked.pk, "total": total, "claimed": locked.claimed_total, "changed": changed},
+            % {"id": locked.pk, "total": angka(total), "claimed": angka(locked.claimed_total), "changed": changed},
         )
     return locked
 

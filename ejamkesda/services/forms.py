@@ -84,7 +84,7 @@ class SjpRequestForm(forms.Form):
 
 
 class SjpDecisionForm(forms.Form):
-    action = forms.ChoiceField(choices=[("approve", _("Setujui")), ("reject", _("Tolak"))])
+    action = forms.ChoiceField(label=_("Keputusan"), choices=[("approve", _("Setujui")), ("reject", _("Tolak"))])
     valid_until = forms.DateField(label=_("berlaku sampai"), widget=DATE, required=False)
     reason = forms.CharField(label=_("alasan/catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -234,7 +234,7 @@ class ReferralForm(forms.Form):
 
 
 class ReferralResponseForm(forms.Form):
-    action = forms.ChoiceField(choices=[("accept", _("Terima")), ("return", _("Kembalikan"))])
+    action = forms.ChoiceField(label=_("Keputusan"), choices=[("accept", _("Terima")), ("return", _("Kembalikan"))])
     note = forms.CharField(label=_("catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 

@@ -17,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.paragraph import Paragraph
 
+from ejamkesda.core.numbers import angka
 from ejamkesda.services import icd
 from ejamkesda.services.models import Sjp
 
@@ -146,5 +147,5 @@ def table_pdf(title: str, sections: Sequence[tuple[str, Sequence[str], Sequence[
 
 def _cell(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}".replace(",", ".")
+        return angka(value)
     return str(value)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, pgettext
 from openpyxl import Workbook
 
+from ejamkesda.core.numbers import angka, xlsx_format_numbers
 from ejamkesda.jobs.importing.report import safe_cell
 from ejamkesda.rules.claims import (
     AGEING_BUCKETS,
@@ -133,8 +134,7 @@ def claim_report(claims: QuerySet[Claim], *, year: int, month: int | None = None
     status_rows.append([pgettext("baris total laporan", "Jumlah"), totals["n"], totals["claimed"]])
     sections.append(
         Section(
-            gettext("Diajukan vs disetujui (disetujui: Rp %(amount)s)")
-            % {"amount": f"{totals['approved']:,}".replace(",", ".")},
+            gettext("Diajukan vs disetujui (disetujui: Rp %(amount)s)") % {"amount": angka(totals["approved"])},
             [gettext("Status"), gettext("Jumlah klaim"), gettext("Diajukan (Rp)")],
             status_rows,
         )
@@ -159,6 +159,8 @@ def report_xlsx(title: str, sections: Sequence[Section]) -> bytes:
         sheet.append(list(section.header))
         for row in section.rows:
             sheet.append([_safe(value) for value in row])
+        money = {index for index, column in enumerate(section.header) if "(Rp)" in str(column)}
+        xlsx_format_numbers(sheet.iter_rows(min_row=4), money_columns=money)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -6,7 +6,9 @@ from django.db import transaction
 
 from ejamkesda.accounts.models import User
 from ejamkesda.core.roles import Role
+from ejamkesda.coverage.models import Instruction, InstructionTask
 from ejamkesda.participants.models import Membership, Person
+from ejamkesda.providers.models import Provider
 from ejamkesda.rules.nik import parse_nik
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +36,19 @@ def test_seed_demo_builds_a_consistent_regency(regency, settings):
     roles = set(User.objects.values_list("role", flat=True))
     assert set(Role.values) <= roles
     assert User.objects.get(username="demo_ppk").provider is not None
+    providers = Provider.objects.all()
+    assert providers and all(provider.phone and provider.address for provider in providers)
+    assert Provider.objects.get(kind=Provider.Kind.HOSPITAL).phone
+
+
+def test_seed_demo_loads_the_regency_own_instruction(regency, settings):
+    settings.REGENCY_CODE = "64.09"
+    call_command("seed_demo", people=20, seed=7)
+    tasks = InstructionTask.objects.filter(active=True)
+    assert tasks.count() == 55 and not tasks.filter(agency=None).exists()
+    assert not tasks.filter(text__contains="Tegal").exists()
+    assert not tasks.filter(addressee__contains="Tegal").exists()
+    assert Instruction.objects.get(name=tasks.first().instruction).example
 
 
 def _seed_and_capture(seed: int) -> list[tuple[str, str]]:

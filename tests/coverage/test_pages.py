@@ -33,7 +33,7 @@ def test_all_pages_render_csp_clean(client, login):
     sector_list = SectorListFactory()
     snapshot = SnapshotFactory(kind=SnapshotKind.SECTOR, sector_list=sector_list, as_of=period.month)
     SectorEntryFactory(snapshot=snapshot, nik=nik(2))
-    call_command("seed_instruction_tasks")
+    call_command("seed_instruction_tasks", file="ppu_contoh_demo")
     bill = PremiumBill.objects.create(month=period.month, billed_amount=42000, billed_count=1)
     login(Role.UPT_ADMIN)
     urls = [

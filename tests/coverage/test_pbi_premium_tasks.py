@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import pathlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,7 +21,6 @@ from ejamkesda.coverage.models import (
 )
 from ejamkesda.coverage.services.pbi import pbi_proposal_decide, pbi_proposals_generate
 from ejamkesda.coverage.services.premium import premium_bill_reconcile, premium_payment_record
-from ejamkesda.coverage.services.tasks import parse_instruction
 from tests.coverage.factories import (
     VILLAGE_A,
     SnapshotFactory,
@@ -34,8 +32,6 @@ from tests.coverage.factories import (
 from tests.factories import AgencyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-SEED = pathlib.Path(__file__).resolve().parents[2] / "ejamkesda" / "coverage" / "data"
 
 
 def two_months():
@@ -176,7 +172,7 @@ def test_premium_pages(client, login, tmp_path, settings):
         "pbpu_kelas3": 10 * 2_800 * 12,
         "bp_kelas3": 5 * 2_800 * 12,
     }
-    assert "Rp2800" in budget.content.decode().replace(".", "")
+    assert "Rp\N{NO-BREAK SPACE}2.800" in budget.content.decode()
     download = client.get(reverse("coverage:premium"), {**query, "format": "xlsx"})
     import io
 
@@ -211,32 +207,11 @@ def test_premium_pages(client, login, tmp_path, settings):
     assert detail.context["receivable"] == 2000
 
 
-def test_instruction_parser_reads_all_points_of_the_tegal_instruction():
-    addressees, tasks = parse_instruction((SEED / "instruksi_bupati_tegal_379_2022.txt").read_text(encoding="utf-8"))
-    assert len(addressees) == 24
-    assert addressees[6].startswith("Kepala Dinas Sosial")
-    keys = {(task.point, task.letter) for task in tasks}
-    assert {(1, "a"), (2, "b"), (3, ""), (6, "d"), (20, "a"), (22, "a"), (23, "i"), (23, "l"), (24, "")} <= keys
-    assert len(tasks) == 55
-    six_d = next(task for task in tasks if (task.point, task.letter) == (6, "d"))
-    assert "setiap bulan dengan mencantumkan nama dan alamat secara lengkap" in six_d.text
-    one_a = next(task for task in tasks if (task.point, task.letter) == (1, "a"))
-    assert one_a.text.endswith("dengan manfaat pelayanan di ruang perawatan Kelas 3;")
-
-
-def test_seed_command_is_idempotent_and_maps_agencies(capsys):
-    social = AgencyFactory(name="Dinas Sosial")
-    call_command("seed_instruction_tasks")
-    call_command("seed_instruction_tasks")
-    assert InstructionTask.objects.count() == 55
-    assert InstructionTask.objects.get(point=6, letter="d").agency == social
-
-
 def test_task_progress_by_own_agency_only(client, login, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
-    social = AgencyFactory(name="Dinas Sosial")
+    social = AgencyFactory(code="DINSOS", name="Dinas Sosial")
     other = AgencyFactory(name="Dinas Perikanan")
-    call_command("seed_instruction_tasks")
+    call_command("seed_instruction_tasks", file="tegal_379_2022")
     task = InstructionTask.objects.get(point=6, letter="d")
     login(Role.OPD_OPERATOR, agency=other)
     assert client.get(reverse("coverage:task", args=[task.pk])).status_code == 404

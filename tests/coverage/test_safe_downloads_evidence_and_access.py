@@ -117,8 +117,8 @@ def test_review_queue_queries_do_not_grow_with_rows(client, login, django_assert
 
 
 def _seed_tasks():
-    AgencyFactory(name="Dinas Sosial")
-    call_command("seed_instruction_tasks")
+    AgencyFactory(code="DINSOS", name="Dinas Sosial")
+    call_command("seed_instruction_tasks", file="tegal_379_2022")
     return InstructionTask.objects.get(point=6, letter="d")
 
 

@@ -165,3 +165,14 @@ def test_contact_page_uses_configuration(client, settings):
     text = client.get("/informasi/kontak/").content.decode()
     assert "0542 555 000" in text
     assert "upt@example.org" in text
+
+
+def test_contact_page_shows_address_and_hours_in_the_reader_language(client, settings):
+    settings.PORTAL_CONTACT_ADDRESS = "Jl. Provinsi Km. 9, Penajam"
+    settings.PORTAL_OFFICE_HOURS = "Senin–Jumat, 08.00–16.00"
+    text = client.get("/informasi/kontak/").content.decode()
+    assert "Jl. Provinsi Km. 9, Penajam" in text and "Senin–Jumat" in text
+    client.cookies["django_language"] = "en"
+    english = client.get("/informasi/kontak/").content.decode()
+    assert "Jl. Provinsi Km. 9, Penajam" in english
+    assert "Senin" not in english and "Monday" in english

@@ -26,7 +26,7 @@ from ejamkesda.coverage.models.premium import (
     PremiumSubsidyRate,
 )
 from ejamkesda.coverage.models.receivables import CollectionAttempt, ReceivableHandover, ReceivableWriteOff
-from ejamkesda.coverage.models.tasks import InstructionTask, TaskProgress
+from ejamkesda.coverage.models.tasks import Instruction, InstructionTask, TaskProgress
 
 __all__ = [
     "CollectionAttempt",
@@ -35,6 +35,7 @@ __all__ = [
     "CoverageStat",
     "FollowUp",
     "FollowUpStatus",
+    "Instruction",
     "InstructionTask",
     "MatchReview",
     "MembershipRecord",

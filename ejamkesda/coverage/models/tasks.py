@@ -1,10 +1,37 @@
-"""The regent's instruction as an editable checklist (Instruksi Bupati Tegal 379/2022 KEDUA angka 1–24)."""
+"""The regent's instruction as an editable checklist (diktum KEDUA angka/huruf), loaded per
+regency from a document file (``coverage.instructions``)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class Instruction(models.Model):
+    """The header of a loaded instruction document; its tasks share its ``name``."""
+
+    name = models.CharField(_("Nama singkat"), max_length=150, unique=True)
+    kind = models.CharField(_("Jenis"), max_length=100)
+    number = models.CharField(_("Nomor"), max_length=100)
+    title = models.CharField(_("Tentang"), max_length=300)
+    regency = models.CharField(_("Kabupaten/kota"), max_length=150)
+    issued_on = models.DateField(_("Tanggal ditetapkan"))
+    issued_at = models.CharField(_("Ditetapkan di"), max_length=100)
+    official = models.CharField(_("Pejabat yang menetapkan"), max_length=200)
+    official_name = models.CharField(_("Nama pejabat"), max_length=200, blank=True)
+    example = models.BooleanField(_("Contoh (bukan instruksi yang ditetapkan)"), default=False)
+    note = models.TextField(_("Keterangan"), blank=True)
+    source = models.CharField(_("Berkas sumber"), max_length=200)
+    loaded_at = models.DateTimeField(_("Dimuat pada"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Instruksi")
+        verbose_name_plural = _("Instruksi")
+        ordering = ["-issued_on", "name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class InstructionTask(models.Model):

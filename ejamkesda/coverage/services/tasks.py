@@ -1,113 +1,69 @@
-"""The instruction checklist (Instruksi Bupati Tegal 379/2022): seeding from the text and progress updates."""
+"""The instruction checklist: loading a regency's instruction document and progress updates."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ejamkesda.accounts.models import Agency
 from ejamkesda.audit.services import audit_record
-from ejamkesda.coverage.models import InstructionTask, TaskProgress
-
-POINT = re.compile(r"^\s*(\d{1,2})\.\s+(.*)$")
-LETTER = re.compile(r"^\s*-?\s*([a-z])\.\s+(.*)$")
+from ejamkesda.coverage.instructions import InstructionDocument
+from ejamkesda.coverage.models import Instruction, InstructionTask, TaskProgress
 
 
-@dataclass(frozen=True)
-class ParsedTask:
-    point: int
-    letter: str
-    addressee: str
-    text: str
-
-
-def _clean(text: str) -> str:
-    return " ".join(text.replace("*", "").split())
-
-
-def parse_instruction(text: str) -> tuple[dict[int, str], list[ParsedTask]]:
-    """Addressees (``Kepada``) and tasks (``KEDUA`` angka/huruf) of an instruction text laid
-    out like Instruksi Bupati Tegal 379/2022: numbered addressees, then KEDUA with numbered points and lettered
-    sub-points, up to KETIGA. Continuation lines are joined to the item above."""
-    addressees: dict[int, str] = {}
-    tasks: list[ParsedTask] = []
-    section = "head"
-    current: list[Any] | None = None  # [point, letter, text]
-    point_intro: dict[int, str] = {}
-    items: list[list[Any]] = []
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
-            continue
-        if line.startswith("- Kepada") or line.startswith("Kepada"):
-            section = "addressees"
-            line = line.split(":", 1)[1].strip() if ":" in line else ""
-            if not line:
-                continue
-        if line.startswith("Untuk"):
-            section = "between"
-            continue
-        if line.startswith("KEDUA"):
-            section = "tasks"
-            continue
-        if "KETIGA" in line[:12]:
-            break
-        if section == "addressees":
-            match = POINT.match(line)
-            if match:
-                addressees[int(match.group(1))] = _clean(match.group(2)).rstrip(";")
-            continue
-        if section != "tasks":
-            continue
-        point_match = POINT.match(line)
-        letter_match = LETTER.match(line)
-        if point_match and (current is None or int(point_match.group(1)) == _last_point(items) + 1):
-            current = [int(point_match.group(1)), "", point_match.group(2)]
-            items.append(current)
-        elif letter_match and current is not None:
-            current = [current[0], letter_match.group(1), letter_match.group(2)]
-            items.append(current)
-        elif current is not None:
-            current[2] += " " + line.lstrip("- ")
-    for point, letter, body in items:
-        if not letter:
-            point_intro[point] = _clean(body)
-    lettered = {point for point, letter, _body in items if letter}
-    for point, letter, body in items:
-        if not letter and point in lettered:
-            continue
-        addressee = addressees.get(point, "")
-        tasks.append(ParsedTask(point=point, letter=letter, addressee=addressee, text=_clean(body)))
-    return addressees, tasks
-
-
-def _last_point(items: list[list[Any]]) -> int:
-    return items[-1][0] if items else 0
-
-
-def instruction_tasks_seed(*, instruction: str, text: str, agency_by_point: dict[int, Any] | None = None) -> int:
-    """Create the tasks of ``instruction`` from its text; existing tasks are left as edited."""
-    _addressees, tasks = parse_instruction(text)
-    created = 0
+def instruction_load(*, document: InstructionDocument, source: str, actor: Any = None) -> dict[str, int]:
+    """Load a regency's instruction document: its header, the agencies it names (matched by
+    code, created when missing) and its tasks. Tasks already loaded keep their edits and
+    progress; tasks of any other instruction are set inactive, as a regency works to one."""
+    counts = {"tasks": len(document.tasks), "created": 0, "agencies_created": 0, "deactivated": 0}
     with transaction.atomic():
-        for task in tasks:
+        header = {
+            "kind": document.kind,
+            "number": document.number,
+            "title": document.title,
+            "regency": document.regency,
+            "issued_on": document.issued_on,
+            "issued_at": document.issued_at,
+            "official": document.official,
+            "official_name": document.official_name,
+            "example": document.example,
+            "note": document.note,
+            "source": source[:200],
+        }
+        instruction, _created = Instruction.objects.update_or_create(name=document.name, defaults=header)
+        agencies: dict[str, Agency] = {}
+        for item in document.agencies:
+            agency, created = Agency.objects.get_or_create(code=item.code, defaults={"name": item.name[:200]})
+            agencies[item.code] = agency
+            counts["agencies_created"] += int(created)
+        for task in document.tasks:
             _obj, was_created = InstructionTask.objects.get_or_create(
-                instruction=instruction,
+                instruction=document.name,
                 point=task.point,
                 letter=task.letter,
                 defaults={
                     "addressee": task.addressee[:300],
                     "text": task.text,
-                    "agency": (agency_by_point or {}).get(task.point),
-                    "indicator": default_indicator(task.text),
+                    "agency": agencies[task.agency],
+                    "indicator": task.indicator or default_indicator(task.text),
                 },
             )
-            created += int(was_created)
-    return created
+            counts["created"] += int(was_created)
+        InstructionTask.objects.filter(instruction=document.name).update(active=True)
+        counts["deactivated"] = (
+            InstructionTask.objects.exclude(instruction=document.name).filter(active=True).update(active=False)
+        )
+        audit_record(
+            action="update",
+            obj=instruction,
+            summary=f"Muat {document.name} dari {source}: {counts['created']} tugas baru",
+            changes={key: [None, value] for key, value in counts.items()},
+            actor=actor,
+        )
+    return counts
 
 
 def default_indicator(text: str) -> str:

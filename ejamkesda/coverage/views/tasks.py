@@ -15,7 +15,7 @@ from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
 from ejamkesda.coverage.exports import attachment_header
-from ejamkesda.coverage.models import InstructionTask, TaskProgress
+from ejamkesda.coverage.models import Instruction, InstructionTask, TaskProgress
 from ejamkesda.coverage.services.tasks import instruction_task_update, task_progress_add
 from ejamkesda.coverage.views.common import INTERNAL_ROLES
 from ejamkesda.coverage.views.forms import ProgressForm, TaskEditForm
@@ -37,10 +37,11 @@ def task_list(request: HttpRequest) -> HttpResponse:
         .annotate(average=Avg("progress_percent"), total=Count("id"))
         .order_by("agency__name")
     )
+    instructions = Instruction.objects.filter(name__in=tasks.values("instruction"))
     return render(
         request,
         "coverage/tasks.html",
-        {"tasks": tasks, "summary": summary, "by_agency": by_agency},
+        {"tasks": tasks, "summary": summary, "by_agency": by_agency, "instructions": instructions},
     )
 
 

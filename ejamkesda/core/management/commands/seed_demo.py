@@ -48,17 +48,17 @@ DEMO_USERS = [
     ("demo_desa", Role.VILLAGE_OFFICER, "Operator Desa"),
     ("demo_camat", Role.DISTRICT_OFFICER, "Petugas Kecamatan"),
 ]
-# Agencies addressed by Instruksi Bupati Tegal 379/2022, as a typical set.
+# Some Penajam Paser Utara agencies (the instruction document ppu_contoh_demo adds the rest).
 DEMO_AGENCIES = [
     ("DINKES", "Dinas Kesehatan"),
     ("DINSOS", "Dinas Sosial"),
-    ("DISDIK", "Dinas Pendidikan dan Kebudayaan"),
+    ("DISDIK", "Dinas Pendidikan, Kepemudaan dan Olahraga"),
     ("BKPSDM", "Badan Kepegawaian dan Pengembangan SDM"),
-    ("DISNAKER", "Dinas Tenaga Kerja"),
+    ("DISNAKER", "Dinas Tenaga Kerja dan Transmigrasi"),
     ("DPMD", "Dinas Pemberdayaan Masyarakat dan Desa"),
     ("DISPERTAN", "Dinas Pertanian"),
     ("DKP", "Dinas Kelautan dan Perikanan"),
-    ("DISKOP", "Dinas Koperasi dan UKM"),
+    ("DISKOP", "Dinas Koperasi, Usaha Kecil dan Menengah, Perindustrian dan Perdagangan"),
     ("DUKCAPIL", "Dinas Kependudukan dan Pencatatan Sipil"),
 ]
 SEGMENT_WEIGHTS = [
@@ -128,9 +128,9 @@ class Command(BaseCommand):
                     name=f"Puskesmas {short}",
                     kind=Provider.Kind.PUSKESMAS,
                     level=Provider.Level.FKTP,
-                    address=f"Jl. Kesehatan No. {index}",
+                    address=f"Jl. Kesehatan No. {index}, {short}",
                     village=village,
-                    phone=f"0542-{rng.randint(100000, 999999)}",
+                    phone=f"0542 {rng.randint(100, 999)} {rng.randint(100, 999)}",
                     agreement_number=f"PKS/{index:03d}/UPT-JKD/2026",
                     agreement_from=dt.date(2026, 1, 1),
                     agreement_to=dt.date(2026, 12, 31),
@@ -142,8 +142,9 @@ class Command(BaseCommand):
                     name=f"Klinik Pratama Sehat {short}",
                     kind=Provider.Kind.CLINIC,
                     level=Provider.Level.FKTP,
-                    address=f"Jl. Poros No. {10 + index}",
+                    address=f"Jl. Poros No. {10 + index}, {short}",
                     village=village,
+                    phone=f"0812 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
                 )
             )
         first_village = Region.objects.filter(parent=districts[0]).order_by("code").first()
@@ -153,8 +154,9 @@ class Command(BaseCommand):
                 name="RSUD Ratu Aji Putri Botung",
                 kind=Provider.Kind.HOSPITAL,
                 level=Provider.Level.FKRTL,
-                address="Jl. Provinsi Km 9",
+                address="Jl. Provinsi Km. 9, Nipah-Nipah, Penajam",
                 village=first_village,
+                phone="0542 7211 000",
                 agreement_number="PKS/RS/001/2026",
                 agreement_from=dt.date(2026, 1, 1),
                 agreement_to=dt.date(2026, 12, 31),

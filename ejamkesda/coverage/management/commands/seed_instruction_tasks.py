@@ -1,42 +1,46 @@
-"""Seed the instruction checklist from its text (default: Instruksi Bupati Tegal 379/2022)."""
+"""Load the regency's instruction document (its checklist of tasks) from a JSON file."""
 
 from __future__ import annotations
 
-import pathlib
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ejamkesda.accounts.models import Agency
-from ejamkesda.coverage.services.tasks import instruction_tasks_seed, parse_instruction
-
-DEFAULT_FILE = pathlib.Path(__file__).resolve().parents[2] / "data" / "instruksi_bupati_tegal_379_2022.txt"
-DEFAULT_NAME = "Instruksi Bupati Tegal 379/2022"
-
-
-def guess_agencies(addressees: dict[int, str]) -> dict[int, Agency]:
-    """Match each addressee to an agency whose name appears in it (longest name wins)."""
-    agencies = list(Agency.objects.filter(active=True))
-    found: dict[int, Agency] = {}
-    for point, text in addressees.items():
-        lowered = text.lower()
-        candidates = [agency for agency in agencies if agency.name.lower() in lowered]
-        if candidates:
-            found[point] = max(candidates, key=lambda agency: len(agency.name))
-    return found
+from ejamkesda.coverage.instructions import InstructionFileError, bundled_documents, document_path, document_read
+from ejamkesda.coverage.services.tasks import instruction_load
 
 
 class Command(BaseCommand):
-    help = "Buat daftar tugas instruksi (angka/huruf) dari teks instruksi; tugas yang sudah ada tidak diubah."
+    help = (
+        "Muat dokumen instruksi daerah (JSON): kepala dokumen, OPD dan tugasnya. Tanpa --file dipakai "
+        "COVERAGE_INSTRUCTION_FILE. Tugas yang sudah ada tidak diubah; tugas instruksi lain dinonaktifkan."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--file", default=str(DEFAULT_FILE))
-        parser.add_argument("--instruction", default=DEFAULT_NAME)
+        names = ", ".join(path.stem for path in bundled_documents())
+        parser.add_argument("--file", default="", help=f"nama dokumen bawaan ({names}) atau path berkas JSON")
+        parser.add_argument("--check", action="store_true", help="hanya periksa berkas, tidak memuat")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        text = pathlib.Path(options["file"]).read_text(encoding="utf-8")
-        addressees, tasks = parse_instruction(text)
-        created = instruction_tasks_seed(
-            instruction=options["instruction"], text=text, agency_by_point=guess_agencies(addressees)
+        name = options["file"] or settings.COVERAGE_INSTRUCTION_FILE
+        if not name:
+            names = ", ".join(path.stem for path in bundled_documents())
+            raise CommandError(f"Pilih dokumen instruksi: --file atau COVERAGE_INSTRUCTION_FILE (bawaan: {names}).")
+        path = document_path(name)
+        try:
+            document = document_read(path)
+        except InstructionFileError as error:
+            raise CommandError(
+                "Dokumen instruksi tidak sah:\n" + "\n".join(f"- {problem}" for problem in error.problems)
+            ) from error
+        if document.example and options["verbosity"] > 0:
+            self.stderr.write(f"Perhatian: {document.name} adalah CONTOH, bukan instruksi yang ditetapkan.")
+        if options["check"]:
+            self.stdout.write(f"{document.name}: {len(document.tasks)} tugas, {len(document.agencies)} OPD, sah.")
+            return
+        counts = instruction_load(document=document, source=path.name)
+        self.stdout.write(
+            f"{document.name}: {counts['tasks']} tugas dibaca, {counts['created']} tugas baru, "
+            f"{counts['agencies_created']} OPD baru, {counts['deactivated']} tugas instruksi lain dinonaktifkan."
         )
-        self.stdout.write(f"{len(tasks)} tugas dibaca, {created} tugas baru dibuat.")
