@@ -109,3 +109,23 @@ class User(AbstractUser):
     @property
     def is_region_bound(self) -> bool:
         return self.role in REGION_BOUND_ROLES
+
+
+class UsernameFailures(models.Model):
+    """Failed sign-ins (password, code or passkey) for one username from all addresses.
+
+    One row per username (``key`` is a hash, never the name itself); the count is raised by a
+    single ``UPDATE … SET failures = failures + 1`` so simultaneous failures all count
+    (ejamkesda/accounts/signin.py, docs/tinjauan-keamanan.md "Masuk petugas").
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("kegagalan masuk per nama pengguna")
+        verbose_name_plural = _("kegagalan masuk per nama pengguna")
+
+    def __str__(self) -> str:
+        return f"{self.failures} × {self.key[:8]}"
