@@ -26,11 +26,19 @@ class Agency(models.Model):
     code = models.CharField(_("kode"), max_length=32, unique=True)
     name = models.CharField(_("nama"), max_length=200)
     active = models.BooleanField(_("aktif"), default=True)
+    # The one agency that is Dinas Kesehatan: its Pejabat Pengadaan orders drugs, devices and
+    # consumables for the providers (Perbup Kapuas Hulu 9/2015 Pasal 9-11).
+    health_office = models.BooleanField(_("Dinas Kesehatan"), default=False)
 
     class Meta:
         verbose_name = _("OPD")
         verbose_name_plural = _("OPD")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["health_office"], condition=models.Q(health_office=True), name="one_health_office"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -90,6 +98,14 @@ class User(AbstractUser):
             raise ValidationError({"provider": _("Hanya operator PPK dan bendahara yang terikat pada PPK.")})
         if self.role not in AGENCY_BOUND_ROLES and self.agency_id is not None:
             raise ValidationError({"agency": _("Hanya operator OPD dan Pejabat Pengadaan yang terikat pada OPD.")})
+        if self.role == Role.PROCUREMENT_OFFICER and self.agency is not None and not self.agency.health_office:
+            raise ValidationError(
+                {
+                    "agency": _(
+                        "Pejabat Pengadaan wajib terikat pada Dinas Kesehatan (Perbup Kapuas Hulu 9/2015 Pasal 9)."
+                    )
+                }
+            )
         self._clean_region()
 
     def _clean_region(self) -> None:
@@ -109,6 +125,12 @@ class User(AbstractUser):
     @property
     def is_region_bound(self) -> bool:
         return self.role in REGION_BOUND_ROLES
+
+    @property
+    def is_health_office_procurement(self) -> bool:
+        """A Pejabat Pengadaan bound to Dinas Kesehatan (Perbup Kapuas Hulu 9/2015 Pasal 9)."""
+        agency = self.agency if self.agency_id else None
+        return bool(self.role == Role.PROCUREMENT_OFFICER and agency is not None and agency.health_office)
 
 
 class UsernameFailures(models.Model):

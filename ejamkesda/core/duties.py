@@ -29,14 +29,18 @@ class SeparationOfDutiesError(ValidationError):
     """The actor already did an earlier step of the same money flow."""
 
 
-def check_separation(*, actor: Any, step: str, earlier: Mapping[str, Any], provider: Any = None) -> str:
+def check_separation(
+    *, actor: Any, step: str, earlier: Mapping[str, Any], provider: Any = None, basis: str = ""
+) -> str:
     """Refuse ``actor`` for ``step`` when they did one of the ``earlier`` steps.
 
     ``earlier`` maps an earlier step's name (Indonesian verb, e.g. "membuat",
     "memverifikasi") to the user who did it (or None). Returns "" when the steps are done
     by different people, or the provider's recorded relaxation reason when the actor did
     an earlier step but the provider (``provider.duties_relaxed_reason``) is allowed to.
-    Raises ``SeparationOfDutiesError`` otherwise.
+    Raises ``SeparationOfDutiesError`` otherwise, naming the regulation ``basis`` if given.
+    ``provider=None``: no relaxation is possible (e.g. procurement, where the regulation names
+    three officials).
     """
     actor_id = getattr(actor, "pk", None)
     clashes = [name for name, user in earlier.items() if user is not None and getattr(user, "pk", user) == actor_id]
@@ -45,13 +49,11 @@ def check_separation(*, actor: Any, step: str, earlier: Mapping[str, Any], provi
     reason = (getattr(provider, "duties_relaxed_reason", "") or "").strip()
     if reason:
         return reason
-    raise SeparationOfDutiesError(
-        _(
-            "Pemisahan tugas: Anda sudah %(done)s, jadi tidak boleh %(step)s. "
-            "Langkah ini harus dilakukan oleh pengguna lain."
-        )
-        % {"done": _(" dan ").join(clashes), "step": step}
-    )
+    message = _(
+        "Pemisahan tugas: Anda sudah %(done)s, jadi tidak boleh %(step)s. "
+        "Langkah ini harus dilakukan oleh pengguna lain."
+    ) % {"done": _(" dan ").join(clashes), "step": step}
+    raise SeparationOfDutiesError(f"{message} ({basis})" if basis else message)
 
 
 def duties_relax(*, provider: Any, reason: str, actor: Any) -> Any:

@@ -116,7 +116,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Data demo siap."))
 
     def _agencies(self) -> list[Agency]:
-        return [Agency.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in DEMO_AGENCIES]
+        return [
+            Agency.objects.get_or_create(code=code, defaults={"name": name, "health_office": code == "DINKES"})[0]
+            for code, name in DEMO_AGENCIES
+        ]
 
     def _providers(self, districts: list[Region], rng: random.Random) -> list[Provider]:
         providers = []
