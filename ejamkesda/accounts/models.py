@@ -151,3 +151,28 @@ class UsernameFailures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.failures} × {self.key[:8]}"
+
+
+class DutyRelaxation(models.Model):
+    """A UPT admin allows one person to do several money steps at one provider (a one-person
+    puskesmas): who, when, why, which provider, until when (ejamkesda/core/duties.py)."""
+
+    provider = models.ForeignKey(
+        "providers.Provider", verbose_name=_("PPK"), on_delete=models.PROTECT, related_name="duty_relaxations"
+    )
+    reason = models.TextField(_("alasan"))
+    valid_until = models.DateField(_("berlaku sampai"))
+    granted_by = models.ForeignKey(
+        User, verbose_name=_("dicatat oleh"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+    ended_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pelonggaran pemisahan tugas")
+        verbose_name_plural = _("pelonggaran pemisahan tugas")
+        ordering = ["-granted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}: {self.reason[:40]}"

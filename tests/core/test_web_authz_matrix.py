@@ -150,6 +150,7 @@ EXPECTED: dict[str, str] = {
     "accounts:user_create": "200 403 403 403 403 403 403 403 302",
     "accounts:user_edit": "404 403 403 403 403 403 403 403 302",
     "accounts:users": "200 403 403 403 403 403 403 403 302",
+    "accounts:duty_relaxations": "200 403 403 403 403 403 403 403 302",
     "audit:list": "200 403 403 403 403 403 403 403 302",
     "complaints:assign": "302 302 403 403 403 403 403 403 302",
     "complaints:attachment": "404 404 403 403 403 403 403 403 302",
