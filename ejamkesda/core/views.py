@@ -9,7 +9,7 @@ from ejamkesda.core.roles import REGION_BOUND_ROLES
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Landing page of the internal application (aplikasi khusus, seed 000 Pasal 7).
+    """Landing page of the internal application (aplikasi khusus, Perbup PPU 29/2016 Pasal 7).
     Village and district officers land on their village lists (Instruksi Bupati Tegal
     379/2022 KEDUA 6d)."""
     if getattr(request.user, "role", "") in REGION_BOUND_ROLES:
