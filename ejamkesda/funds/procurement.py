@@ -82,7 +82,7 @@ def order_inspect(
     """Record the PPHP's inspection; an accepted order needs the handover record number."""
     if not user_has_role(actor, INSPECTION_ROLES):
         raise PermissionDenied
-    order = PurchaseOrder.objects.select_for_update().select_related("created_by").get(pk=order.pk)
+    order = PurchaseOrder.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=order.pk)
     check_separation(
         actor=actor,
         step=_("memeriksa dan menerima hasil pekerjaan"),
@@ -114,7 +114,11 @@ def order_pay(*, order: PurchaseOrder, paid_on: dt.date, proof: UploadedFile | N
     if not user_has_role(actor, PAYMENT_ROLES):
         raise PermissionDenied
     check_proof(proof)
-    order = PurchaseOrder.objects.select_for_update().select_related("created_by", "inspected_by").get(pk=order.pk)
+    order = (
+        PurchaseOrder.objects.select_for_update(of=("self",))
+        .select_related("created_by", "inspected_by")
+        .get(pk=order.pk)
+    )
     check_separation(
         actor=actor,
         step=_("membayarnya"),
