@@ -7,7 +7,7 @@ Every variable is documented in README.md ("Konfigurasi"). Two modes:
 * ``EJAMKESDA_ENV=production``: DEBUG off, ``SECRET_KEY``/``SECRET_KEY_FILE`` and
   ``ALLOWED_HOSTS`` required, HTTPS-only cookies, HSTS; ``manage.py check --deploy`` is clean.
 
-Perbup PPU 29/2016 Pasal 9 keeps the data on the regency's own server, so
+Perbup PPU 29/2016 Pasal 11 keeps the data on the regency's own server, so
 nothing here reaches outside: no CDN, no external service unless configured.
 """
 
@@ -69,6 +69,13 @@ ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,loca
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Produksi membutuhkan ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
+# Absolute address of the site (scheme and host, no trailing slash), put in front of every
+# link in e-mails and SMS/WhatsApp messages: a mail client cannot follow "/kepesertaan-…".
+# Never taken from the request's Host header. Production without it: https:// and the
+# first ALLOWED_HOSTS entry.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/") or (
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000"
+)
 
 # The deployment serves one regency (Kemendagri code, e.g. "64.09" = Penajam Paser Utara).
 REGENCY_CODE = os.environ.get("REGENCY_CODE", "64.09")
@@ -466,11 +473,14 @@ API_IDEMPOTENCY_DAYS = int(os.environ.get("API_IDEMPOTENCY_DAYS", "7"))
 FHIR_BASE_URL = os.environ.get("FHIR_BASE_URL", "")
 # Notifications (README): SMS/WhatsApp gateway class, absolute site address for e-mail links.
 NOTIFICATION_GATEWAY = os.environ.get("NOTIFICATION_GATEWAY", "").strip()
-NOTIFICATION_BASE_URL = os.environ.get("NOTIFICATION_BASE_URL", "").strip().rstrip("/")
+# NOTIFICATION_BASE_URL is the older name of SITE_URL for e-mail links; SITE_URL when unset.
+NOTIFICATION_BASE_URL = os.environ.get("NOTIFICATION_BASE_URL", "").strip().rstrip("/") or SITE_URL
 NOTIFICATION_EMAIL_USERS = _env_bool("NOTIFICATION_EMAIL_USERS", True)
 # Enrolment and complaints (README).
 ENROLMENT_MAX_UPLOAD_MB = int(os.environ.get("ENROLMENT_MAX_UPLOAD_MB", "5"))
 ENROLMENT_VALIDITY_MONTHS = int(os.environ.get("ENROLMENT_VALIDITY_MONTHS", "12"))
+# Minutes a good document stays held for the retry of a public form that had errors.
+ENROLMENT_HOLD_MINUTES = int(os.environ.get("ENROLMENT_HOLD_MINUTES", "60"))
 PUBLIC_FORM_RATE = os.environ.get("PUBLIC_FORM_RATE", "10/h")
 PUBLIC_TRACK_RATE = os.environ.get("PUBLIC_TRACK_RATE", "30/h")
 # Coverage (docs/cakupan-uhc.md).

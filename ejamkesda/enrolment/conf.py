@@ -5,6 +5,8 @@ time (documented in README).
 * ``ENROLMENT_VALIDITY_MONTHS`` (default 12): default validity of a Jamkesda membership
   created by an approved application (the verifier may change the dates). The regulations do
   not fix this period; set it to what the regency's Jamkesda regulation says.
+* ``ENROLMENT_HOLD_MINUTES`` (default 60): how long a good document of a public application
+  that came back with errors is held for the retry (``enrolment/held.py``).
 * ``PUBLIC_FORM_RATE`` (default ``10/h``): submissions per client address of the public
   application and complaint forms.
 * ``PUBLIC_TRACK_RATE`` (default ``30/h``): tracking-code look-ups per client address.
@@ -29,3 +31,7 @@ def form_rate() -> str:
 
 def track_rate() -> str:
     return str(settings.PUBLIC_TRACK_RATE)
+
+
+def hold_minutes() -> int:
+    return int(settings.ENROLMENT_HOLD_MINUTES)

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ejamkesda.enrolment.held import HeldFile
 from ejamkesda.enrolment.models import ApplicationOutcome, DocumentKind
 from ejamkesda.enrolment.uploads import DocumentField
 from ejamkesda.rules.nik import InvalidNik, parse_nik
@@ -82,8 +84,38 @@ class ApplicationForm(PrecheckForm):
         ("doc_other", DocumentKind.OTHER),
     )
 
+    def __init__(self, *args: Any, held: dict[str, HeldFile] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.held: dict[str, HeldFile] = {}
+        self.hold(held or {})
+
+    def hold(self, held: dict[str, HeldFile]) -> None:
+        """Documents kept from an earlier try: not required again, and said so by name."""
+        self.held = {name: file for name, file in held.items() if name in self.fields}
+        for name, file in self.held.items():
+            field = self.fields[name]
+            field.required = False
+            field.help_text = _(
+                "Berkas %(name)s sudah tersimpan, tidak perlu dipilih lagi; pilih berkas lain hanya untuk menggantinya."
+            ) % {"name": file.name}
+
+    def new_uploads(self) -> list[tuple[str, Any]]:
+        """Uploads of this try that passed their checks (to hold when the form has other errors)."""
+        data = getattr(self, "cleaned_data", {})
+        return [
+            (name, data[name])
+            for name, _kind in self.DOCUMENT_FIELDS
+            if data.get(name) and name not in self.errors and hasattr(data[name], "detected_type")
+        ]
+
     def documents(self) -> list[tuple[str, object]]:
-        return [(kind, self.cleaned_data[name]) for name, kind in self.DOCUMENT_FIELDS if self.cleaned_data.get(name)]
+        """The documents to file: this try's uploads, else the held ones."""
+        chosen: list[tuple[str, object]] = []
+        for name, kind in self.DOCUMENT_FIELDS:
+            upload = self.cleaned_data.get(name) or (self.held[name].as_upload() if name in self.held else None)
+            if upload:
+                chosen.append((kind, upload))
+        return chosen
 
 
 class TrackForm(forms.Form):

@@ -20,6 +20,7 @@ from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
 from ejamkesda.enrolment import conf
 from ejamkesda.enrolment.forms import ApplicationForm, ApproveForm, PrecheckForm, RejectForm, TrackForm
+from ejamkesda.enrolment.held import hold_upload, holds_for, holds_purge_expired, holds_release
 from ejamkesda.enrolment.models import Application, ApplicationDocument, ApplicationOutcome, ApplicationStatus
 from ejamkesda.enrolment.selectors import (
     active_memberships,
@@ -60,10 +61,33 @@ def _apply_error(form: ApplicationForm, error: ValidationError) -> None:
 # --- public ---------------------------------------------------------------------------
 
 
+def _hold_good_uploads(request: HttpRequest, form: ApplicationForm) -> None:
+    """The form goes back with errors: keep every document that passed for the retry."""
+    for name, upload in form.new_uploads():
+        hold_upload(session=request.session, field=name, upload=upload, file_type=upload.detected_type)
+    form.hold(holds_for(session=request.session))
+
+
+def _documents_status(form: ApplicationForm) -> dict[str, list[str]]:
+    """By name: which documents are kept, which must be chosen again (browsers drop them)."""
+    kept = [f"{form.fields[name].label} ({held.name})" for name, held in form.held.items()]
+    again = [
+        str(form.fields[name].label)
+        for name, _kind in form.DOCUMENT_FIELDS
+        if name in form.errors and name not in form.held
+    ]
+    return {"kept": kept, "again": again}
+
+
 @public_ratelimit(form_rate, per_nik=True)
 def apply(request: HttpRequest) -> HttpResponse:
-    """The application form. The membership check runs first: an active member is told at once."""
-    form = ApplicationForm(request.POST or None, request.FILES or None)
+    """The application form. The membership check runs first: an active member is told at once.
+
+    A try with errors keeps its good documents (enrolment/held.py) and says which are kept
+    and which must be chosen again."""
+    if request.method == "POST":
+        holds_purge_expired()
+    form = ApplicationForm(request.POST or None, request.FILES or None, held=holds_for(session=request.session))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -79,6 +103,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 documents=form.documents(),  # type: ignore[arg-type]
             )
         except AlreadyCovered as covered:
+            holds_release(session=request.session)
             return render(request, "enrolment/already_covered.html", {"memberships": covered.memberships})
         except DuplicateApplication:
             form.add_error(
@@ -91,9 +116,12 @@ def apply(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _apply_error(form, error)
         else:
+            holds_release(session=request.session)
             request.session[SESSION_KEY] = application.pk
             return redirect("enrolment:submitted")
-    return render(request, "enrolment/apply.html", {"form": form})
+    if request.method == "POST":
+        _hold_good_uploads(request, form)
+    return render(request, "enrolment/apply.html", {"form": form, "documents": _documents_status(form)})
 
 
 @never_cache
@@ -181,25 +209,39 @@ def _application(request: HttpRequest, pk: int) -> Application:
     return get_object_or_404(applications_visible_to(request.user).select_related("decided_by"), pk=pk)
 
 
-@role_required(*UPT)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application(request, pk)
-    audit_record(action="view", obj=application, summary=f"lihat pengajuan {application.code_display}")
+def _detail_page(
+    request: HttpRequest,
+    application: Application,
+    *,
+    approve_form: ApproveForm | None = None,
+    reject_form: RejectForm | None = None,
+) -> HttpResponse:
+    """The verifier's page; a decision form with errors comes back filled, under its error summary."""
     start, end = default_validity(timezone.localdate())
+    # The membership this application created is its result, shown as such; only the
+    # other active memberships can be a reason to reject an open application.
+    memberships = [m for m in active_memberships(nik=application.nik) if m.pk != application.membership_id]
     return render(
         request,
         "enrolment/detail.html",
         {
             "application": application,
             "documents": list(application.documents.all()),
-            "memberships": active_memberships(nik=application.nik),
-            "approve_form": ApproveForm(
-                initial={"outcome": ApplicationOutcome.JAMKESDA, "valid_from": start, "valid_to": end}
-            ),
-            "reject_form": RejectForm(),
+            "created_membership": application.membership,
+            "memberships": memberships,
+            "approve_form": approve_form
+            or ApproveForm(initial={"outcome": ApplicationOutcome.JAMKESDA, "valid_from": start, "valid_to": end}),
+            "reject_form": reject_form or RejectForm(),
             "default_months": conf.validity_months(),
         },
     )
+
+
+@role_required(*UPT)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application(request, pk)
+    audit_record(action="view", obj=application, summary=f"lihat pengajuan {application.code_display}")
+    return _detail_page(request, application)
 
 
 @require_POST
@@ -208,10 +250,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     form = ApproveForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return redirect("enrolment:detail", pk=pk)
+        return _detail_page(request, application, approve_form=form)
     try:
         application_approve(
             application=application,
@@ -234,8 +273,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Alasan penolakan wajib diisi."))
-        return redirect("enrolment:detail", pk=pk)
+        return _detail_page(request, application, reject_form=form)
     try:
         application_reject(application=application, actor=request.user, reason=form.cleaned_data["reason"])
     except ApplicationStateError as error:

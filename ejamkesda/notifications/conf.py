@@ -5,8 +5,9 @@
   :class:`ejamkesda.notifications.gateways.MessageGateway` for SMS/WhatsApp; empty (default)
   means no SMS/WhatsApp is sent. ``ejamkesda.notifications.gateways.ConsoleGateway`` logs
   a redacted line instead (development).
-* ``NOTIFICATION_BASE_URL``: absolute address of the site (e.g. ``https://jamkesda.ppu.go.id``)
-  put in front of relative links in e-mails; empty → links are sent as they are.
+* ``SITE_URL``: absolute address of the site (e.g. ``https://jamkesda.ppu.go.id``) put in
+  front of every relative link in e-mails and SMS/WhatsApp messages (``NOTIFICATION_BASE_URL``,
+  the older name, wins when set). Development default ``http://127.0.0.1:8000``.
 * ``NOTIFICATION_EMAIL_USERS``: also e-mail logged-in users who have an address (default on).
 """
 
@@ -20,7 +21,7 @@ def gateway_path() -> str:
 
 
 def base_url() -> str:
-    return str(settings.NOTIFICATION_BASE_URL).strip().rstrip("/")
+    return str(settings.NOTIFICATION_BASE_URL or settings.SITE_URL).strip().rstrip("/")
 
 
 def email_users() -> bool:

@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 
 from ejamkesda.rules.claims import (
     ATTACHMENT_KINDS,
+    LIVE_STATES,
     line_amount,
     sniff_attachment,
 )
 from ejamkesda.rules.tariffs import normalise_code
 from ejamkesda.services import conf, icd
 from ejamkesda.services.auditing import audit_event
-from ejamkesda.services.claim_checks import ClaimError, claim_checks
+from ejamkesda.services.claim_checks import CheckResult, ClaimError, claim_checks
 from ejamkesda.services.models import Claim, ClaimAttachment, ClaimEvent, ClaimLine, Sjp, TariffTable
 from ejamkesda.services.tariffs import tariff_prices, tariff_table_on
 
@@ -128,6 +129,41 @@ def _save_attachments(claim: Claim, attachments: Sequence[AttachmentInput], acto
         )
 
 
+def claim_precheck(
+    *,
+    sjp: Sjp,
+    provider_id: int,
+    admission_date: dt.date,
+    discharge_date: dt.date,
+    lines: Sequence[LineInput],
+    attachment_kinds: set[str],
+) -> tuple[TariffTable | None, _Priced, list[CheckResult]]:
+    """Price the lines on the table in force on ``admission_date`` and run every check.
+
+    Returns (table, priced lines with the unknown codes, failed checks). The claim form
+    calls it before the rest of the form is valid so that every problem is reported in
+    one pass; :func:`claim_submit` calls it again and refuses on any failed check.
+    """
+    table = tariff_table_on(admission_date)
+    priced = _price(table, lines)
+    checks = claim_checks(
+        sjp=sjp,
+        provider_id=provider_id,
+        admission_date=admission_date,
+        discharge_date=discharge_date,
+        table=table,
+        unknown_codes=priced.unknown,
+        attachment_kinds=attachment_kinds,
+    )
+    return table, priced, [check for check in checks if not check.ok]
+
+
+def sjp_open_claim(sjp: Sjp) -> Claim | None:
+    """The claim of this SJP that is still live (not rejected), if any: an SJP gets one claim
+    at a time, so the pages offer no "Buat klaim" and the claim form refuses while it exists."""
+    return sjp.claims.filter(status__in=[state.value for state in LIVE_STATES]).order_by("id").first()
+
+
 def claim_submit(
     *,
     actor: Any,
@@ -159,18 +195,15 @@ def claim_submit(
     primary, secondary = _diagnoses(primary_diagnosis, secondary_diagnoses)
     for attachment in attachments:
         attachment_validate(attachment.file)
-    table = tariff_table_on(admission_date)
-    priced = _price(table, lines)
-    checks = claim_checks(
-        sjp=sjp,
-        provider_id=provider_id,
-        admission_date=admission_date,
-        discharge_date=discharge_date,
-        table=table,
-        unknown_codes=priced.unknown,
-        attachment_kinds={attachment.kind for attachment in attachments},
-    )
-    failed = [check for check in checks if not check.ok]
+    facts: dict[str, Any] = {
+        "sjp": sjp,
+        "provider_id": provider_id,
+        "admission_date": admission_date,
+        "discharge_date": discharge_date,
+        "lines": lines,
+        "attachment_kinds": {attachment.kind for attachment in attachments},
+    }
+    table, priced, failed = claim_precheck(**facts)
     if failed:
         raise ClaimError(_("Klaim belum dapat diajukan."), failed)
     assert table is not None
@@ -179,16 +212,7 @@ def claim_submit(
             # Serialise submissions for one SJP so two different keys cannot both pass the
             # duplicate check at the same moment.
             Sjp.objects.select_for_update().filter(pk=sjp.pk).first()
-            recheck = claim_checks(
-                sjp=sjp,
-                provider_id=provider_id,
-                admission_date=admission_date,
-                discharge_date=discharge_date,
-                table=table,
-                unknown_codes=priced.unknown,
-                attachment_kinds={attachment.kind for attachment in attachments},
-            )
-            failed = [check for check in recheck if not check.ok]
+            _table, _priced, failed = claim_precheck(**facts)
             if failed:
                 raise ClaimError(_("Klaim belum dapat diajukan."), failed)
             now = timezone.now()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ejamkesda.providers.models import Provider
+from ejamkesda.rules.claims import REQUIRED_ATTACHMENTS, ServiceKind
 from ejamkesda.rules.nik import InvalidNik, parse_nik
 from ejamkesda.services import icd
 from ejamkesda.services.models import REJECT_REASON_CHOICES, SERVICE_KIND_CHOICES, Sjp
@@ -95,14 +96,29 @@ class SjpDecisionForm(forms.Form):
 
 
 class LineForm(forms.Form):
-    code = forms.CharField(label=_("kode tarif"), max_length=30, required=False)
-    quantity = forms.IntegerField(label=_("jumlah"), min_value=1, max_value=10000, required=False)
+    # The codes of the tariff table in force are offered in <datalist id="tariff-options">
+    # (services/_tariff_datalist.html): the browser filters them as the operator types.
+    code = forms.CharField(
+        label=_("kode tarif"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "tariff-options", "autocomplete": "off"}),
+    )
+    quantity = forms.IntegerField(
+        label=_("jumlah"),
+        min_value=1,
+        max_value=10000,
+        required=False,
+        error_messages={"min_value": _("Jumlah paling sedikit 1.")},
+        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("code") and not data.get("quantity"):
+        # One message per problem: a quantity already refused (e.g. 0) is not also "missing".
+        if data.get("code") and not data.get("quantity") and "quantity" not in self.errors:
             self.add_error("quantity", _("Isi jumlah."))
-        if data.get("quantity") and not data.get("code"):
+        if data.get("quantity") and not data.get("code") and "code" not in self.errors:
             self.add_error("code", _("Isi kode tarif."))
         return data
 
@@ -124,13 +140,17 @@ class ClaimForm(forms.Form):
     attachment_lainnya = forms.FileField(label=_("lampiran lain"), required=False)
     note = forms.CharField(label=_("catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, service_kind: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+        required = set(REQUIRED_ATTACHMENTS[ServiceKind(service_kind)]) if service_kind else set()
         for name, field in self.fields.items():
             if name.startswith("attachment_"):
                 field.widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+                # The attachments the rules require for this kind of service are marked and
+                # checked with the rest of the form (rules.claims.REQUIRED_ATTACHMENTS).
+                field.required = name.removeprefix("attachment_") in required
 
     def clean_secondary_diagnoses(self) -> list[str]:
         codes = []

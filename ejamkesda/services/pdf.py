@@ -6,11 +6,13 @@ import io
 from collections.abc import Sequence
 
 import segno
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.paragraph import Paragraph
@@ -41,42 +43,74 @@ def _draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None
                 )
 
 
+LABEL_X = 20 * mm
+VALUE_X = 62 * mm
+LINE = 5 * mm
+QR_SIZE = 40 * mm
+
+
+def _letter_rows(sjp: Sjp) -> list[tuple[str, str]]:
+    """Label and value of each line, all in the active language (one language per letter)."""
+    decided = timezone.localtime(sjp.decided_at) if sjp.decided_at else None  # the regency's TIME_ZONE
+    period = f"{sjp.service_from:%d-%m-%Y}"
+    if sjp.service_to:
+        period = _("%(start)s s.d. %(end)s") % {"start": period, "end": f"{sjp.service_to:%d-%m-%Y}"}
+    membership = sjp.membership
+    card = membership.card_number if membership is not None and membership.card_number else "-"
+    return [
+        (_("Nomor"), sjp.number or "-"),
+        (_("Pasien"), sjp.person.name),
+        (_("Nomor kartu"), card),
+        (_("PPK"), f"{sjp.provider.name} ({sjp.provider.code})"),
+        (_("Jenis pelayanan"), str(sjp.get_service_kind_display())),
+        (_("Diagnosis"), f"{sjp.diagnosis_code} {icd.describe(sjp.diagnosis_code)}".strip()),
+        (_("PPK perujuk"), sjp.referring_provider.name if sjp.referring_provider else "-"),
+        (_("Tanggal pelayanan"), period),
+        (_("Berlaku sampai"), f"{sjp.valid_until:%d-%m-%Y}" if sjp.valid_until else "-"),
+        (_("Disetujui"), f"{decided:%d-%m-%Y %H:%M} {decided.tzname() or ''}".strip() if decided else "-"),
+    ]
+
+
 def sjp_letter_pdf(sjp: Sjp, *, verify_url: str) -> bytes:
-    """The SJP letter; an official letter, so always in Bahasa Indonesia (UU 24/2009 Pasal 27)."""
+    """The SJP letter in the active language, with its verification QR code.
+
+    Layout: the QR code and its caption sit in their own column on the right; every value
+    wraps inside the column left of it, so a long diagnosis never runs under the caption.
+    Times are in the regency's time zone (``TIME_ZONE``); the membership card number is printed.
+    """
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4)
     canvas.setTitle(f"SJP {sjp.number}")
     width, height = A4
     top = height - 25 * mm
     canvas.setFont("Helvetica-Bold", 14)
-    canvas.drawString(20 * mm, top, "SURAT JAMINAN PELAYANAN (SJP)")
+    canvas.drawString(LABEL_X, top, _("SURAT JAMINAN PELAYANAN (SJP)"))
     canvas.setFont("Helvetica", 10)
-    canvas.drawString(20 * mm, top - 6 * mm, "e-Jamkesda — UPT Jaminan Kesehatan Daerah")
-    period = f"{sjp.service_from:%d-%m-%Y}" + (f" s.d. {sjp.service_to:%d-%m-%Y}" if sjp.service_to else "")
-    rows = [
-        ("Nomor", sjp.number or "-"),
-        ("Pasien", sjp.person.name),
-        ("Nomor kartu/NIK", "(lihat data kepesertaan di PPK)"),
-        ("PPK", f"{sjp.provider.name} ({sjp.provider.code})"),
-        ("Jenis pelayanan", sjp.get_service_kind_display()),
-        ("Diagnosis", f"{sjp.diagnosis_code} {icd.describe(sjp.diagnosis_code)}"[:90]),
-        ("PPK perujuk", sjp.referring_provider.name if sjp.referring_provider else "-"),
-        ("Tanggal pelayanan", period),
-        ("Berlaku sampai", f"{sjp.valid_until:%d-%m-%Y}" if sjp.valid_until else "-"),
-        ("Disetujui", f"{sjp.decided_at:%d-%m-%Y %H:%M}" if sjp.decided_at else "-"),
-    ]
+    canvas.drawString(LABEL_X, top - 6 * mm, _("e-Jamkesda — UPT Jaminan Kesehatan Daerah"))
+    qr_x = width - 20 * mm - QR_SIZE
+    value_width = qr_x - 6 * mm - VALUE_X
+    label_width = VALUE_X - LABEL_X - 2 * mm
     y = top - 18 * mm
-    for label, value in rows:
-        canvas.setFont("Helvetica-Bold", 10)
-        canvas.drawString(20 * mm, y, label)
-        canvas.setFont("Helvetica", 10)
-        canvas.drawString(65 * mm, y, str(value))
-        y -= 7 * mm
-    qr_size = 40 * mm
-    _draw_qr(canvas, verify_url, width - 20 * mm - qr_size, top - 10 * mm - qr_size, qr_size)
+    for label, value in _letter_rows(sjp):
+        label_lines = simpleSplit(label, "Helvetica-Bold", 10, label_width)
+        value_lines = simpleSplit(value, "Helvetica", 10, value_width) or ["-"]
+        for index, text in enumerate(label_lines):
+            canvas.setFont("Helvetica-Bold", 10)
+            canvas.drawString(LABEL_X, y - index * LINE, text)
+        for index, text in enumerate(value_lines):
+            canvas.setFont("Helvetica", 10)
+            canvas.drawString(VALUE_X, y - index * LINE, text)
+        y -= max(len(label_lines), len(value_lines)) * LINE + 2 * mm
+    qr_y = top - 10 * mm - QR_SIZE
+    _draw_qr(canvas, verify_url, qr_x, qr_y, QR_SIZE)
     canvas.setFont("Helvetica", 8)
-    canvas.drawString(width - 20 * mm - qr_size, top - 14 * mm - qr_size, "Pindai untuk memeriksa keabsahan")
-    canvas.drawString(20 * mm, 20 * mm, f"Verifikasi: {verify_url}")
+    for index, text in enumerate(simpleSplit(_("Pindai untuk memeriksa keabsahan"), "Helvetica", 8, QR_SIZE)):
+        canvas.drawString(qr_x, qr_y - 4 * mm - index * 3.5 * mm, text)
+    footer_y = min(20 * mm, y - 6 * mm)
+    for index, text in enumerate(
+        simpleSplit(_("Verifikasi: %(url)s") % {"url": verify_url}, "Helvetica", 8, width - 2 * LABEL_X)
+    ):
+        canvas.drawString(LABEL_X, footer_y - index * 3.5 * mm, text)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

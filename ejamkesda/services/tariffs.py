@@ -75,3 +75,15 @@ def tariff_table_on(on: dt.date) -> TariffTable | None:
 def tariff_prices(table: TariffTable, codes: Iterable[str]) -> dict[str, TariffItem]:
     wanted = {normalise_code(code) for code in codes}
     return {item.code: item for item in TariffItem.objects.filter(table=table, code__in=wanted)}
+
+
+TARIFF_OPTIONS_MAX = 3000
+
+
+def tariff_options(on: dt.date) -> list[TariffItem]:
+    """The codes of the table in force on ``on`` for the claim form's list (capped: a longer
+    table still accepts any of its codes typed in full)."""
+    table = tariff_table_on(on)
+    if table is None:
+        return []
+    return list(table.items.only("code", "description", "price").order_by("code")[:TARIFF_OPTIONS_MAX])

@@ -25,6 +25,7 @@ from ejamkesda.rules.claims import (
     ageing_bucket,
     sla_status,
 )
+from ejamkesda.rules.tariffs import normalise_code
 from ejamkesda.services import conf, icd
 from ejamkesda.services.auditing import audit_event
 from ejamkesda.services.bulk import claims_bulk_submit
@@ -37,11 +38,12 @@ from ejamkesda.services.claim_decisions import (
     claim_resubmit,
     claim_return,
 )
-from ejamkesda.services.claims import AttachmentInput, LineInput, claim_submit
+from ejamkesda.services.claims import AttachmentInput, LineInput, claim_precheck, claim_submit, sjp_open_claim
 from ejamkesda.services.forms import BulkClaimForm, ClaimDecisionForm, ClaimForm, LineFormSet, ResubmitForm
 from ejamkesda.services.models import Sjp
 from ejamkesda.services.paging import CappedPaginator
 from ejamkesda.services.selectors import claims_visible_to, sjps_visible_to
+from ejamkesda.services.tariffs import tariff_options
 
 PAGE_SIZE = 25
 
@@ -136,29 +138,91 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 
 
 def _render_claim_form(request: HttpRequest, sjp: Sjp, form: ClaimForm, formset: Any, failed: Any = ()) -> HttpResponse:
-    return render(request, "services/claim_form.html", {"sjp": sjp, "form": form, "formset": formset, "failed": failed})
+    context = {
+        "sjp": sjp,
+        "form": form,
+        "formset": formset,
+        "failed": failed,
+        "tariff_items": tariff_options(getattr(form, "cleaned_data", {}).get("admission_date") or sjp.service_from),
+    }
+    return render(request, "services/claim_form.html", context)
+
+
+def _claim_lines(formset: Any) -> list[LineInput]:
+    return [
+        LineInput(code=line.cleaned_data["code"], quantity=line.cleaned_data["quantity"])
+        for line in formset
+        if getattr(line, "cleaned_data", None) and line.cleaned_data.get("code") and line.cleaned_data.get("quantity")
+    ]
+
+
+def _precheck_into_form(request: HttpRequest, sjp: Sjp, form: ClaimForm, formset: Any) -> list[Any]:
+    """Run the claim checks with whatever the form already holds, so every problem shows in
+    one pass: unknown tariff codes go by their lines, missing attachments by their fields
+    (the form marks them required), the other failed checks in the checks table."""
+    data = getattr(form, "cleaned_data", {})
+    if not (data.get("admission_date") and data.get("discharge_date")):
+        return []
+    lines = _claim_lines(formset)
+    table, priced, failed = claim_precheck(
+        sjp=sjp,
+        provider_id=_user(request).provider_id,
+        admission_date=data["admission_date"],
+        discharge_date=data["discharge_date"],
+        lines=lines,
+        attachment_kinds={kind for kind, _upload in form.attachments()} | _missing_already_reported(form),
+    )
+    unknown = set(priced.unknown)
+    if table is not None and unknown:
+        for line in formset:
+            code = normalise_code((getattr(line, "cleaned_data", None) or {}).get("code") or "")
+            if code in unknown:
+                line.add_error("code", _("Kode tarif %(code)s tidak ada di tabel tarif yang berlaku.") % {"code": code})
+        failed = [check for check in failed if check.code != "prices"]
+    return failed
+
+
+def _missing_already_reported(form: ClaimForm) -> set[str]:
+    """Attachment kinds whose required field already carries an error (said once, by the field)."""
+    return {name.removeprefix("attachment_") for name in form.errors if name.startswith("attachment_")}
+
+
+def _refuse_second_claim(request: HttpRequest, sjp: Sjp) -> HttpResponse | None:
+    existing = sjp_open_claim(sjp)
+    if existing is None:
+        return None
+    if request.method == "POST" and request.POST.get("idempotency_key") == existing.idempotency_key:
+        messages.info(request, _("Klaim ini sudah diajukan sebelumnya; tidak dibuat dua kali."))
+    else:
+        messages.info(
+            request, _("SJP ini sudah mempunyai klaim #%(id)s; klaim tidak dibuat dua kali.") % {"id": existing.pk}
+        )
+    return redirect("services:claim_detail", pk=existing.pk)
 
 
 @role_required(Role.PPK_OPERATOR)
 def claim_new(request: HttpRequest, sjp_pk: int) -> HttpResponse:
     sjp = get_object_or_404(sjps_visible_to(request.user), pk=sjp_pk)
+    refused = _refuse_second_claim(request, sjp)
+    if refused is not None:
+        return refused
     if request.method != "POST":
         initial = {
             "admission_date": sjp.service_from,
             "discharge_date": sjp.service_to or sjp.service_from,
             "primary_diagnosis": sjp.diagnosis_code,
         }
-        return _render_claim_form(request, sjp, ClaimForm(initial=initial), LineFormSet(prefix="lines"))
-    form = ClaimForm(request.POST, request.FILES)
+        form = ClaimForm(initial=initial, service_kind=sjp.service_kind)
+        return _render_claim_form(request, sjp, form, LineFormSet(prefix="lines"))
+    form = ClaimForm(request.POST, request.FILES, service_kind=sjp.service_kind)
     formset = LineFormSet(request.POST, prefix="lines")
-    if not (form.is_valid() and formset.is_valid()):
-        return _render_claim_form(request, sjp, form, formset)
+    valid = form.is_valid() & formset.is_valid()  # both run: every error in one pass
+    failed = _precheck_into_form(request, sjp, form, formset)
+    if not _claim_lines(formset) and not formset.total_error_count():
+        form.add_error(None, _("Isi paling sedikit satu baris tarif dengan jumlah 1 atau lebih."))
+    if not valid or failed or form.errors or formset.total_error_count():
+        return _render_claim_form(request, sjp, form, formset, failed)
     data = form.cleaned_data
-    lines = [
-        LineInput(code=row["code"], quantity=row["quantity"])
-        for row in formset.cleaned_data
-        if row and row.get("code") and row.get("quantity")
-    ]
     try:
         claim, created = claim_submit(
             actor=request.user,
@@ -167,7 +231,7 @@ def claim_new(request: HttpRequest, sjp_pk: int) -> HttpResponse:
             discharge_date=data["discharge_date"],
             primary_diagnosis=data["primary_diagnosis"],
             secondary_diagnoses=data["secondary_diagnoses"],
-            lines=lines,
+            lines=_claim_lines(formset),
             attachments=[AttachmentInput(kind=kind, file=upload) for kind, upload in form.attachments()],
             idempotency_key=data["idempotency_key"],
             note=data["note"],

@@ -20,6 +20,7 @@ from ejamkesda.core.roles import Role
 from ejamkesda.participants.models import Person
 from ejamkesda.services import icd
 from ejamkesda.services.auditing import audit_event
+from ejamkesda.services.claims import sjp_open_claim
 from ejamkesda.services.forms import SjpDecisionForm, SjpRequestForm
 from ejamkesda.services.models import Sjp
 from ejamkesda.services.paging import CappedPaginator
@@ -121,6 +122,7 @@ def sjp_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "diagnosis": icd.describe(sjp.diagnosis_code),
             "decision_form": decision_form,
             "claims": sjp.claims.only("id", "status", "claimed_total", "submitted_at"),
+            "open_claim": sjp_open_claim(sjp),
         },
     )
 

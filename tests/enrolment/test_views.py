@@ -80,6 +80,11 @@ def test_full_flow_apply_track_verify_approve(client, login, django_capture_on_c
     assert application.status == ApplicationStatus.APPROVED
     membership = Membership.objects.get(programme=Programme.JAMKESDA)
     assert membership.valid_to == dt.date(2027, 1, 31)
+    # The approved application shows the membership it created as its result, not as a
+    # reason to reject it.
+    page = client.get(reverse("enrolment:detail", args=[application.pk])).content.decode()
+    assert "Hasil: kepesertaan yang dibuat" in page and "31-01-2027" in page
+    assert "sebaiknya ditolak" not in page
 
     client.logout()
     page = client.post(reverse("enrolment:track"), {"code": application.tracking_code}).content.decode()
@@ -292,3 +297,28 @@ def test_detail_query_count_does_not_grow_with_documents(client, login, django_a
     login(Role.UPT_VERIFIER)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("enrolment:detail", args=[application.pk])).status_code == 200
+
+
+def test_open_application_of_an_active_member_advises_rejection(client, login):
+    application = ApplicationFactory()
+    person = PersonFactory(nik=application.nik)
+    MembershipFactory(person=person, programme=Programme.JKN, status=MembershipStatus.ACTIVE)
+    login(Role.UPT_VERIFIER)
+    page = client.get(reverse("enrolment:detail", args=[application.pk])).content.decode()
+    assert "sebaiknya ditolak" in page and "Hasil: kepesertaan" not in page
+
+
+def test_decision_form_with_errors_comes_back_with_its_summary(client, login):
+    application = ApplicationFactory()
+    login(Role.UPT_VERIFIER)
+    response = client.post(reverse("enrolment:reject", args=[application.pk]), {"reason": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="error-summary"' in html and 'href="#id_reason"' in html
+    response = client.post(
+        reverse("enrolment:approve", args=[application.pk]),
+        {"outcome": "jamkesda", "valid_from": "2026-03-01", "valid_to": "2026-02-01"},
+    )
+    assert response.status_code == 200 and 'href="#id_valid_to"' in response.content.decode()
+    application.refresh_from_db()
+    assert application.is_open

@@ -128,3 +128,45 @@ def test_inbox_query_count_is_constant(client, login, django_assert_max_num_quer
         notification_send(recipient_user=user, subject=f"n{i}", body="b")
     with django_assert_max_num_queries(8):
         assert client.get(reverse("notifications:inbox")).status_code == 200
+
+
+def test_email_links_are_absolute_with_site_url(settings, django_capture_on_commit_callbacks):
+    settings.SITE_URL = "https://jamkesda.contoh.go.id"
+    settings.NOTIFICATION_BASE_URL = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_send(email="warga@example.org", subject="Status", body="Diproses", link="/kepesertaan-jamkesda/")
+    assert "https://jamkesda.contoh.go.id/kepesertaan-jamkesda/" in mail.outbox[0].body
+    # The in-app inbox keeps the path: it is followed inside the site.
+    assert Notification.objects.get().link == "/kepesertaan-jamkesda/"
+
+
+def test_every_email_of_a_public_application_has_absolute_links(settings, django_capture_on_commit_callbacks):
+    """The applicant's and the verifiers' e-mails, through the real sending path."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ejamkesda.enrolment.services import application_submit
+
+    settings.SITE_URL = "https://jamkesda.contoh.go.id"
+    settings.NOTIFICATION_BASE_URL = ""
+    user_with_role(Role.UPT_VERIFIER, email="verif@example.org")
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        application_submit(
+            nik="6409014101900001",
+            kk_number="6409010101900001",
+            name="Siti Aminah",
+            birth_date=dt.date(1990, 1, 1),
+            address="Jl. Propinsi",
+            reason="tidak mampu",
+            email="warga@example.org",
+            documents=[
+                ("ktp", SimpleUploadedFile("ktp.pdf", pdf)),
+                ("kk", SimpleUploadedFile("kk.pdf", pdf)),
+            ],
+        )
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        links = [word for word in message.body.split() if "/" in word]
+        assert links and all(link.startswith("https://jamkesda.contoh.go.id/") for link in links), message.body

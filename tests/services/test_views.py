@@ -53,6 +53,7 @@ def world():
     return {
         "operator": operator,
         "sjp": sjp,
+        "free_sjp": approved_sjp(operator=operator),  # no claim yet: the claim form opens
         "claim": claim,
         "returned": returned,
         "attachment": claim.attachments.first(),
@@ -65,8 +66,8 @@ def _object_urls(w):
     return [
         ("get", reverse("services:sjp_detail", args=[w["sjp"].pk])),
         ("get", reverse("services:sjp_pdf", args=[w["sjp"].pk])),
-        ("get", reverse("services:claim_new", args=[w["sjp"].pk])),
-        ("post", reverse("services:claim_new", args=[w["sjp"].pk])),
+        ("get", reverse("services:claim_new", args=[w["free_sjp"].pk])),
+        ("post", reverse("services:claim_new", args=[w["free_sjp"].pk])),
         ("get", reverse("services:claim_detail", args=[w["claim"].pk])),
         ("get", reverse("services:claim_attachment", args=[w["claim"].pk, w["attachment"].pk])),
         ("post", reverse("services:claim_resubmit", args=[w["returned"].pk])),

@@ -14,3 +14,44 @@ document.addEventListener("DOMContentLoaded", function () {
     menu.open = true;
   }
 });
+
+// A wide table scrolls sideways inside .table-wrap on a phone: make that region reachable
+// and scrollable from the keyboard, and name it (WCAG 2.1.1; axe "scrollable-region-focusable").
+document.addEventListener("DOMContentLoaded", function () {
+  var wraps = document.querySelectorAll(".table-wrap");
+  for (var i = 0; i < wraps.length; i++) {
+    var wrap = wraps[i];
+    if (wrap.scrollWidth <= wrap.clientWidth || wrap.hasAttribute("tabindex")) {
+      continue;
+    }
+    var caption = wrap.querySelector("caption");
+    var english = document.documentElement.lang === "en";
+    wrap.setAttribute("tabindex", "0");
+    wrap.setAttribute("role", "region");
+    wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : english ? "Table" : "Tabel");
+  }
+});
+
+// Form error summary (templates/includes/form_errors.html): take focus when the page loads
+// (for browsers that ignore autofocus on a non-field), and a link to a field brings the
+// field and its label into view before focusing it.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary && document.activeElement !== summary) {
+    summary.focus();
+  }
+});
+document.addEventListener("click", function (event) {
+  var link = event.target && event.target.closest ? event.target.closest("[data-error-summary] a[href^='#']") : null;
+  if (!link) {
+    return;
+  }
+  var field = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+  if (!field) {
+    return;
+  }
+  event.preventDefault();
+  var box = field.closest(".field") || field;
+  box.scrollIntoView({ block: "start" });
+  field.focus({ preventScroll: true });
+});
