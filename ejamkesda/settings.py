@@ -393,11 +393,17 @@ if PRODUCTION:
     if _env_bool("BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The ALTCHA widget (public look-ups, served from our static files) solves its proof of work
+# in a Web Worker it builds from a blob: URL, and adds one fixed <style> block to the page:
+# allowed by ``worker-src blob:`` and by that block's hash only (checked in headless Chromium;
+# docs/tinjauan-keamanan.md). A new django-altcha version may change the hash.
+ALTCHA_WIDGET_STYLE_HASH = "'sha256-pg+oQARqMq4wCazyrsMt8HY89BJkXkEFkwNWxg2iPdg='"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "style-src": ["'self'", ALTCHA_WIDGET_STYLE_HASH],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

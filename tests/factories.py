@@ -88,7 +88,8 @@ def user_with_role(role: Role, **kwargs) -> User:
     if role == Role.OPD_OPERATOR and "agency" not in kwargs:
         kwargs["agency"] = AgencyFactory()
     if role == Role.PROCUREMENT_OFFICER and "agency" not in kwargs:
-        kwargs["agency"] = AgencyFactory(name="Dinas Kesehatan")
+        health_office = Agency.objects.filter(health_office=True).first()
+        kwargs["agency"] = health_office or AgencyFactory(name="Dinas Kesehatan", health_office=True)
 
     if role == Role.VILLAGE_OFFICER and "region" not in kwargs:
         kwargs["region"] = ensure_region_tree("64.09.01.2001")

@@ -64,3 +64,16 @@ class TotpConfirmForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*", "autofocus": True}
         ),
     )
+
+
+class DutyRelaxationForm(forms.Form):
+    provider = forms.ModelChoiceField(label=_("PPK"), queryset=Provider.objects.filter(active=True))
+    reason = forms.CharField(
+        label=_("Alasan"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("Mis. puskesmas pembantu dengan satu pegawai; sebutkan dasar/nomor surat bila ada."),
+    )
+    until = forms.DateField(
+        label=_("Berlaku sampai"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )

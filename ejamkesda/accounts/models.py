@@ -26,11 +26,19 @@ class Agency(models.Model):
     code = models.CharField(_("kode"), max_length=32, unique=True)
     name = models.CharField(_("nama"), max_length=200)
     active = models.BooleanField(_("aktif"), default=True)
+    # The one agency that is Dinas Kesehatan: its Pejabat Pengadaan orders drugs, devices and
+    # consumables for the providers (Perbup Kapuas Hulu 9/2015 Pasal 9-11).
+    health_office = models.BooleanField(_("Dinas Kesehatan"), default=False)
 
     class Meta:
         verbose_name = _("OPD")
         verbose_name_plural = _("OPD")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["health_office"], condition=models.Q(health_office=True), name="one_health_office"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -90,6 +98,14 @@ class User(AbstractUser):
             raise ValidationError({"provider": _("Hanya operator PPK dan bendahara yang terikat pada PPK.")})
         if self.role not in AGENCY_BOUND_ROLES and self.agency_id is not None:
             raise ValidationError({"agency": _("Hanya operator OPD dan Pejabat Pengadaan yang terikat pada OPD.")})
+        if self.role == Role.PROCUREMENT_OFFICER and self.agency is not None and not self.agency.health_office:
+            raise ValidationError(
+                {
+                    "agency": _(
+                        "Pejabat Pengadaan wajib terikat pada Dinas Kesehatan (Perbup Kapuas Hulu 9/2015 Pasal 9)."
+                    )
+                }
+            )
         self._clean_region()
 
     def _clean_region(self) -> None:
@@ -109,3 +125,54 @@ class User(AbstractUser):
     @property
     def is_region_bound(self) -> bool:
         return self.role in REGION_BOUND_ROLES
+
+    @property
+    def is_health_office_procurement(self) -> bool:
+        """A Pejabat Pengadaan bound to Dinas Kesehatan (Perbup Kapuas Hulu 9/2015 Pasal 9)."""
+        agency = self.agency if self.agency_id else None
+        return bool(self.role == Role.PROCUREMENT_OFFICER and agency is not None and agency.health_office)
+
+
+class UsernameFailures(models.Model):
+    """Failed sign-ins (password, code or passkey) for one username from all addresses.
+
+    One row per username (``key`` is a hash, never the name itself); the count is raised by a
+    single ``UPDATE … SET failures = failures + 1`` so simultaneous failures all count
+    (ejamkesda/accounts/signin.py, docs/tinjauan-keamanan.md "Masuk petugas").
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("kegagalan masuk per nama pengguna")
+        verbose_name_plural = _("kegagalan masuk per nama pengguna")
+
+    def __str__(self) -> str:
+        return f"{self.failures} × {self.key[:8]}"
+
+
+class DutyRelaxation(models.Model):
+    """A UPT admin allows one person to do several money steps at one provider (a one-person
+    puskesmas): who, when, why, which provider, until when (ejamkesda/core/duties.py)."""
+
+    provider = models.ForeignKey(
+        "providers.Provider", verbose_name=_("PPK"), on_delete=models.PROTECT, related_name="duty_relaxations"
+    )
+    reason = models.TextField(_("alasan"))
+    valid_until = models.DateField(_("berlaku sampai"))
+    granted_by = models.ForeignKey(
+        User, verbose_name=_("dicatat oleh"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
+    ended_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pelonggaran pemisahan tugas")
+        verbose_name_plural = _("pelonggaran pemisahan tugas")
+        ordering = ["-granted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}: {self.reason[:40]}"

@@ -8,8 +8,8 @@ and ``username_failure_record`` counts them per username across all addresses
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import time
 from typing import Any
 
 import django_otp
@@ -17,12 +17,15 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
 from django.http import HttpRequest
+from django.utils import timezone
 from django_otp import devices_for_user, user_has_device
 from django_otp.models import Device
 from django_otp_webauthn.models import AbstractWebAuthnCredential
 
+from ejamkesda.accounts.models import UsernameFailures
 from ejamkesda.audit.services import audit_record
 from ejamkesda.rules.signin import Brake, second_factor_required, username_brake
 
@@ -52,34 +55,52 @@ def _cool_off_seconds() -> int:
 
 
 def _key(username: str) -> str:
-    digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
-    return f"signin:username:{digest}"
+    return hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
 
 
 def username_brake_for(username: str) -> Brake:
-    failures, last = cache.get(_key(username), (0, 0.0))
+    row = UsernameFailures.objects.filter(key=_key(username)).values_list("failures", "last_failure_at").first()
+    failures, since = 0, 0.0
+    if row is not None:
+        since = (timezone.now() - row[1]).total_seconds()
+        failures = row[0] if since < _cool_off_seconds() else 0
     return username_brake(
         failures=failures,
-        seconds_since_last=time.time() - last,
+        seconds_since_last=since,
         slowdown_after=settings.LOGIN_USERNAME_SLOWDOWN_AFTER,
         lock_after=settings.LOGIN_USERNAME_LOCK_AFTER,
+    )
+
+
+def _count_failure(key: str, now: dt.datetime) -> int:
+    """One atomic UPDATE: a count older than the cool-off starts again at 1."""
+    stale = now - dt.timedelta(seconds=_cool_off_seconds())
+    return UsernameFailures.objects.filter(key=key).update(
+        failures=Case(When(last_failure_at__lt=stale, then=Value(1)), default=F("failures") + 1),
+        last_failure_at=now,
     )
 
 
 def username_failure_record(username: str) -> None:
     """One more failure for ``username``; the count lives for the cool-off after the last.
 
-    Read-then-write on the shared cache: two simultaneous failures may count as one, which
-    only delays the brake by one attempt.
+    Atomic: simultaneous failures from many addresses each count (a row per username,
+    raised in one UPDATE; the first failure inserts it, a lost insert race updates).
     """
     if not username:
         return
-    failures, _last = cache.get(_key(username), (0, 0.0))
-    cache.set(_key(username), (failures + 1, time.time()), _cool_off_seconds())
+    key, now = _key(username), timezone.now()
+    if _count_failure(key, now):
+        return
+    try:
+        with transaction.atomic():
+            UsernameFailures.objects.create(key=key, failures=1, last_failure_at=now)
+    except IntegrityError:
+        _count_failure(key, now)
 
 
 def username_failures_clear(username: str) -> None:
-    cache.delete(_key(username))
+    UsernameFailures.objects.filter(key=_key(username)).delete()
 
 
 # --- Second factor ---------------------------------------------------------------------

@@ -36,5 +36,6 @@ urlpatterns = [
     path("pengguna/", views.user_list, name="users"),
     path("pengguna/baru/", views.user_create, name="user_create"),
     path("pengguna/<int:pk>/", views.user_edit, name="user_edit"),
+    path("pengguna/pemisahan-tugas/", views.duty_relaxations, name="duty_relaxations"),
     path("pengguna/<int:pk>/reset-faktor/", views_signin.factor_reset, name="factor_reset"),
 ]

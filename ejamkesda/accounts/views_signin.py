@@ -16,7 +16,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.exceptions import OTPWebAuthnApiError
 from django_otp_webauthn.models import AbstractWebAuthnCredential
 from django_otp_webauthn.views import CompleteCredentialAuthenticationView
 
@@ -218,7 +219,25 @@ def factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class PasskeyAuthenticationCompleteView(CompleteCredentialAuthenticationView):
-    """django-otp-webauthn's ceremony; a passkey completes the sign-in like a code does."""
+    """django-otp-webauthn's ceremony; a passkey completes the sign-in like a code does,
+    and a failed passkey counts toward lock-out like a wrong code or password."""
+
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = self.request.user
+        if user.is_authenticated and (
+            signin.signin_locked(self.request, user.get_username())
+            or signin.username_brake_for(user.get_username()).wait_seconds
+        ):
+            return JsonResponse({"detail": _("Terlalu banyak percobaan gagal."), "code": "locked"}, status=429)
+        return cast(HttpResponse, super().post(*args, **kwargs))
+
+    def handle_exception(self, exc: Exception) -> HttpResponse:
+        user = self.request.user
+        failed = user.is_authenticated and isinstance(exc, OTPWebAuthnApiError | PermissionDenied)
+        if failed and signin.second_factor_failed(self.request, user):
+            logout(self.request)
+            return JsonResponse({"detail": _("Masuk dikunci sementara."), "code": "locked"}, status=429)
+        return cast(HttpResponse, super().handle_exception(exc))
 
     def complete_auth(self, device: Any) -> Any:
         if not self.request.user.is_authenticated or device.user_id != self.request.user.pk:

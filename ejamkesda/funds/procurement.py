@@ -5,8 +5,10 @@
 2. the PPHP inspects, accepts and signs the handover record (Pasal 12-14);
 3. only then the treasurer pays and keeps the proof of payment (Pasal 15-18).
 
-Three different people: who orders neither accepts nor pays, who accepts does not pay.
-Profiles without procurement (Perbup Tanah Datar 29/2017 Pasal 5) record expenses directly.
+Three different people: who orders neither accepts nor pays, who accepts does not pay —
+decided by the one separation-of-duties rule (``ejamkesda/core/duties.py``), never relaxed
+here since the regulation names three officials. Profiles without procurement (Perbup Tanah
+Datar 29/2017 Pasal 5) record expenses directly.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from ejamkesda.audit.models import AuditLog
 from ejamkesda.audit.services import audit_record
+from ejamkesda.core.duties import check_separation
 from ejamkesda.core.permissions import user_has_role
 from ejamkesda.core.roles import Role
 from ejamkesda.funds.models import BudgetLine, OrderStatus, PurchaseOrder
@@ -33,10 +36,9 @@ INSPECTION_ROLES = (Role.UPT_ADMIN, Role.UPT_VERIFIER)
 PAYMENT_ROLES = (Role.TREASURER, Role.UPT_ADMIN)
 
 
-def _separate(actor: Any, earlier: tuple[int | None, ...], message: str) -> None:
-    """Separation of duties: refuse ``actor`` when they did one of the earlier steps."""
-    if getattr(actor, "pk", None) is not None and actor.pk in earlier:
-        raise ValidationError(message)
+def _may_order(actor: Any) -> bool:
+    """A superuser, or the Pejabat Pengadaan of Dinas Kesehatan (not of any other OPD)."""
+    return user_has_role(actor, ORDER_ROLES) and (actor.is_superuser or actor.is_health_office_procurement)
 
 
 @transaction.atomic
@@ -44,7 +46,7 @@ def order_create(
     *, line: BudgetLine, number: str, supplier: str, description: str, amount: int, ordered_on: dt.date, actor: Any
 ) -> PurchaseOrder:
     """The procurement official orders; the amount is reserved on the line and its pool."""
-    if not user_has_role(actor, ORDER_ROLES):
+    if not _may_order(actor):
         raise PermissionDenied
     check_amount(amount)
     line = lock_pool(line)
@@ -80,14 +82,12 @@ def order_inspect(
     """Record the PPHP's inspection; an accepted order needs the handover record number."""
     if not user_has_role(actor, INSPECTION_ROLES):
         raise PermissionDenied
-    order = PurchaseOrder.objects.select_for_update().get(pk=order.pk)
-    _separate(
-        actor,
-        (order.created_by_id,),
-        _(
-            "Pemisahan tugas: yang memesan tidak boleh memeriksa dan menerima hasil pekerjaan "
-            "(Perbup Kapuas Hulu 9/2015 Pasal 9 dan 13)."
-        ),
+    order = PurchaseOrder.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=order.pk)
+    check_separation(
+        actor=actor,
+        step=_("memeriksa dan menerima hasil pekerjaan"),
+        earlier={_("memesan barang ini"): order.created_by},
+        basis="Perbup Kapuas Hulu 9/2015 Pasal 9 dan 13",
     )
     if order.status != OrderStatus.ORDERED:
         raise ValidationError(_("Pesanan ini sudah diperiksa."))
@@ -114,14 +114,16 @@ def order_pay(*, order: PurchaseOrder, paid_on: dt.date, proof: UploadedFile | N
     if not user_has_role(actor, PAYMENT_ROLES):
         raise PermissionDenied
     check_proof(proof)
-    order = PurchaseOrder.objects.select_for_update().get(pk=order.pk)
-    _separate(
-        actor,
-        (order.created_by_id, order.inspected_by_id),
-        _(
-            "Pemisahan tugas: yang membayar tidak boleh orang yang memesan atau yang menerima hasil pekerjaan "
-            "(Perbup Kapuas Hulu 9/2015 Pasal 9, 13 dan 15)."
-        ),
+    order = (
+        PurchaseOrder.objects.select_for_update(of=("self",))
+        .select_related("created_by", "inspected_by")
+        .get(pk=order.pk)
+    )
+    check_separation(
+        actor=actor,
+        step=_("membayarnya"),
+        earlier={_("memesan barang ini"): order.created_by, _("menerima hasil pekerjaan"): order.inspected_by},
+        basis="Perbup Kapuas Hulu 9/2015 Pasal 9, 13 dan 15",
     )
     if order.status != OrderStatus.ACCEPTED:
         raise ValidationError(_("Pembayaran hanya setelah PPHP menerima barang dan menandatangani berita acara."))

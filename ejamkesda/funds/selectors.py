@@ -42,7 +42,7 @@ def _scope(queryset: QuerySet[Any], user: Any, field: str = "provider") -> Query
 
 
 def _procures(user: Any) -> bool:
-    return bool(user.role == Role.PROCUREMENT_OFFICER and user.agency_id)
+    return bool(getattr(user, "is_health_office_procurement", False))
 
 
 def providers_for_funds(user: Any) -> QuerySet[Provider]:

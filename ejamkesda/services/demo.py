@@ -24,7 +24,12 @@ from ejamkesda.services.claim_decisions import (
     claim_return,
 )
 from ejamkesda.services.claims import AttachmentInput, LineInput, claim_submit
-from ejamkesda.services.payments import PaymentError, payment_batch_create, payment_batch_mark_paid
+from ejamkesda.services.payments import (
+    PaymentError,
+    payment_batch_approve,
+    payment_batch_create,
+    payment_batch_mark_paid,
+)
 from ejamkesda.services.referrals import referral_accept, referral_create
 from ejamkesda.services.sjp import SjpError, sjp_approve, sjp_reject, sjp_request
 from ejamkesda.services.tariffs import tariff_table_import
@@ -157,8 +162,10 @@ def seed(context: DemoContext) -> None:
             )
         except PaymentError:
             continue  # already batched with an earlier claim of that month
-        payer = users.get("demo_keuangan")  # separation of duties: not the batch's creator
-        if not paid and payer is not None:
+        # Separation of duties: created, approved and paid by three different people.
+        approver, payer = users.get("demo_keuangan"), users.get("demo_kasir")
+        if not paid and approver is not None and payer is not None:
+            batch = payment_batch_approve(batch=batch, actor=approver)
             payment_batch_mark_paid(
                 batch=batch, actor=payer, order_number=f"SPM/{today.year}/JKD/0001", order_date=today
             )

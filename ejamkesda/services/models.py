@@ -179,6 +179,7 @@ class TariffItem(models.Model):
 class PaymentBatch(models.Model):
     class Status(models.TextChoices):
         OPEN = "proses", _("Dalam proses")
+        APPROVED = "disetujui", _("Disetujui")
         PAID = "dibayar", _("Dibayar")
 
     provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="payment_batches")
@@ -191,6 +192,11 @@ class PaymentBatch(models.Model):
     order_date = models.DateField(_("tanggal surat perintah bayar"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Created → approved → paid, each by a different person (ejamkesda/core/duties.py).
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
     paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

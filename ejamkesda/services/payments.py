@@ -2,22 +2,30 @@
 
 A batch gathers a provider's approved claims whose discharge date falls in the month and
 that are not yet in a batch; each claim moves approved → in payment (rules.claims
-transitions). When the payment order (surat perintah membayar) is issued, the batch is
-marked paid with its number and date and every claim moves to paid.
+transitions). Another UPT admin approves the batch (not its creator, not a verifier of its
+claims); only then the bank transfer file can be downloaded. When the payment order (surat
+perintah membayar) is issued, a third person marks the batch paid with its number and
+date, and every claim moves to paid. Separation of duties: ``ejamkesda/core/duties.py``
+(docs/layanan-ppk-dan-verifikasi.md, "Batch pembayaran").
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ejamkesda.core.duties import SeparationOfDutiesError, check_separation
+from ejamkesda.core.permissions import user_has_role
 from ejamkesda.core.roles import Role
+from ejamkesda.jobs.importing.report import safe_cell
 from ejamkesda.providers.models import Provider
 from ejamkesda.rules.claims import ClaimState, check_transition
 from ejamkesda.services.auditing import audit_event
@@ -27,6 +35,20 @@ from ejamkesda.services.notify import notify_provider
 
 class PaymentError(ValueError):
     pass
+
+
+# Every step of a batch is a UPT admin's (superusers pass); the steps' actors differ.
+PAYMENT_STEP_ROLES = (Role.UPT_ADMIN,)
+
+
+def _separate(*, batch: PaymentBatch, actor: Any, step: str, earlier: dict[str, Any]) -> str:
+    """The one rule (core/duties.py) in this flow's error type; "" or the relaxation reason."""
+    if not user_has_role(actor, PAYMENT_STEP_ROLES):
+        raise PermissionDenied
+    try:
+        return check_separation(actor=actor, step=step, earlier=earlier, provider=batch.provider)
+    except SeparationOfDutiesError as exc:
+        raise PaymentError(" ".join(exc.messages)) from None
 
 
 def _month_range(year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -96,24 +118,81 @@ def payment_batch_create(*, actor: Any, provider: Provider, year: int, month: in
     return batch
 
 
+def payment_batch_approve(*, batch: PaymentBatch, actor: Any) -> PaymentBatch:
+    """A UPT admin who neither gathered the batch nor verified one of its claims approves it."""
+    with transaction.atomic():
+        locked = PaymentBatch.objects.select_for_update().select_related("created_by").get(pk=batch.pk)
+        if locked.status != PaymentBatch.Status.OPEN:
+            raise PaymentError(_("Batch ini sudah disetujui."))
+        verified = Claim.objects.filter(payment_batch=locked, decided_by_id=getattr(actor, "pk", None)).exists()
+        relaxed = _separate(
+            batch=locked,
+            actor=actor,
+            step=_("menyetujui batch"),
+            earlier={
+                _("membuat batch ini"): locked.created_by,
+                _("memverifikasi klaim di batch ini"): actor if verified else None,
+            },
+        )
+        if relaxed:
+            locked.duty_relaxations = {**locked.duty_relaxations, "approved": relaxed}
+        locked.status = PaymentBatch.Status.APPROVED
+        locked.approved_by = actor
+        locked.approved_at = timezone.now()
+        locked.save(update_fields=["status", "approved_by", "approved_at", "duty_relaxations"])
+        audit_event(
+            event="payment_batch.approve",
+            obj=locked,
+            actor=actor,
+            summary=f"Batch #{locked.pk} disetujui, Rp {locked.total}"
+            + (f" (pemisahan tugas dilonggarkan: {relaxed})" if relaxed else ""),
+            changes={"status": [PaymentBatch.Status.OPEN, PaymentBatch.Status.APPROVED], "total": locked.total},
+        )
+    return locked
+
+
+def payment_batch_transfer_csv(*, batch: PaymentBatch, actor: Any) -> str:
+    """The bank transfer file of an approved (or paid) batch; the download is audited."""
+    if not user_has_role(actor, PAYMENT_STEP_ROLES):
+        raise PermissionDenied
+    if batch.status not in (PaymentBatch.Status.APPROVED, PaymentBatch.Status.PAID):
+        raise PaymentError(_("Berkas transfer bank hanya untuk batch yang sudah disetujui."))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["no", "kode_ppk", "nama_ppk", "periode", "jumlah_klaim", "jumlah", "keterangan"])
+    period = f"{batch.month:02d}/{batch.year}"
+    writer.writerow(
+        [
+            1,
+            safe_cell(batch.provider.code),
+            safe_cell(batch.provider.name),
+            period,
+            batch.claim_count,
+            batch.total,
+            f"Klaim Jamkesda {period} batch #{batch.pk}",
+        ]
+    )
+    audit_event(event="payment_batch.export", obj=batch, actor=actor, summary=f"CSV transfer bank batch #{batch.pk}")
+    return out.getvalue()
+
+
 def payment_batch_mark_paid(*, batch: PaymentBatch, actor: Any, order_number: str, order_date: dt.date) -> PaymentBatch:
     order_number = (order_number or "").strip()
     if not order_number:
         raise PaymentError(_("Nomor surat perintah membayar wajib diisi."))
     with transaction.atomic():
         locked = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
-        if locked.status != PaymentBatch.Status.OPEN:
+        if locked.status == PaymentBatch.Status.PAID:
             raise PaymentError(_("Batch ini sudah ditandai dibayar."))
-        # Separation of duties (ejamkesda/core/duties.py): who gathered the batch does not pay it.
-        try:
-            relaxed = check_separation(
-                actor=actor,
-                step=_("menandainya dibayar"),
-                earlier={_("membuat batch ini"): locked.created_by},
-                provider=locked.provider,
-            )
-        except SeparationOfDutiesError as exc:
-            raise PaymentError(" ".join(exc.messages)) from None
+        if locked.status != PaymentBatch.Status.APPROVED:
+            raise PaymentError(_("Batch harus disetujui dulu sebelum ditandai dibayar."))
+        # Who gathered or approved the batch does not pay it.
+        relaxed = _separate(
+            batch=locked,
+            actor=actor,
+            step=_("menandainya dibayar"),
+            earlier={_("membuat batch ini"): locked.created_by, _("menyetujui batch ini"): locked.approved_by},
+        )
         if relaxed:
             locked.duty_relaxations = {**locked.duty_relaxations, "paid": relaxed}
         now = timezone.now()

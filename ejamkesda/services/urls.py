@@ -31,6 +31,8 @@ urlpatterns = [
     path("pembayaran/", views_other.payment_list, name="payment_list"),
     path("pembayaran/baru/", views_other.payment_create, name="payment_create"),
     path("pembayaran/<int:pk>/", views_other.payment_detail, name="payment_detail"),
+    path("pembayaran/<int:pk>/setujui/", views_other.payment_approve, name="payment_approve"),
+    path("pembayaran/<int:pk>/transfer.csv", views_other.payment_transfer_csv, name="payment_transfer_csv"),
     path("pembayaran/<int:pk>/dibayar/", views_other.payment_mark_paid, name="payment_mark_paid"),
     path("laporan/", views_reports.claim_reports, name="reports"),
 ]

@@ -29,7 +29,13 @@ from ejamkesda.services.forms import (
 )
 from ejamkesda.services.models import Referral, TariffTable
 from ejamkesda.services.paging import CappedPaginator
-from ejamkesda.services.payments import PaymentError, payment_batch_create, payment_batch_mark_paid
+from ejamkesda.services.payments import (
+    PaymentError,
+    payment_batch_approve,
+    payment_batch_create,
+    payment_batch_mark_paid,
+    payment_batch_transfer_csv,
+)
 from ejamkesda.services.referrals import ReferralError, referral_accept, referral_create, referral_return
 from ejamkesda.services.selectors import payment_batches_visible_to, referrals_visible_to
 from ejamkesda.services.tariffs import TariffImportError, tariff_table_import
@@ -247,14 +253,41 @@ def payment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sjp__number",
     )
     page = Paginator(claims.order_by("id"), 50).get_page(request.GET.get("page"))
-    can_pay = (
-        _user(request).is_superuser or _user(request).role == Role.UPT_ADMIN
-    ) and batch.status == batch.Status.OPEN
-    return render(
-        request,
-        "services/payment_detail.html",
-        {"batch": batch, "page": page, "paid_form": PaymentPaidForm() if can_pay else None},
-    )
+    admin = _user(request).is_superuser or _user(request).role == Role.UPT_ADMIN
+    context = {
+        "batch": batch,
+        "page": page,
+        "can_approve": admin and batch.status == batch.Status.OPEN,
+        "can_download": admin and batch.status != batch.Status.OPEN,
+        "paid_form": PaymentPaidForm() if admin and batch.status == batch.Status.APPROVED else None,
+    }
+    return render(request, "services/payment_detail.html", context)
+
+
+@role_required(Role.UPT_ADMIN)
+@require_POST
+def payment_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(payment_batches_visible_to(request.user), pk=pk)
+    try:
+        payment_batch_approve(batch=batch, actor=request.user)
+        messages.success(request, _("Batch disetujui."))
+    except PaymentError as exc:
+        messages.error(request, str(exc))
+    return redirect("services:payment_detail", pk=batch.pk)
+
+
+@role_required(Role.UPT_ADMIN)
+def payment_transfer_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(payment_batches_visible_to(request.user), pk=pk)
+    try:
+        content = payment_batch_transfer_csv(batch=batch, actor=request.user)
+    except PaymentError as exc:
+        messages.error(request, str(exc))
+        return redirect("services:payment_detail", pk=batch.pk)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="transfer-klaim-{batch.pk}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @role_required(Role.UPT_ADMIN)

@@ -8,11 +8,13 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 
+from ejamkesda.core.duties import SeparationOfDutiesError, duties_relax
 from ejamkesda.core.roles import Role
 from ejamkesda.funds import procurement, services, spending
 from ejamkesda.funds.models import BudgetLine, CarryOver, OrderStatus
-from tests.factories import ProviderFactory, UserFactory, user_with_role
+from tests.factories import AgencyFactory, ProviderFactory, UserFactory, user_with_role
 from tests.funds.factories import stored_profile
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +253,29 @@ def test_no_receipt_means_no_profile():
     provider = ProviderFactory()
     with pytest.raises(ValidationError, match="profil regulasinya"):
         line(provider, "jasa_sarana", "obat", 1, None)
+
+
+def test_only_the_pejabat_pengadaan_of_dinas_kesehatan_orders(kapuas):
+    _provider, _treasurer, drugs, _ops = kapuas
+    elsewhere = UserFactory.build(role=Role.PROCUREMENT_OFFICER, username="pp-dinsos", agency=AgencyFactory())
+    with pytest.raises(ValidationError, match="Dinas Kesehatan"):
+        elsewhere.full_clean(exclude=["password"])
+    elsewhere.save()  # bound to another OPD before the rule (or by a direct database edit)
+    with pytest.raises(PermissionDenied):
+        order(drugs, elsewhere)
+    officer = user_with_role(Role.PROCUREMENT_OFFICER)
+    assert officer.agency.health_office and order(drugs, officer, 100).created_by == officer
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AgencyFactory(name="Dinas Kesehatan kedua", health_office=True)  # one health office only
+
+
+def test_procurement_separation_is_the_one_rule_and_never_relaxed(kapuas):
+    provider, _treasurer, drugs, _ops = kapuas
+    chief = UserFactory(role=Role.UPT_ADMIN, is_superuser=True)
+    duties_relax(provider=provider, reason="Puskesmas satu orang", actor=chief)
+    placed = order(drugs, chief)
+    with pytest.raises(SeparationOfDutiesError, match=r"Anda sudah memesan barang ini.*Pasal 9 dan 13"):
+        inspect(placed, chief)
+    inspect(placed, user_with_role(Role.UPT_ADMIN))
+    with pytest.raises(SeparationOfDutiesError, match="Pasal 9, 13 dan 15"):
+        procurement.order_pay(order=placed, paid_on=JAN, proof=proof(), actor=chief)

@@ -38,7 +38,8 @@ def test_demo_seed():
             "demo_ppk_rs": user_with_role(Role.PPK_OPERATOR, provider=hospital),
             "demo_verifikator": user_with_role(Role.UPT_VERIFIER),
             "demo_admin": user_with_role(Role.UPT_ADMIN),
-            "demo_keuangan": user_with_role(Role.UPT_ADMIN),  # pays: not the batch's creator
+            "demo_keuangan": user_with_role(Role.UPT_ADMIN),  # approves: not the batch's creator
+            "demo_kasir": user_with_role(Role.UPT_ADMIN),  # pays: neither creator nor approver
         },
         person_ids=[person.pk for person in people],
         log=lambda line: None,

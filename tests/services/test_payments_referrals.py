@@ -16,7 +16,12 @@ from ejamkesda.providers.models import Provider
 from ejamkesda.rules.claims import ClaimState
 from ejamkesda.services.claim_decisions import claim_approve
 from ejamkesda.services.models import Referral, TariffItem, TariffTable
-from ejamkesda.services.payments import PaymentError, payment_batch_create, payment_batch_mark_paid
+from ejamkesda.services.payments import (
+    PaymentError,
+    payment_batch_approve,
+    payment_batch_create,
+    payment_batch_mark_paid,
+)
 from ejamkesda.services.referrals import ReferralError, referral_accept, referral_create, referral_return
 from tests.factories import ProviderFactory, user_with_role
 from tests.services.factories import approved_sjp, jamkesda_member, ppk_operator, submitted_claim, tariff_table
@@ -49,6 +54,7 @@ def test_batch_per_provider_and_month_then_paid():
         payment_batch_create(actor=admin, provider=operator.provider, year=day.year, month=day.month)
     with pytest.raises(PaymentError, match="Nomor"):
         payment_batch_mark_paid(batch=batch, actor=admin, order_number="", order_date=day)
+    payment_batch_approve(batch=batch, actor=user_with_role(Role.UPT_ADMIN))
     with pytest.raises(PaymentError, match="Pemisahan tugas"):  # the creator does not pay
         payment_batch_mark_paid(batch=batch, actor=admin, order_number="SPM-001/2026", order_date=day)
     payer = user_with_role(Role.UPT_ADMIN)

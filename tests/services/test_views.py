@@ -196,9 +196,11 @@ def test_end_to_end_sjp_claim_verification_payment(client):
     )
     batch = PaymentBatch.objects.get()
     paid = {"order_number": "SPM-9", "order_date": today.isoformat()}
-    refused = client.post(reverse("services:payment_mark_paid", args=[batch.pk]), paid, follow=True)
-    assert "Pemisahan tugas" in refused.content.decode()  # the batch's creator does not pay it
+    refused = client.post(reverse("services:payment_approve", args=[batch.pk]), follow=True)
+    assert "Pemisahan tugas" in refused.content.decode()  # the batch's creator does not approve it
     client.force_login(user_with_role(Role.UPT_ADMIN))
+    client.post(reverse("services:payment_approve", args=[batch.pk]))
+    client.force_login(user_with_role(Role.UPT_ADMIN))  # a third person pays
     client.post(reverse("services:payment_mark_paid", args=[batch.pk]), paid)
     client.force_login(operator)
     page = client.get(reverse("services:claim_detail", args=[claim.pk])).content.decode()

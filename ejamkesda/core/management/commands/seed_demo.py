@@ -36,8 +36,9 @@ from ejamkesda.regions.services import regions_load
 DEMO_PASSWORD = "demo-jamkesda-2026"  # noqa: S105 (demo data only, documented in README)
 DEMO_USERS = [
     ("demo_admin", Role.UPT_ADMIN, "Admin UPT Jamkesda"),
-    # A second UPT admin: who gathers a payment batch may not also mark it paid.
+    # Two more UPT admins: a payment batch is created, approved and paid by three people.
     ("demo_keuangan", Role.UPT_ADMIN, "Kepala Keuangan UPT"),
+    ("demo_kasir", Role.UPT_ADMIN, "Bendahara Pengeluaran UPT"),
     ("demo_verifikator", Role.UPT_VERIFIER, "Verifikator UPT"),
     ("demo_ppk", Role.PPK_OPERATOR, "Operator Puskesmas"),
     ("demo_ppk_rs", Role.PPK_OPERATOR, "Operator Rumah Sakit"),
@@ -115,7 +116,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Data demo siap."))
 
     def _agencies(self) -> list[Agency]:
-        return [Agency.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in DEMO_AGENCIES]
+        return [
+            Agency.objects.get_or_create(code=code, defaults={"name": name, "health_office": code == "DINKES"})[0]
+            for code, name in DEMO_AGENCIES
+        ]
 
     def _providers(self, districts: list[Region], rng: random.Random) -> list[Provider]:
         providers = []
