@@ -1,4 +1,4 @@
-"""Benchmark of ``POST /api/v1/eligibility`` and the public membership check (issue 6 §4).
+"""Benchmark of ``POST /api/v1/eligibility`` and the public membership check (docs/integrasi-api.md).
 
 1. Loads N people (default 2,000,000; ``--people``) into PostgreSQL with ``COPY`` through
    psycopg, plus memberships (about 85% JKN, 5% Jamkesda, the rest none) generated in SQL.

@@ -1,4 +1,4 @@
-"""Benchmark of the participant import (issue 2 §4).
+"""Benchmark of the participant import (docs/impor-data.md).
 
 Generates a synthetic CSV of N rows (default 1,000,000) with faker ``id_ID`` names —
 NIKs consistent with district, sex and birth date, KK numbers, addresses, villages, JKN

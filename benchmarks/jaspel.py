@@ -1,4 +1,4 @@
-"""Benchmark for jasa pelayanan (issue 3 §5): not a timed test, prints the figures.
+"""Benchmark for jasa pelayanan (docs/jasa-pelayanan.md): not a timed test, prints the figures.
 
     .venv/bin/python benchmarks/jaspel.py [--staff 5000] [--slips 1000]
 

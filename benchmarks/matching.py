@@ -1,4 +1,4 @@
-"""Benchmark of the matching engine (pemadanan, issue 5 §2).
+"""Benchmark of the matching engine (pemadanan, docs/pemadanan.md).
 
 Builds a synthetic population register (left) and a corrupted membership list (right) from
 faker ``id_ID`` vocabularies, runs the engine in a child process (so its time and peak memory
@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-REGENCY = "33.28"  # Kabupaten Tegal (seed 002)
+REGENCY = "33.28"  # Kabupaten Tegal (Instruksi Bupati Tegal 379/2022)
 DISTRICTS = 18
 
 

@@ -7,7 +7,7 @@ Every variable is documented in README.md ("Konfigurasi"). Two modes:
 * ``EJAMKESDA_ENV=production``: DEBUG off, ``SECRET_KEY``/``SECRET_KEY_FILE`` and
   ``ALLOWED_HOSTS`` required, HTTPS-only cookies, HSTS; ``manage.py check --deploy`` is clean.
 
-Seed 000 (Perbup PPU 29/2016) Pasal 9 keeps the data on the regency's own server, so
+Perbup PPU 29/2016 Pasal 9 keeps the data on the regency's own server, so
 nothing here reaches outside: no CDN, no external service unless configured.
 """
 
@@ -394,8 +394,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Public membership check: per client and per NIK (seed 000 Pasal 7 aplikasi umum;
-# DESIGN.md §6: a public lookup reveals the minimum and is rate-limited).
+# Public membership check: per client and per NIK (Perbup PPU 29/2016 Pasal 7 aplikasi umum;
+# docs/arsitektur.md: a public lookup reveals the minimum and is rate-limited).
 RATELIMIT_ENABLE = _env_bool("RATELIMIT_ENABLE", True)
 # Where the client's address is read from. Behind a reverse proxy set it to the header
 # the proxy writes (e.g. HTTP_X_REAL_IP), or every resident shares the proxy's limit.

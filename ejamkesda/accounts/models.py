@@ -20,7 +20,7 @@ from ejamkesda.core.roles import (
 class Agency(models.Model):
     """A regency agency (Organisasi Perangkat Daerah), e.g. Dinas Sosial, Dinas Pendidikan.
 
-    Seed 002 (Instruksi Bupati Tegal 379/2022) addresses its numbered tasks to agencies.
+    Instruksi Bupati Tegal 379/2022 addresses its numbered tasks to agencies.
     """
 
     code = models.CharField(_("kode"), max_length=32, unique=True)

@@ -1,6 +1,6 @@
 """Eligibility: is this NIK covered on this date, by what, and who says so.
 
-Sources, in order (issue 6 §3; seed 002 point 23h/j — data exchange with BPJS):
+Sources, in order (docs/integrasi-api.md; Instruksi Bupati Tegal 379/2022 point 23h/j — data exchange with BPJS):
 
 1. local data: the person's memberships — Jamkesda (``jamkesda_lokal``) and the latest
    imported JKN data (``jkn_impor``). One indexed query (unique NIK → memberships).
@@ -189,7 +189,7 @@ AUDIT_BUFFER = (
 
 
 def eligibility_audit(*, user: Any, answer: Any, channel: str) -> None:
-    """One audit entry per eligibility check (a view of a person's data, DESIGN.md §6), no NIK in it.
+    """One audit entry per eligibility check (a view of a person's data, docs/arsitektur.md), no NIK in it.
 
     Written in batches by ``AUDIT_BUFFER`` (loss bound in ejamkesda/audit/buffer.py), or at
     once when batching is off.
@@ -241,7 +241,7 @@ def _ask_bpjs(answer: EligibilityAnswer, nik: str, on: dt.date, settings: bpjs_c
 
 
 def segment_from_bpjs(text: str) -> str:
-    """BPJS's jenisPeserta text → our segment code (DESIGN.md §3); unknown text is kept."""
+    """BPJS's jenisPeserta text → our segment code (docs/glosarium.md); unknown text is kept."""
     upper = text.upper()
     if "PBI" in upper and "APBD" not in upper:
         return Segment.PBI_APBN

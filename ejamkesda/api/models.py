@@ -2,7 +2,7 @@
 
 A token is ``ejk_<prefix>_<secret>``; only the SHA-256 of the whole token is stored, the
 prefix is kept in clear to find the row. A token acts as its user, so it carries the
-user's provider/agency scope (DESIGN.md §2). Seed 000 Pasal 10–11: providers supply data
+user's provider/agency scope (docs/peran.md). Perbup PPU 29/2016 Pasal 10–11: providers supply data
 from their own systems; the token is how a SIMRS identifies itself.
 """
 

@@ -1,7 +1,7 @@
 """Public aggregates (coverage figures, no token) and import status (jobs, scoped).
 
-Coverage = active JKN members ÷ population (DESIGN.md §4; ratios from
-``ejamkesda.rules.coverage``, figures from the coverage app's monthly periods). Seed 002
+Coverage = active JKN members ÷ population (docs/aturan.md; ratios from
+``ejamkesda.rules.coverage``, figures from the coverage app's monthly periods). Instruksi Bupati Tegal 379/2022
 point 23j: data for health-policy decisions, public in aggregate only.
 """
 

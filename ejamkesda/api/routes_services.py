@@ -2,7 +2,7 @@
 
 Thin: each write calls the services app's service function (``sjp_request``,
 ``referral_create``, ``claim_submit``, ``claim_resubmit``) inside ``idempotent_call``; each
-read goes through ``access`` (the services app's scoped selectors). Seed 000 Pasal 10–11:
+read goes through ``access`` (the services app's scoped selectors). Perbup PPU 29/2016 Pasal 10–11:
 providers supply their data; Pasal 7 ayat 3: the UPT decides.
 """
 

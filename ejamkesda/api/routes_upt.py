@@ -5,7 +5,7 @@ Thin, like the web: every decision calls the SAME service function as the web pa
 ``claim_return``, ``claim_reject``) inside ``idempotent_call``. The services lock the row
 and check the state/version, so of two verifiers racing on one object exactly one wins;
 the other's ``SjpConflict``/``ClaimConflict`` is answered ``409`` with a stable code.
-Seed 000 Pasal 7 ayat 3: the special application (verification) is the UPT's.
+Perbup PPU 29/2016 Pasal 7 ayat 3: the special application (verification) is the UPT's.
 
 Downloads follow the web views' rules (``services.views_claims.claim_attachment``,
 ``services.views_sjp.sjp_pdf``): the same roles, the same scoped selectors (a provider sees

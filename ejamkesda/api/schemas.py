@@ -32,7 +32,7 @@ class ErrorOut(Schema):
 
 # The eligibility schemas are plain pydantic models, not ninja Schemas: they are only built
 # from JSON or dicts, and a ninja Schema wraps each validation in an adapter for Django
-# objects that costs more than the look-up itself (issue 6 §4, thousands of checks a second).
+# objects that costs more than the look-up itself (docs/integrasi-api.md, thousands of checks a second).
 class EligibilityIn(BaseModel):
     nik: str = Field(..., pattern=NIK_PATTERN, description="NIK 16 digit (hanya di badan permintaan, tidak di URL).")
     date: StrictDate | None = Field(None, description="Tanggal pelayanan (YYYY-MM-DD); kosong = hari ini.")

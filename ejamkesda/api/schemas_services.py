@@ -1,4 +1,4 @@
-"""Schemas of the provider endpoints: SJP, referrals, claims (issue 4 objects)."""
+"""Schemas of the provider endpoints: SJP, referrals, claims (the objects of docs/layanan-ppk-dan-verifikasi.md)."""
 
 from __future__ import annotations
 

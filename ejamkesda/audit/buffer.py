@@ -1,6 +1,6 @@
 """Audit entries written in batches, for look-ups that come by the thousand per second.
 
-Every eligibility check is a view of a person's data and is audited (DESIGN.md §6). One
+Every eligibility check is a view of a person's data and is audited (docs/arsitektur.md). One
 INSERT and one commit per check would cost more than the check itself, so each server
 process keeps the entries of its recent checks in memory and writes them together:
 

@@ -1,4 +1,4 @@
-"""Audit log: every view of a person's record and every change (DESIGN.md §6).
+"""Audit log: every view of a person's record and every change (docs/arsitektur.md).
 
 Append-only by convention and by the admin (no change/delete permission). The summary
 never contains a NIK: callers pass object ids, and ``audit_record`` redacts 16-digit runs.

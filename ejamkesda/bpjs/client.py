@@ -7,7 +7,7 @@
   outage never blocks local work (eligibility then answers from local data).
 * Answers cached briefly (``BPJS_CACHE_SECONDS``); the cache key is a hash, never the NIK.
 * The NIK is part of BPJS's own URL scheme; httpx's request log is silenced below WARNING
-  so that URL never reaches a log line (DESIGN.md §6).
+  so that URL never reaches a log line (docs/arsitektur.md).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Complaints (pengaduan) filed by anyone through the public application (seed 000 Perbup
-PPU 29/2016 Pasal 7 ayat (2)) and handled by the UPT Jamkesda (Pasal 7 ayat (3))."""
+"""Complaints (pengaduan) filed by anyone through the public application (Perbup PPU
+29/2016 Pasal 7 ayat (2)) and handled by the UPT Jamkesda (Pasal 7 ayat (3))."""
 
 from __future__ import annotations
 

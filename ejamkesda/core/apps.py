@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
-        # Django admin is for superusers only, never the working UI (issue 2 §7).
+        # Django admin is for superusers only, never the working UI (docs/peran.md).
         def superuser_only(request: Any) -> bool:
             return bool(request.user.is_active and request.user.is_superuser)
 

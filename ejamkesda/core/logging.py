@@ -1,6 +1,6 @@
 """Log filter that masks anything shaped like a NIK (16 digits).
 
-DESIGN.md §6: the NIK never appears in a log line. Views never put it in a URL, and
+docs/arsitektur.md: the NIK never appears in a log line. Views never put it in a URL, and
 this filter is the second line of defence for whatever a library logs.
 """
 

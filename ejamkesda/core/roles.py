@@ -1,4 +1,4 @@
-"""Roles of DESIGN.md §2 and what each may do (least privilege).
+"""Roles of docs/peran.md and what each may do (least privilege).
 
 A user has exactly one role. PPK operators and treasurers are bound to one provider,
 OPD operators to one agency, village and district officers to one region;

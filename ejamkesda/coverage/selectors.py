@@ -2,7 +2,7 @@
 
 OPD operators see only their own agency's sector lists (another agency's list is a 404);
 person lists of villages, PBI lists and proposals are for UPT roles (and, for PBI, the
-operators of Dinas Sosial, seed 002 KEDUA angka 6).
+operators of Dinas Sosial, Instruksi Bupati Tegal 379/2022 KEDUA angka 6).
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def _status_subquery(membership: Snapshot, field: str = "nik") -> Subquery:
 
 
 def residents_without_active_jkn(period: CoveragePeriod, village_code: str) -> QuerySet[PopulationRecord]:
-    """Seed 002 KEDUA angka 20 huruf a: residents of a village who are not active JKN members."""
+    """Instruksi Bupati Tegal 379/2022 KEDUA angka 20 huruf a: residents of a village who are not active JKN members."""
     active = MembershipRecord.objects.filter(
         snapshot_id=period.membership_id, nik=OuterRef("nik"), status=MembershipStatus.ACTIVE
     )
@@ -106,7 +106,7 @@ def residents_without_active_jkn(period: CoveragePeriod, village_code: str) -> Q
 
 
 def sector_entries_without_active_jkn(period: CoveragePeriod, sector_list: SectorList) -> QuerySet[SectorEntry]:
-    """Seed 002 KEDUA angka 3–19 and 22: people on an agency's list without active JKN. A
+    """Instruksi Bupati Tegal 379/2022 KEDUA angka 3–19 and 22: people on an agency's list without active JKN. A
     row counts as covered by a card carrying its own NIK or belonging to the resident it
     was linked to (exact NIK or pemadanan)."""
     from ejamkesda.coverage.services.compute import latest_sector_snapshot, sector_membership
@@ -159,7 +159,7 @@ LIST_SEGMENTS: dict[str, tuple[str, ...]] = {"pbi": (Segment.PBI_APBN,), "pemda"
 
 
 def pbi_members(period: CoveragePeriod, village_code: str, kind: str = "pbi") -> QuerySet[MembershipRecord]:
-    """Seed 002 KEDUA angka 6 huruf d: PBI JK members of a village with full name and
+    """Instruksi Bupati Tegal 379/2022 KEDUA angka 6 huruf d: PBI JK members of a village with full name and
     address (``kind="pemda"``: the PBPU/BP Pemda members, listed apart)."""
     person = PopulationRecord.objects.filter(snapshot_id=period.population_id, nik=OuterRef("resident_nik"))
     return (

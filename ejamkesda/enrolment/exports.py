@@ -1,5 +1,5 @@
 """XLSX export of the PBPU/BP Pemda proposals, for registering the people in JKN
-(Instruksi Bupati Tegal 379/2022, seed 002: residents registered by the regency, class 3)."""
+(Instruksi Bupati Tegal 379/2022: residents registered by the regency, class 3)."""
 
 from __future__ import annotations
 

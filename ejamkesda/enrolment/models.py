@@ -1,5 +1,5 @@
 """Membership applications (pengajuan kepesertaan Jamkesda) from the public application
-(aplikasi umum, seed 000 Perbup PPU 29/2016 Pasal 7 ayat (1) huruf a and ayat (2)),
+(aplikasi umum, Perbup PPU 29/2016 Pasal 7 ayat (1) huruf a and ayat (2)),
 verified by the UPT Jamkesda in the special application (Pasal 7 ayat (3)).
 
 The NIK is stored here (the applicant gave it) but is never put in a URL: applications

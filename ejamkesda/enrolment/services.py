@@ -107,7 +107,7 @@ def application_submit(
     email: str = "",
     documents: Iterable[tuple[str, UploadedFile]],
 ) -> Application:
-    """File a public application (seed 000 Pasal 7 ayat (2): aplikasi umum for everyone).
+    """File a public application (Perbup PPU 29/2016 Pasal 7 ayat (2): aplikasi umum for everyone).
 
     Raises ``ValidationError`` (bad NIK / birth date, bad documents), :class:`AlreadyCovered`
     (already an active JKN or Jamkesda member: nothing is stored) or

@@ -1,4 +1,4 @@
-"""Public application form and tracking (aplikasi umum, seed 000 Pasal 7 ayat (2)) and the
+"""Public application form and tracking (aplikasi umum, Perbup PPU 29/2016 Pasal 7 ayat (2)) and the
 UPT verifier desk (aplikasi khusus, Pasal 7 ayat (3))."""
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ def track_rate(group: str, request: HttpRequest) -> str:
 
 
 def nik_rate(group: str, request: HttpRequest) -> str:
-    # Same limit as the portal's public membership check (DESIGN.md §6).
+    # Same limit as the portal's public membership check (docs/arsitektur.md).
     return str(getattr(settings, "PUBLIC_CHECK_RATE_PER_NIK", "5/h"))
 
 

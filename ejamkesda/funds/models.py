@@ -1,6 +1,6 @@
-"""Programme funds and service fees (jasa pelayanan): issue 3 §4.
+"""Programme funds and service fees (jasa pelayanan): docs/jasa-pelayanan.md.
 
-Seed 003 (Perbup Kapuas Hulu 9/2015) and seed 004 (Perbup Tanah Datar 29/2017): a provider
+Perbup Kapuas Hulu 9/2015 and Perbup Tanah Datar 29/2017: a provider
 splits its programme revenue into pools by a regulation profile and pays each staff member a
 share of the jasa pelayanan pool by points. The numbers live in ``ejamkesda/rules``; these
 models keep the inputs, the runs and what was paid.
@@ -128,7 +128,7 @@ class Attendance(models.Model):
 
 
 class FundSource(models.TextChoices):
-    # Seed 004 Pasal 2, 8-9; seed 003 Pasal 2 ayat (1).
+    # Perbup Tanah Datar 29/2017 Pasal 2, 8-9; Perbup Kapuas Hulu 9/2015 Pasal 2 ayat (1).
     KAPITASI = "kapitasi", _("JKN kapitasi")
     NONKAP_PERSALINAN = "nonkap_persalinan", _("JKN non kapitasi — persalinan")
     NONKAP_NON_PERSALINAN = "nonkap_non_persalinan", _("JKN non kapitasi — non persalinan")
@@ -141,7 +141,7 @@ class FundSource(models.TextChoices):
 
 
 class ServiceKind(models.TextChoices):
-    # Seed 004 Pasal 9 ayat (1)-(2).
+    # Perbup Tanah Datar 29/2017 Pasal 9 ayat (1)-(2).
     NONE = "", _("—")
     ANC = "anc", _("Pemeriksaan ANC")
     PERSALINAN_NORMAL = "persalinan_normal", _("Persalinan normal")
@@ -198,7 +198,7 @@ class FundPool(models.Model):
 
 
 class ServiceCaseCount(models.Model):
-    """Services of one kind done by one staff member in a month (non-capitation, seed 004 Pasal 9)."""
+    """Services of one kind done by one staff member in a month (non-capitation, Perbup Tanah Datar 29/2017 Pasal 9)."""
 
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="service_cases")
     period = models.DateField(_("periode"))
@@ -297,7 +297,7 @@ class RunLine(models.Model):
         return f"{self.name}: Rp {self.share}"
 
 
-# --- spending of the other pools (seed 004 Pasal 5; seed 003 Pasal 6-18) ---------------------
+# --- spending of the other pools (Perbup Tanah Datar 29/2017 Pasal 5; Perbup Kapuas Hulu 9/2015 Pasal 6-18) ---
 
 
 class BudgetCategory(models.TextChoices):

@@ -3,7 +3,7 @@
 A run fixes provider, months, profile version, formula and pool, and stores every person's
 variables, explanations, share, tax and net. An approved run is never changed: running it
 again creates a new version (``run_rerun``) whose differences are shown by ``run_diff``.
-Kapuas Hulu pays an annual pool by the monthly attendance of the previous year (seed 003
+Kapuas Hulu pays an annual pool by the monthly attendance of the previous year (Perbup Kapuas Hulu 9/2015
 Pasal 20), so a run covers a range of months: attendance is summed over the range and
 years of service are taken at its last day.
 """

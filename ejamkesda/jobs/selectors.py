@@ -1,4 +1,4 @@
-"""Reads of jobs, scoped by the user's room (DESIGN.md §2, §6).
+"""Reads of jobs, scoped by the user's room (docs/peran.md and docs/arsitektur.md).
 
 UPT staff and superusers see every job; an OPD operator sees the jobs of their agency;
 a PPK operator or treasurer those of their provider; anyone else none. A job outside the

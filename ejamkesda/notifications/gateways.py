@@ -1,4 +1,4 @@
-"""Pluggable SMS/WhatsApp gateway (issue 4 §6: "an SMS/WhatsApp gateway can be plugged in later").
+"""Pluggable SMS/WhatsApp gateway: one can be plugged in later (docs/layanan-ppk-dan-verifikasi.md).
 
 A gateway is any class with ``send(*, to: str, body: str) -> None`` that raises on failure.
 Configure it with ``NOTIFICATION_GATEWAY=dotted.path.ClassName`` (see ``conf.py``); the

@@ -1,4 +1,4 @@
-"""Set-based writes of one participant import batch (issue 2 §4), the same on SQLite and
+"""Set-based writes of one participant import batch (docs/impor-data.md), the same on SQLite and
 PostgreSQL apart from how the new rows are chained (see ``_insert_new``).
 
 One batch, inside the runner's transaction:

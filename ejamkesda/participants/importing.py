@@ -1,10 +1,10 @@
-"""Bulk import of participants (issue 2 §4): people and their memberships from CSV/XLSX.
+"""Bulk import of participants (docs/impor-data.md): people and their memberships from CSV/XLSX.
 
 Columns (found by header name, aliases accepted — see ``COLUMNS``): NIK and NAMA are
 required; everything else is optional. One row = one person (+ at most one membership).
 
 * NIK is checked with ``rules.nik.parse_nik``; a sex or birth date given in the row must
-  agree with the NIK (DESIGN.md §4), otherwise the row is rejected. When JK or TGL_LAHIR
+  agree with the NIK (docs/aturan.md), otherwise the row is rejected. When JK or TGL_LAHIR
   is missing, it is taken from the NIK.
 * Upsert key of a person: NIK. Upsert key of a membership: (person, programme, card
   number) — the same key as ``services.membership_record``; a row without card number

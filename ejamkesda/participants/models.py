@@ -77,7 +77,7 @@ class Programme(models.TextChoices):
 
 
 class Segment(models.TextChoices):
-    """JKN membership segments (DESIGN.md §3)."""
+    """JKN membership segments (docs/glosarium.md)."""
 
     PBI_APBN = "pbi_apbn", _("PBI APBN")
     PBPU_BP_PEMDA = "pbpu_bp_pemda", _("PBPU/BP Pemda")

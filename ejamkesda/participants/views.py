@@ -36,7 +36,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
         shown = rows[:PAGE_SIZE]
         page = {"rows": shown, "number": number, "has_next": len(rows) > PAGE_SIZE}
         # A result list shows people's names and birth dates: it is a view of personal data
-        # (DESIGN.md §6). The entry names the criteria used, never their values (no NIK/KK).
+        # (docs/arsitektur.md). The entry names the criteria used, never their values (no NIK/KK).
         criteria = [key for key in ("nik", "kk_number", "name", "district", "programme") if data.get(key)]
         audit_record(
             action="view",

@@ -1,4 +1,4 @@
-"""Web upload of a participant file by a UPT admin (issue 2 §4): the same importer as
+"""Web upload of a participant file by a UPT admin (docs/impor-data.md): the same importer as
 ``manage.py import_participants``, run as a background job with visible progress."""
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ class PortalConfig(AppConfig):
 
         from ejamkesda.core.navigation import register_public_menu
 
-        # The public application's menu (seed 000 Pasal 7 ayat 1 huruf a).
+        # The public application's menu (Perbup PPU 29/2016 Pasal 7 ayat 1 huruf a).
         register_public_menu(_("Beranda"), "portal:home")  # type: ignore[arg-type]
         register_public_menu(_("Cek kepesertaan"), "portal:check")  # type: ignore[arg-type]
         register_public_menu(_("Cari faskes"), "portal:directory")  # type: ignore[arg-type]

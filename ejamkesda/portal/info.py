@@ -1,4 +1,4 @@
-"""The public information pages (seed 000 Pasal 7 ayat 2: aplikasi umum for everyone)."""
+"""The public information pages (Perbup PPU 29/2016 Pasal 7 ayat 2: aplikasi umum for everyone)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reads for the public application (aplikasi umum, seed 000 Pasal 7 ayat 1 huruf a, ayat 2).
+"""Reads for the public application (aplikasi umum, Perbup PPU 29/2016 Pasal 7 ayat 1 huruf a, ayat 2).
 
 Whether a person is covered is decided by the one coverage rule,
 ``ejamkesda.rules.coverage.coverage_on``, as for every other channel.

@@ -1,8 +1,8 @@
-"""Public application (aplikasi umum, seed 000 Pasal 7 ayat 1 huruf a and ayat 2).
+"""Public application (aplikasi umum, Perbup PPU 29/2016 Pasal 7 ayat 1 huruf a and ayat 2).
 
 No login. Pages: home, membership check, provider directory, information pages.
 
-The membership check (issue 2 §6, DESIGN.md §6) reveals the minimum: a masked name and
+The membership check (docs/portal-publik.md, docs/arsitektur.md) reveals the minimum: a masked name and
 the current membership's programme, segment, class, status and validity. It is a POST
 form (the NIK never reaches a URL or a log line), rate-limited per client address and
 per NIK (the NIK key is a keyed hash, never the NIK), and answers ``no-store``.

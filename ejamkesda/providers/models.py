@@ -1,6 +1,6 @@
 """Health-care providers (PPK): puskesmas, hospitals, clinics, practices, labs, pharmacies.
 
-Seed 000 Pasal 1 angka 5: a PPK is a provider that cooperates with the regency; the
+Perbup PPU 29/2016 Pasal 1 angka 5: a PPK is a provider that cooperates with the regency; the
 cooperation agreement (number and period) is therefore part of the record.
 """
 

@@ -1,10 +1,10 @@
 """Reads of the provider (PPK) register, always scoped by who is asking.
 
 * UPT staff, leadership (viewer) and OPD operators see every provider (read-only
-  except UPT admins, who manage them — issue 2 §5).
+  except UPT admins, who manage them — docs/peran.md).
 * PPK operators and treasurers are bound to one provider and see only that one; any
   other provider is "not found" (404), never "forbidden", so ids leak nothing.
-* The public directory (aplikasi umum, seed 000 Pasal 7 ayat 1 huruf a dan ayat 2)
+* The public directory (aplikasi umum, Perbup PPU 29/2016 Pasal 7 ayat 1 huruf a dan ayat 2)
   shows active providers only.
 """
 

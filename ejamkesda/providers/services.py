@@ -1,6 +1,6 @@
 """Writes for providers (PPK): always through these functions, always audit-logged.
 
-Providers are managed by UPT admins (issue 2 §5). Seed 000 Pasal 1 angka 5 and Pasal 10
+Providers are managed by UPT admins (docs/peran.md). Perbup PPU 29/2016 Pasal 1 angka 5 and Pasal 10
 ayat (2): a PPK works with the regency under a cooperation agreement, so its number and
 period are part of the record and are checked for consistency here.
 """

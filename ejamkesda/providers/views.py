@@ -1,7 +1,7 @@
 """Provider (PPK) register in the internal application (aplikasi khusus).
 
 UPT admins manage providers; other staff read the list; PPK operators and treasurers
-only ever see their own provider (another one is 404, issue 2 §7).
+only ever see their own provider (another one is 404, docs/peran.md).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Exact allocation of whole rupiah by the largest-remainder method.
 
-DESIGN.md §4 and §6: a person's share is points ÷ all points × pool, in whole rupiah that add
-up to the pool exactly. The same method splits revenue into pools (seed 003 Pasal 5,
-seed 004 Pasal 6). Each quota is floored; the rupiah left over go one each to the largest
+docs/aturan.md and docs/arsitektur.md: a person's share is points ÷ all points × pool, in whole rupiah that add
+up to the pool exactly. The same method splits revenue into pools (Perbup Kapuas Hulu 9/2015 Pasal 5,
+Perbup Tanah Datar 29/2017 Pasal 6). Each quota is floored; the rupiah left over go one each to the largest
 fractional remainders; equal remainders go to the earlier row.
 """
 

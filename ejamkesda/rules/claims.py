@@ -1,8 +1,8 @@
-"""Rules of SJP and claims (issue 4 §2 and §4), pure Python.
+"""Rules of SJP and claims (docs/layanan-ppk-dan-verifikasi.md), pure Python.
 
-Seed 000 (Perbup PPU 29/2016) makes e-Jamkesda the channel through which PPK supply
+Perbup PPU 29/2016 makes e-Jamkesda the channel through which PPK supply
 their data to the UPT Jamkesda (Pasal 10 ayat 1 huruf a) and the UPT administers the
-programme with its special application (Pasal 7 ayat 3); the seed itself fixes no
+programme with its special application (Pasal 7 ayat 3); the regulation itself fixes no
 claim numbers, so every number here is the regency's operating choice and can be
 overridden where a caller passes it in.
 

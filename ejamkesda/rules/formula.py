@@ -1,9 +1,9 @@
 """A safe point formula: arithmetic over named variables, parsed with ``ast``, never ``eval``.
 
-DESIGN.md §4: the regional regulations' own formulas (seed 003 Pasal 19 ayat 10, seed 004
-Pasal 7 ayat 9) are images missing from the seed texts, so each regulation profile states
-its formula as an expression an administrator can check and change. Only numbers, the named
-variables, ``+ - * /``, parentheses and ``min``/``max`` are allowed. Arithmetic is exact
+docs/aturan.md: the regional regulations' own formulas (Perbup Kapuas Hulu 9/2015 Pasal 19 ayat 10,
+Perbup Tanah Datar 29/2017 Pasal 7 ayat 9) are images missing from the available regulation texts,
+so each regulation profile states its formula as an expression an administrator can check and
+change. Only numbers, the named variables, ``+ - * /``, parentheses and ``min``/``max`` are allowed. Arithmetic is exact
 (``fractions.Fraction``), so no float rounding reaches money.
 """
 

@@ -1,6 +1,6 @@
-"""Jasa pelayanan: per-person variables, points and exact shares (DESIGN.md §4).
+"""Jasa pelayanan: per-person variables, points and exact shares (docs/aturan.md).
 
-Variables (seed 003 Pasal 19, seed 004 Pasal 7, Permenkes 21/2016 Pasal 5):
+Variables (Perbup Kapuas Hulu 9/2015 Pasal 19, Perbup Tanah Datar 29/2017 Pasal 7, Permenkes 21/2016 Pasal 5):
 ``jenis`` (staff type), ``rangkap`` (administrative role), ``kehadiran`` (attendance),
 ``status`` (employment status), ``masa_kerja`` (years of service), ``kinerja`` (SKP) and
 ``program_jkn`` (JKN report holder). Each comes with an explanation of where its value came
@@ -223,7 +223,7 @@ def calculate(
 ) -> Calculation:
     """Points, shares, tax and net for every person. Exactly one of ``pool``/``revenue``.
 
-    Non-capitation service fees (seed 004 Pasal 8-9): with ``cases`` (services done by each
+    Non-capitation service fees (Perbup Tanah Datar 29/2017 Pasal 8-9): with ``cases`` (services done by each
     person, same order as ``staff``) only those who did the service share the pool, either
     by their points (``method="poin"``) or per case (``"per_kasus"``); the default method
     comes from the profile.

@@ -1,6 +1,6 @@
 """NIK (Nomor Induk Kependudukan) parsing.
 
-Structure (DESIGN.md §4): 16 digits = province (2) + regency (2) + district (2) +
+Structure (docs/aturan.md): 16 digits = province (2) + regency (2) + district (2) +
 birth date DDMMYY, with 40 added to the day for women + serial (4).
 
 Errors (``InvalidNik``): wrong length, non-digits, province/regency/district code 00,

@@ -1,12 +1,12 @@
 """Premiums (iuran) for residents the regency registers (PBPU/BP Pemda, class 3).
 
-Seed 002 (Instruksi Bupati Tegal 379/2022) KEDUA angka 1 huruf a, angka 2 huruf b and
+Instruksi Bupati Tegal 379/2022 KEDUA angka 1 huruf a, angka 2 huruf b and
 angka 5 huruf a: the regency plans, budgets and pays the premium of residents it
 registers as PBPU/BP with class-3 benefits; angka 23 huruf i: receivables of those
 premiums are collected with the finance agency. Budget = count × monthly rate × months,
 where the rate is the one in force in each month.
 
-The rates are national (Perpres on Jaminan Kesehatan), not in the seeds: the defaults
+The rates are national (Perpres on Jaminan Kesehatan), not in the regional regulations: the defaults
 below (Perpres 82/2018 Pasal 29: Rp23.000; Perpres 75/2019 Pasal 29 as amended by Perpres
 64/2020 Pasal 29: Rp42.000 for PBI and residents registered by a regional government from
 1 January 2020) must be checked against the Perpres in force and are editable in the app.
@@ -146,7 +146,7 @@ def receivable(*, billed: int, paid: int) -> int:
     return billed - paid
 
 
-# --- Seed 002 KEDUA angka 1 huruf a (and angka 2 huruf b, angka 5 huruf a) -------------
+# --- Instruksi Bupati Tegal 379/2022 KEDUA angka 1 huruf a (and angka 2 huruf b, angka 5 huruf a) -------------
 # The instruction names two budget lines for class-3 premiums, in one sentence:
 #   (1) "alokasi anggaran iuran dan bantuan iuran bagi penduduk yang di daftarkan oleh
 #       Pemerintah Daerah Kabupaten sebagai Peserta Pekerja Bukan Penerima Upah dan Bukan
@@ -156,7 +156,7 @@ def receivable(*, billed: int, paid: int) -> int:
 #       Penerima Upah dan Bukan Pekerja dengan manfaat pelayanan di ruang perawatan Kelas 3":
 #       a partial subsidy (bantuan iuran) for PBPU and BP members who pay their own class-3
 #       premium — the regency pays only its share of it.
-# How much each party pays is national law, not in the seeds: Perpres 82/2018 Pasal 34 as
+# How much each party pays is national law, not in the regional regulations: Perpres 82/2018 Pasal 34 as
 # amended by Perpres 64/2020 (class 3 Rp42.000; from 2021 the member pays Rp35.000 and the
 # Rp7.000 "bantuan iuran" is paid by the central and regional governments). The split of
 # the Rp7.000 between them is set year by year; the default below (Pusat Rp4.200, Pemda
@@ -308,7 +308,7 @@ def share_budget(
     pbi_regional: int = 0,
     pbi_source: str = "",
 ) -> ShareBudget:
-    """Seed 002 KEDUA angka 1 huruf a, both clauses, month by month: the regency pays the
+    """Instruksi Bupati Tegal 379/2022 KEDUA angka 1 huruf a, both clauses, month by month: the regency pays the
     whole premium of PBPU/BP Pemda residents (rate in force that month) and its share of
     the bantuan iuran of self-paying PBPU and BP class-3 members (schedule in force that
     month), and (KEDUA 2a) its contribution of ``pbi_regional`` rupiah per PBI JK recipient

@@ -1,4 +1,4 @@
-"""Roster (CSV or XLSX, read by the guarded reader) for jasa pelayanan (the command-line contract of issue 3 §3).
+"""Roster (CSV or XLSX, read by the guarded reader) for jasa pelayanan (command line: docs/jasa-pelayanan.md).
 
 Columns: id, nama, jenis_tenaga, pendidikan, mulai_kerja (YYYY-MM-DD), rangkap (roles
 separated by ';'), status (pns|cpns|pppk|kontrak), golongan, hari_hadir, hari_izin,

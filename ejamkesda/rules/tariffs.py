@@ -1,9 +1,9 @@
-"""Tariff tables (issue 4 §4): rupiah amounts and which table is in force, pure Python.
+"""Tariff tables (docs/layanan-ppk-dan-verifikasi.md): rupiah amounts and which table is in force, pure Python.
 
 A tariff table is the regency's tariff regulation as data: service codes with prices
 and an effective-from date. Tables are versioned: a corrected re-import for the same
 date gets a higher version and wins, earlier versions stay for the claims that used
-them. No seed fixes a price; the prices come from the imported regulation.
+them. No regional regulation fixes a price; the prices come from the imported regulation.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""PPh 21 on service fees, per profile (seed 003 Pasal 21: "dikenakan pajak sesuai dengan
+"""PPh 21 on service fees, per profile (Perbup Kapuas Hulu 9/2015 Pasal 21: "dikenakan pajak sesuai dengan
 peraturan dan perundang-undangan yang berlaku").
 
 Civil servants by rank: golongan I/II 0%, III 5%, IV 15%; everyone else a configurable

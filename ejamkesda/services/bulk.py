@@ -1,4 +1,4 @@
-"""Bulk claim submission from CSV/XLSX (issue 4 §4), with the same validation as one claim.
+"""Bulk claim submission from CSV/XLSX (docs/layanan-ppk-dan-verifikasi.md), with the same validation as one claim.
 
 One row per claim line; rows with the same SJP number and dates form one claim:
 

@@ -1,4 +1,7 @@
-"""The checks of a claim (issue 4 §4), each with its reason; run on submission and for the verifier."""
+"""The checks of a claim, each with its reason; run on submission and for the verifier.
+
+See docs/layanan-ppk-dan-verifikasi.md.
+"""
 
 from __future__ import annotations
 
@@ -48,7 +51,7 @@ def claim_checks(
     attachment_kinds: set[str],
     exclude_claim_id: int | None = None,
 ) -> list[CheckResult]:
-    """The checks of issue 4 §4, each with its reason; used on submission and by the verifier."""
+    """The checks of a claim, each with its reason; used on submission and by the verifier."""
     person_id = sjp.person_id
     results: list[CheckResult] = []
     # 1. Membership active on the service dates (and no active JKN, which pays instead).

@@ -1,4 +1,4 @@
-"""Verification of claims (issue 4 §4): approve, approve with adjusted lines, return, reject;
+"""Verification of claims (docs/layanan-ppk-dan-verifikasi.md): approve, approve with adjusted lines, return, reject;
 and the provider's resubmission of a returned claim.
 
 Every move goes through ``_move``: lock the row (select_for_update), compare the version

@@ -1,4 +1,4 @@
-"""Writes for claims (issue 4 §4): submission with checks (idempotent) and resubmission.
+"""Writes for claims (docs/layanan-ppk-dan-verifikasi.md): submission with checks (idempotent) and resubmission.
 
 Verification lives in ``claim_decisions``, the checks in ``claim_checks``; the allowed
 moves only in ``ejamkesda.rules.claims.CLAIM_TRANSITIONS``.

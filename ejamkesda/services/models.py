@@ -1,6 +1,6 @@
 """SJP (service guarantee letters), referrals, tariffs, claims and payment batches.
 
-Issue 4 §2–§4. Seed 000 (Perbup PPU 29/2016) Pasal 10 ayat (1): each PPK supplies its
+See docs/layanan-ppk-dan-verifikasi.md. Perbup PPU 29/2016 Pasal 10 ayat (1): each PPK supplies its
 data through e-Jamkesda; the UPT Jamkesda decides (Pasal 7 ayat 3, aplikasi khusus).
 Every row belongs to one provider; selectors scope by it. People are addressed by id,
 never by NIK.

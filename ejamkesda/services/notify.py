@@ -1,4 +1,4 @@
-"""Notifications to a provider's staff at each step (issue 4 §6)."""
+"""Notifications to a provider's staff at each step (docs/layanan-ppk-dan-verifikasi.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Payment batches per provider and month (issue 4 §4).
+"""Payment batches per provider and month (docs/layanan-ppk-dan-verifikasi.md).
 
 A batch gathers a provider's approved claims whose discharge date falls in the month and
 that are not yet in a batch; each claim moves approved → in payment (rules.claims

@@ -1,4 +1,4 @@
-"""Referrals (rujukan), issue 4 §3: an FKTP refers a patient to an FKRTL; the receiving
+"""Referrals (rujukan), docs/layanan-ppk-dan-verifikasi.md: an FKTP refers a patient to an FKRTL; the receiving
 provider accepts or returns it; both see the status. A referral may carry the SJP."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Claim reports (issue 4 §4): recap per provider and month, per service kind, top
+"""Claim reports (docs/layanan-ppk-dan-verifikasi.md): recap per provider and month, per service kind, top
 diagnoses, amounts claimed vs approved, ageing of pending claims; XLSX and PDF export.
 
 All figures are aggregated in the database over the claims the user may see.

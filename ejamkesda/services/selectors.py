@@ -1,7 +1,7 @@
 """Reads of the services app, scoped by the user's provider.
 
 PPK operators and treasurers see only their own provider's letters, referrals, claims and
-payment batches (issue 4 §6); UPT staff and leadership see the whole regency. Anything
+payment batches (docs/layanan-ppk-dan-verifikasi.md); UPT staff and leadership see the whole regency. Anything
 outside the scope simply does not exist for the user (the views answer 404).
 """
 

@@ -1,7 +1,7 @@
-"""Writes for service guarantee letters (SJP), issue 4 §2.
+"""Writes for service guarantee letters (SJP), docs/layanan-ppk-dan-verifikasi.md.
 
 A PPK operator requests an SJP for a patient; the UPT verifier approves or rejects it
-(seed 000 Pasal 7 ayat 3: the special application is the UPT's). An approved SJP gets a
+(Perbup PPU 29/2016 Pasal 7 ayat 3: the special application is the UPT's). An approved SJP gets a
 number unique per year from a counter row locked with select_for_update, and a token
 for the public verification page that shows validity only.
 """

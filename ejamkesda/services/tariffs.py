@@ -1,4 +1,4 @@
-"""Writes and lookups for tariff tables (issue 4 §4), versioned by effective-from date."""
+"""Writes and lookups for tariff tables (docs/layanan-ppk-dan-verifikasi.md), versioned by effective-from date."""
 
 from __future__ import annotations
 

@@ -185,7 +185,7 @@ def test_bpjs_outage_falls_back_to_local_with_warning(client, upt_token, fake_bp
     assert any("BPJS" in w for w in data["warnings"])
 
 
-# --- PostgreSQL hot path (issue 6 §4) ---------------------------------------------------------
+# --- PostgreSQL hot path (docs/integrasi-api.md) ---------------------------------------------------------
 @pytest.mark.django_db(transaction=True)
 def test_postgresql_prepared_look_up_survives_a_lost_connection():
     """The look-up runs as a prepared statement; a connection the server closed is replaced, not a 500."""

@@ -1,6 +1,6 @@
 """Property-based fuzzing of the REST API from its own OpenAPI document (schemathesis).
 
-At least 200 generated cases per operation (issue 6 §1). Checks: no 5xx, status codes,
+At least 200 generated cases per operation (docs/integrasi-api.md). Checks: no 5xx, status codes,
 content types and bodies conform to the schema, invalid input is rejected, and no
 operation that needs a token accepts a request without one (``ignored_auth``).
 """

@@ -211,7 +211,7 @@ def test_premium_pages(client, login, tmp_path, settings):
     assert detail.context["receivable"] == 2000
 
 
-def test_instruction_parser_reads_all_points_of_seed_002():
+def test_instruction_parser_reads_all_points_of_the_tegal_instruction():
     addressees, tasks = parse_instruction((SEED / "instruksi_bupati_tegal_379_2022.txt").read_text(encoding="utf-8"))
     assert len(addressees) == 24
     assert addressees[6].startswith("Kepala Dinas Sosial")

@@ -1,4 +1,4 @@
-"""The jaspel_calculate command-line contract (issue 3 §3)."""
+"""The jaspel_calculate command-line contract (docs/jasa-pelayanan.md)."""
 
 from __future__ import annotations
 

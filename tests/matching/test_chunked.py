@@ -1,4 +1,4 @@
-"""The memory-bounded paths of the engine (issue 5 §2: ≤ 1.5 GB at 1M × 1M) give the same
+"""The memory-bounded paths of the engine (docs/pemadanan.md: ≤ 1.5 GB at 1M × 1M) give the same
 results as the one-shot path: pairs compared in chunks, lists prepared column by column."""
 
 from __future__ import annotations

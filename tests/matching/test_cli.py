@@ -1,4 +1,4 @@
-"""``manage.py match_files`` — the command-line contract of issue 5 §2."""
+"""``manage.py match_files`` — the command-line contract of docs/pemadanan.md."""
 
 from __future__ import annotations
 

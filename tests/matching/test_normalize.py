@@ -1,4 +1,4 @@
-"""Name normalisation for Indonesian spelling (issue 5 §2)."""
+"""Name normalisation for Indonesian spelling (docs/pemadanan.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Public provider directory, home and information pages (issue 2 §6)."""
+"""Public provider directory, home and information pages (docs/portal-publik.md)."""
 
 from __future__ import annotations
 

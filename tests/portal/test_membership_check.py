@@ -1,4 +1,4 @@
-"""Public membership check (issue 2 §6; seed 000 Pasal 7 ayat 1 huruf a)."""
+"""Public membership check (docs/portal-publik.md; Perbup PPU 29/2016 Pasal 7 ayat 1 huruf a)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""membership_current: which membership answers "covered today?" (issue 2 §3, §6)."""
+"""membership_current: which membership answers "covered today?" (docs/portal-publik.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Provider (PPK) register: management by UPT admins, scoping, audit (issue 2 §5, §7)."""
+"""Provider (PPK) register: management by UPT admins, scoping, audit (docs/peran.md)."""
 
 from __future__ import annotations
 

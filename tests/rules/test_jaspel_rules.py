@@ -56,8 +56,8 @@ def test_three_profiles_ship_and_load():
     assert kh.formula.text == "(jenis + rangkap + status + masa_kerja + program_jkn) * kehadiran"
     assert td.formula.text == "(jenis + rangkap + kinerja + status + masa_kerja) * kehadiran"
     assert kh.formula_needs_check and td.formula_needs_check
-    assert kh.effective_from == dt.date(2015, 1, 1)  # seed 003 Pasal 23, retroactive
-    assert td.effective_from == dt.date(2017, 1, 1)  # seed 004 Pasal 13
+    assert kh.effective_from == dt.date(2015, 1, 1)  # Perbup Kapuas Hulu 9/2015 Pasal 23, retroactive
+    assert td.effective_from == dt.date(2017, 1, 1)  # Perbup Tanah Datar 29/2017 Pasal 13
     for key in ("persen_angka_huruf", "terlambat_blok_sebagian", "nakes_bawah_d3_tepat_10_tahun"):
         assert kh.ambiguities[key].note
     for key in ("masa_kerja_kurang_1_tahun", "skp_tepat_70", "skp_tepat_90", "terlambat_blok_sebagian"):
@@ -430,7 +430,7 @@ def _months_before(end: dt.date, months: int) -> dt.date:
 
 @pytest.mark.parametrize("bracket", range(16))
 def test_kapuas_every_masa_kerja_bound(bracket):
-    """Seed 003 Pasal 19 ayat 8: at exactly the upper bound the lower value, one day more the next."""
+    """Perbup Kapuas Hulu 9/2015 Pasal 19 ayat 8: at exactly the upper bound the lower value, one day more the next."""
     upper = 3 if bracket == 0 else 24 * bracket
     start = _months_before(END, upper)
     assert service_duration(start, END) == (upper, 0)

@@ -1,4 +1,4 @@
-"""Seed 002 KEDUA angka 1 huruf a: full premium of PBPU/BP Pemda residents plus the
+"""Instruksi Bupati Tegal 379/2022 KEDUA angka 1 huruf a: full premium of PBPU/BP Pemda residents plus the
 regency's share of the bantuan iuran (partial subsidy) of self-paying PBPU/BP class 3."""
 
 from __future__ import annotations

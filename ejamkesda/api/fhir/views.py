@@ -2,7 +2,7 @@
 (a FHIR layer that skips a check is a known failure of peer systems).
 
 NIK searches go through POST ``[type]/_search`` (form body); a GET carrying a NIK is
-refused with an OperationOutcome, because the NIK must never appear in a URL (DESIGN.md §6).
+refused with an OperationOutcome, because the NIK must never appear in a URL (docs/arsitektur.md).
 """
 
 from __future__ import annotations

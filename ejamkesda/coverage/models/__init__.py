@@ -1,5 +1,5 @@
 """Coverage (UHC) domain: dated snapshots of external lists, coverage figures, follow-up,
-PBI lists and proposals, premiums and the regent's instruction checklist (seed 002)."""
+PBI lists and proposals, premiums and the regent's instruction checklist (Instruksi Bupati Tegal 379/2022)."""
 
 from ejamkesda.coverage.models.changes import PbiChange, PbiChangeKind, PbiChangeReason, PbiChangeRun
 from ejamkesda.coverage.models.compute import ComputeRun

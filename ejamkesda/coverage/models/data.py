@@ -20,7 +20,7 @@ class SnapshotKind(models.TextChoices):
 
 
 class Sector(models.TextChoices):
-    """Sector lists named by seed 002 KEDUA (the number is the instruction's point)."""
+    """Sector lists named by Instruksi Bupati Tegal 379/2022 KEDUA (the number is the instruction's point)."""
 
     ASN = "asn", _("ASN dan non-ASN (angka 3)")
     EDUCATION = "education", _("Peserta didik, pendidik, tenaga kependidikan (angka 4)")

@@ -1,4 +1,4 @@
-"""Follow-up of uncovered people (seed 002 KEDUA angka 3–19, 20, 22) and PBI proposals
+"""Follow-up of uncovered people (Instruksi Bupati Tegal 379/2022 KEDUA angka 3–19, 20, 22) and PBI proposals
 (angka 6 huruf a–c). People are keyed by NIK so a decision survives the next month's
 snapshot; URLs address them by record id only."""
 

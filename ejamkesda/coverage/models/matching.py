@@ -1,4 +1,4 @@
-"""Review queue of probable links (pemadanan, seed 002 KEDUA angka 23 huruf h) between a
+"""Review queue of probable links (pemadanan, Instruksi Bupati Tegal 379/2022 KEDUA angka 23 huruf h) between a
 resident and either a membership card or a row of an agency's sector list. Decisions are
 kept by (card number, resident NIK) or (sector list, row key, resident NIK) and reused by
 every later snapshot, so a pair is never asked twice."""

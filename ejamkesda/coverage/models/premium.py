@@ -1,4 +1,4 @@
-"""Premiums for residents registered by the regency (seed 002 KEDUA angka 1a, 2, 5a, 23i)."""
+"""Premiums for residents registered by the regency (Instruksi Bupati Tegal 379/2022 KEDUA angka 1a, 2, 5a, 23i)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ class PremiumRate(models.Model):
 
 
 class PremiumSubsidyRate(models.Model):
-    """Who pays the class-3 premium of PBPU/BP members (seed 002 KEDUA angka 1 huruf a, the
+    """Who pays the class-3 premium of PBPU/BP members (Instruksi Bupati Tegal 379/2022 KEDUA angka 1 huruf a, the
     "bantuan iuran" clause): member, central government, regency. The four amounts are
     checked to add up by ``rules.premium.Contribution``."""
 

@@ -1,4 +1,4 @@
-"""The regent's instruction as an editable checklist (seed 002 KEDUA angka 1–24)."""
+"""The regent's instruction as an editable checklist (Instruksi Bupati Tegal 379/2022 KEDUA angka 1–24)."""
 
 from __future__ import annotations
 

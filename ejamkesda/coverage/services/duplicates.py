@@ -1,4 +1,4 @@
-"""Probable duplicates inside one sector list (issue 5 §2: "duplicates inside one list are
+"""Probable duplicates inside one sector list (docs/pemadanan.md: "duplicates inside one list are
 reported"): the same person twice with another NIK, a missing NIK or a spelling variant.
 
 Exact duplicates (the same NIK twice) are already refused row by row at import. The rest

@@ -1,4 +1,4 @@
-"""Recording each person's follow-up status (seed 002 KEDUA angka 3–19, 20, 22)."""
+"""Recording each person's follow-up status (Instruksi Bupati Tegal 379/2022 KEDUA angka 3–19, 20, 22)."""
 
 from __future__ import annotations
 

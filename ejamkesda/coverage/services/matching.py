@@ -1,4 +1,4 @@
-"""Probable links (pemadanan, seed 002 KEDUA angka 23 huruf h) for records whose NIK is
+"""Probable links (pemadanan, Instruksi Bupati Tegal 379/2022 KEDUA angka 23 huruf h) for records whose NIK is
 missing or mistyped: membership cards and rows of the agencies' sector lists, each linked
 to a resident of the population register.
 

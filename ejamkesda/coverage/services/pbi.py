@@ -1,4 +1,4 @@
-"""PBI proposals from the welfare register (seed 002 KEDUA angka 6 huruf a–c).
+"""PBI proposals from the welfare register (Instruksi Bupati Tegal 379/2022 KEDUA angka 6 huruf a–c).
 
 Candidates: residents in the lowest welfare deciles (default 1–4, ``COVERAGE_PBI_DECILES``)
 who have no active JKN membership. Each addition and removal is kept with its reason.

@@ -1,5 +1,5 @@
 """Premium budget, reconciliation of the BPJS bill and receivables for residents the
-regency registers as PBPU/BP Pemda class 3 (seed 002 KEDUA angka 1 huruf a, angka 2
+regency registers as PBPU/BP Pemda class 3 (Instruksi Bupati Tegal 379/2022 KEDUA angka 1 huruf a, angka 2
 huruf b, angka 5 huruf a, angka 23 huruf i). Arithmetic lives in ``ejamkesda.rules.premium``."""
 
 from __future__ import annotations

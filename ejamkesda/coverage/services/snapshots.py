@@ -40,7 +40,7 @@ def snapshot_open(
 
 
 def sector_list_create(*, agency: Any, name: str, sector: str, instruction_point: str = "", actor: Any) -> SectorList:
-    """An agency's operator opens a new sector list (seed 002 KEDUA angka 3–19, 22).
+    """An agency's operator opens a new sector list (Instruksi Bupati Tegal 379/2022 KEDUA angka 3–19, 22).
 
     The name is unique per agency; two operators creating the same list at once get one
     list and one ``ValidationError`` (the unique constraint decides, not a prior read).

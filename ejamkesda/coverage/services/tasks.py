@@ -1,4 +1,4 @@
-"""The instruction checklist (seed 002): seeding from the text and progress updates."""
+"""The instruction checklist (Instruksi Bupati Tegal 379/2022): seeding from the text and progress updates."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def _clean(text: str) -> str:
 
 def parse_instruction(text: str) -> tuple[dict[int, str], list[ParsedTask]]:
     """Addressees (``Kepada``) and tasks (``KEDUA`` angka/huruf) of an instruction text laid
-    out like seed 002: numbered addressees, then KEDUA with numbered points and lettered
+    out like Instruksi Bupati Tegal 379/2022: numbered addressees, then KEDUA with numbered points and lettered
     sub-points, up to KETIGA. Continuation lines are joined to the item above."""
     addressees: dict[int, str] = {}
     tasks: list[ParsedTask] = []

@@ -1,5 +1,5 @@
 """Coverage dashboards: regency → district → village, by segment, per sector list, over time,
-and the public page with aggregate figures only (seed 000 Pasal 7: aplikasi umum)."""
+and the public page with aggregate figures only (Perbup PPU 29/2016 Pasal 7: aplikasi umum)."""
 
 from __future__ import annotations
 

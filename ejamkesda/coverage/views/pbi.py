@@ -1,4 +1,4 @@
-"""PBI lists per village (seed 002 KEDUA angka 6 huruf d) and PBI proposals from the
+"""PBI lists per village (Instruksi Bupati Tegal 379/2022 KEDUA angka 6 huruf d) and PBI proposals from the
 welfare register (angka 6 huruf a–c)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Follow-up lists of people (seed 002 KEDUA angka 3–19, 20, 22): filterable, paginated,
+"""Follow-up lists of people (Instruksi Bupati Tegal 379/2022 KEDUA angka 3–19, 20, 22): filterable, paginated,
 downloadable as XLSX and PDF, each person's follow-up status recordable. Every view and
 download of a list is audit-logged; NIKs never travel in URLs (records are addressed by id)."""
 

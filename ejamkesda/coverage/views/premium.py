@@ -1,4 +1,4 @@
-"""Premium budget, BPJS bill reconciliation and receivables (seed 002 KEDUA angka 1a, 2,
+"""Premium budget, BPJS bill reconciliation and receivables (Instruksi Bupati Tegal 379/2022 KEDUA angka 1a, 2,
 5a, 23i). UPT admin records; UPT verifier and leadership read."""
 
 from __future__ import annotations

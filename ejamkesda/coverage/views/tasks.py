@@ -1,4 +1,4 @@
-"""The instruction checklist (seed 002) and the dashboard for the regent's office."""
+"""The instruction checklist (Instruksi Bupati Tegal 379/2022) and the dashboard for the regent's office."""
 
 from __future__ import annotations
 

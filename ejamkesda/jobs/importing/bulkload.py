@@ -1,5 +1,5 @@
 """Initial-load mode ("muat awal") for big imports into an empty register, PostgreSQL only
-(issue 2 §4: ≥ 30,000 rows/s on the first import of a million participants).
+(docs/impor-data.md: ≥ 30,000 rows/s on the first import of a million participants).
 
 Why: on PostgreSQL each imported person costs three rows (person, membership, history) and,
 before this mode, nine secondary-index inserts and five deferred foreign-key checks (one

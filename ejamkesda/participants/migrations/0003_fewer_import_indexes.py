@@ -1,4 +1,4 @@
-"""Fewer indexes to maintain on bulk imports (issue 2 §4), none that a query needs:
+"""Fewer indexes to maintain on bulk imports (docs/impor-data.md), none that a query needs:
 
 * ``person.village_id`` and ``membership.person_id`` had an index of their own besides the
   composite indexes that start with the same column (``person_village_name``,

@@ -1,4 +1,4 @@
-"""A synthetic regency for demonstration and manual testing (issue 2 §8).
+"""A synthetic regency for demonstration and manual testing (README.md).
 
 Deterministic for a given --seed. Creates demo accounts, so it must never run on a
 production install (refused when EJAMKESDA_ENV=production unless --allow-production).
@@ -48,7 +48,7 @@ DEMO_USERS = [
     ("demo_desa", Role.VILLAGE_OFFICER, "Operator Desa"),
     ("demo_camat", Role.DISTRICT_OFFICER, "Petugas Kecamatan"),
 ]
-# Agencies addressed by Instruksi Bupati Tegal 379/2022 (seed 002), as a typical set.
+# Agencies addressed by Instruksi Bupati Tegal 379/2022, as a typical set.
 DEMO_AGENCIES = [
     ("DINKES", "Dinas Kesehatan"),
     ("DINSOS", "Dinas Sosial"),

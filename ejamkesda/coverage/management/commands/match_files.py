@@ -1,6 +1,6 @@
 """``manage.py match_files --left A.csv --right B.csv --out OUT.csv [--threshold T]``.
 
-Data matching (pemadanan, issue 5 §2; Instruksi Bupati Tegal 379/2022, seed 002): for each
+Data matching (pemadanan, docs/pemadanan.md; Instruksi Bupati Tegal 379/2022): for each
 row of B whose best match in A scores at least T, OUT gets ``right_id, left_id, score, method,
 reasons``. Optional ``--review OUT_REVIEW.csv`` writes the review band (score between
 ``--review-threshold`` and T) and ``--duplicates DUP.csv`` the probable duplicates inside each

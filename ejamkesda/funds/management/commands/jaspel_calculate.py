@@ -1,6 +1,6 @@
 """Compute jasa pelayanan shares from a roster CSV without touching the database.
 
-The command-line contract of issue 3 §3, used by auditors and by tests::
+The command-line contract of docs/jasa-pelayanan.md, used by auditors and by tests::
 
     manage.py jaspel_calculate --profile ID --roster FILE.csv (--pool RUPIAH | --revenue RUPIAH)
         [--period YYYY-MM] [--formula EXPR] [--json]

@@ -1,4 +1,4 @@
-"""``manage.py import_participants FILE [--source NAME] [--dry-run]`` (issue 2 §4).
+"""``manage.py import_participants FILE [--source NAME] [--dry-run]`` (docs/impor-data.md).
 
 The same job as a web upload, run in the foreground: prints progress and a summary and
 the path of the error report. Exit status 1 when the file as a whole is refused.

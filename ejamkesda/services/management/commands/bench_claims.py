@@ -1,4 +1,4 @@
-"""Benchmark the claim pages on a large synthetic table (issue 4 §6: lists stay fast with a
+"""Benchmark the claim pages on a large synthetic table (docs/layanan-ppk-dan-verifikasi.md: lists stay fast with a
 million claims). Refused in production; meant for a scratch database:
 
     DATABASE_URL=postgres://.../scratch manage.py bench_claims --claims 1000000
