@@ -1,7 +1,7 @@
 """What waits for each role: the queries behind the staff home page (``core:dashboard``).
 
 Every role's home is its work queue: counts, the oldest items first with their age, and
-the few figures that role watches (docs/README.md, "Beranda per peran"). Each queue is
+the few figures that role watches (docs/beranda-petugas.md). Each queue is
 read through the domain's own ``*_visible_to`` selectors, so a home shows exactly what
 the role may open, and nothing else. The PPK operator's coverage check is in
 ``ejamkesda.core.home_check``.
@@ -9,265 +9,36 @@ the role may open, and nothing else. The PPK operator's coverage check is in
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet, Sum
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from ejamkesda.core import policy
+from ejamkesda.core.home_queues import (
+    Figure,
+    Home,
+    Queue,
+    QueueItem,
+    applications_waiting,
+    claims_to_batch,
+    claims_waiting,
+    complaints_new,
+    complaints_overdue,
+    imports_failed,
+    queue_of,
+    referrals_incoming,
+    returned_to_provider,
+    sjps_waiting,
+)
 from ejamkesda.core.roles import Role
 
-PREVIEW = 5  # items listed under each queue, oldest first
-
-
-@dataclass(frozen=True)
-class QueueItem:
-    label: str
-    url: str
-    since: dt.datetime | dt.date | None = None
-    note: str = ""
-
-    @property
-    def age_days(self) -> int | None:
-        if self.since is None:
-            return None
-        since = self.since
-        if isinstance(since, dt.datetime):
-            since = timezone.localtime(since).date()
-        return max((timezone.localdate() - since).days, 0)
-
-
-@dataclass(frozen=True)
-class Queue:
-    """One kind of work: how many wait, where the full list is, the oldest few."""
-
-    label: str
-    count: int
-    url: str
-    items: list[QueueItem] = field(default_factory=list)
-    overdue: int = 0  # of ``count``, past the time the regulation or the office allows
-    overdue_label: str = ""
-
-
-@dataclass(frozen=True)
-class Figure:
-    label: str
-    value: int | str
-    url: str = ""
-    money: bool = False  # integer rupiah
-    percent: bool = False
-
-
-@dataclass
-class Home:
-    queues: list[Queue] = field(default_factory=list)
-    figures: list[Figure] = field(default_factory=list)
-    links: list[tuple[str, str]] = field(default_factory=list)  # (label, url): the role's next steps
-    coverage_check: bool = False
-
-    @property
-    def waiting(self) -> int:
-        return sum(queue.count for queue in self.queues)
-
-
-def _queue(
-    label: str,
-    queryset: QuerySet[Any],
-    url: str,
-    item: Callable[[Any], QueueItem],
-    **extra: Any,
-) -> Queue:
-    count = queryset.count()
-    items = [item(obj) for obj in queryset[:PREVIEW]] if count else []
-    return Queue(label=label, count=count, url=url, items=items, **extra)
-
-
-def _older_than(moment_field: str, days: int) -> dict[str, dt.datetime]:
-    return {f"{moment_field}__lt": timezone.now() - dt.timedelta(days=days)}
-
-
-# --- letters and claims (verifier, admin, PPK operator) ----------------------------------
-def _sjp_item(sjp: Any) -> QueueItem:
-    return QueueItem(
-        label=f"{sjp.number or _('SJP #%(id)s') % {'id': sjp.pk}} · {sjp.provider.name}",
-        url=reverse("services:sjp_detail", args=[sjp.pk]),
-        since=sjp.requested_at,
-        note=sjp.get_service_kind_display(),
-    )
-
-
-def _claim_item(claim: Any) -> QueueItem:
-    return QueueItem(
-        label=_("Klaim #%(id)s · %(provider)s") % {"id": claim.pk, "provider": claim.provider.name},
-        url=reverse("services:claim_detail", args=[claim.pk]),
-        since=claim.submitted_at,
-        note=claim.get_service_kind_display(),
-    )
-
-
-def sjps_waiting(user: Any) -> Queue:
-    from ejamkesda.services.models import Sjp
-
-    waiting = policy.sjps_visible_to(user).filter(status=Sjp.Status.REQUESTED).order_by("requested_at", "id")
-    return _queue(_("SJP menunggu keputusan"), waiting, reverse("services:sjp_list") + "?status=diajukan", _sjp_item)
-
-
-def claims_waiting(user: Any) -> Queue:
-    from ejamkesda.rules.claims import ClaimState
-
-    waiting = policy.claims_visible_to(user).filter(status=ClaimState.SUBMITTED.value).order_by("submitted_at", "id")
-    days = settings.CLAIM_VERIFICATION_SLA_DAYS
-    return _queue(
-        _("Klaim menunggu verifikasi"),
-        waiting,
-        reverse("services:claim_list") + "?status=diajukan",
-        _claim_item,
-        overdue=waiting.filter(**_older_than("submitted_at", days)).count(),
-        overdue_label=_("lebih dari %(days)s hari") % {"days": days},
-    )
-
-
-def claims_to_batch(user: Any) -> Queue:
-    """Approved claims in no payment batch yet: the next step after verification."""
-    from ejamkesda.rules.claims import ClaimState
-
-    unbatched = (
-        policy.claims_visible_to(user)
-        .filter(status__in=[ClaimState.APPROVED.value, ClaimState.ADJUSTED.value], payment_batch__isnull=True)
-        .order_by("decided_at", "id")
-    )
-    return _queue(
-        _("Klaim disetujui belum masuk batch pembayaran"), unbatched, reverse("services:payment_list"), _claim_item
-    )
-
-
-def returned_to_provider(user: Any) -> list[Queue]:
-    """A PPK's letters refused and claims sent back for correction (last 30 days)."""
-    from ejamkesda.rules.claims import ClaimState
-    from ejamkesda.services.models import Sjp
-
-    returned = policy.claims_visible_to(user).filter(status=ClaimState.RETURNED.value).order_by("decided_at", "id")
-    refused = (
-        policy.sjps_visible_to(user)
-        .filter(status=Sjp.Status.REJECTED, **{"decided_at__gte": timezone.now() - dt.timedelta(days=30)})
-        .order_by("decided_at", "id")
-    )
-    return [
-        _queue(
-            _("Klaim dikembalikan untuk perbaikan"),
-            returned,
-            reverse("services:claim_list") + "?status=dikembalikan",
-            _claim_item,
-        ),
-        _queue(
-            _("SJP ditolak (30 hari terakhir)"), refused, reverse("services:sjp_list") + "?status=ditolak", _sjp_item
-        ),
-    ]
-
-
-def referrals_incoming(user: Any) -> Queue:
-    from ejamkesda.services.models import Referral
-
-    incoming = (
-        policy.referrals_visible_to(user)
-        .filter(to_provider_id=user.provider_id, status=Referral.Status.SENT)
-        .order_by("created_at", "id")
-    )
-
-    def item(referral: Any) -> QueueItem:
-        return QueueItem(
-            label=_("Rujukan #%(id)s dari %(provider)s") % {"id": referral.pk, "provider": referral.from_provider.name},
-            url=reverse("services:referral_detail", args=[referral.pk]),
-            since=referral.created_at,
-        )
-
-    return _queue(_("Rujukan masuk belum dijawab"), incoming, reverse("services:referral_list"), item)
-
-
-# --- UPT admin desk -------------------------------------------------------------------
-def applications_waiting(user: Any) -> Queue:
-    from ejamkesda.enrolment.selectors import application_queue
-
-    def item(application: Any) -> QueueItem:
-        return QueueItem(
-            label=application.tracking_code,
-            url=reverse("enrolment:detail", args=[application.pk]),
-            since=application.submitted_at,
-        )
-
-    return _queue(_("Pengajuan kepesertaan menunggu"), application_queue(user=user), reverse("enrolment:desk"), item)
-
-
-def imports_failed(user: Any) -> Queue:
-    from ejamkesda.jobs.models import Job
-    from ejamkesda.jobs.registry import get_import_kind
-
-    failed = Job.objects.filter(status=Job.Status.FAILED, **_recent("created_at", 30)).order_by("created_at", "id")
-    if not policy.is_regency_wide(user):
-        failed = failed.none()
-
-    def item(job: Any) -> QueueItem:
-        return QueueItem(
-            label=_("Impor #%(id)s · %(kind)s") % {"id": job.pk, "kind": _kind_label(get_import_kind, job.kind)},
-            url=reverse("jobs:detail", args=[job.pk]),
-            since=job.created_at,
-        )
-
-    return _queue(_("Impor gagal (30 hari terakhir)"), failed, reverse("jobs:list"), item)
-
-
-def _kind_label(lookup: Callable[[str], Any], key: str) -> str:
-    try:
-        return str(lookup(key).label)
-    except LookupError:
-        return key
-
-
-def _recent(moment_field: str, days: int) -> dict[str, dt.datetime]:
-    return {f"{moment_field}__gte": timezone.now() - dt.timedelta(days=days)}
-
-
-def complaints_overdue(user: Any) -> Queue:
-    """Complaints not yet answered after ``COMPLAINT_ANSWER_DAYS`` days, oldest first."""
-    from ejamkesda.complaints.models import ComplaintStatus
-    from ejamkesda.complaints.selectors import complaints_visible_to
-
-    days = settings.COMPLAINT_ANSWER_DAYS
-    open_ = complaints_visible_to(user).filter(status__in=[ComplaintStatus.NEW, ComplaintStatus.ASSIGNED])
-    late = open_.filter(**_older_than("created_at", days)).defer("description", "response").order_by("created_at", "id")
-
-    def item(complaint: Any) -> QueueItem:
-        return QueueItem(
-            label=f"{complaint.tracking_code} · {complaint.get_category_display()}",
-            url=reverse("complaints:detail", args=[complaint.pk]),
-            since=complaint.created_at,
-        )
-
-    queue = _queue(
-        _("Pengaduan lewat batas jawab (%(days)s hari)") % {"days": days}, late, reverse("complaints:desk"), item
-    )
-    return queue
-
-
-def complaints_new(user: Any) -> Queue:
-    from ejamkesda.complaints.models import ComplaintStatus
-    from ejamkesda.complaints.selectors import complaint_queue
-
-    def item(complaint: Any) -> QueueItem:
-        return QueueItem(
-            label=f"{complaint.tracking_code} · {complaint.get_category_display()}",
-            url=reverse("complaints:detail", args=[complaint.pk]),
-            since=complaint.created_at,
-        )
-
-    queue = complaint_queue(user=user, status=ComplaintStatus.NEW)
-    return _queue(_("Pengaduan baru belum ditangani"), queue, reverse("complaints:desk"), item)
+__all__ = ["Figure", "Home", "Queue", "QueueItem", "home_for"]
 
 
 # --- money and coverage figures ------------------------------------------------------
@@ -329,9 +100,9 @@ def jaspel_runs(user: Any) -> list[Queue]:
 
     index = reverse("funds:index")
     return [
-        _queue(_("Perhitungan jaspel perlu diverifikasi"), runs.filter(status=RunStatus.DRAFT), index, item),
-        _queue(_("Perhitungan jaspel perlu disetujui"), runs.filter(status=RunStatus.VERIFIED), index, item),
-        _queue(_("Slip jaspel belum dibayar"), runs.filter(status=RunStatus.APPROVED), index, item),
+        queue_of(_("Perhitungan jaspel perlu diverifikasi"), runs.filter(status=RunStatus.DRAFT), index, item),
+        queue_of(_("Perhitungan jaspel perlu disetujui"), runs.filter(status=RunStatus.VERIFIED), index, item),
+        queue_of(_("Slip jaspel belum dibayar"), runs.filter(status=RunStatus.APPROVED), index, item),
     ]
 
 
@@ -344,12 +115,12 @@ def opd_tasks(user: Any) -> Queue:
 
     def item(task: Any) -> QueueItem:
         return QueueItem(
-            label=f"{task.label}: {task.text[:80]}",
+            label=f"{task.label}: {Truncator(task.text).chars(90)}",
             url=reverse("coverage:task", args=[task.pk]),
             note=f"{task.progress_percent}%",
         )
 
-    return _queue(
+    return queue_of(
         _("Tugas instruksi OPD belum selesai"),
         tasks.order_by("progress_percent", "point"),
         reverse("coverage:tasks"),
@@ -380,7 +151,7 @@ def procurement_orders(user: Any) -> Queue:
             note=order.get_status_display(),
         )
 
-    return _queue(_("Pesanan pengadaan belum dibayar"), open_, reverse("funds:procurement"), item)
+    return queue_of(_("Pesanan pengadaan belum dibayar"), open_, reverse("funds:procurement"), item)
 
 
 # --- the home of each role --------------------------------------------------------------
