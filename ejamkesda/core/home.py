@@ -69,9 +69,12 @@ def coverage_figures(user: Any) -> list[Figure]:
 def money_figures(user: Any) -> list[Figure]:
     """This year's claims: approved and paid totals (integer rupiah)."""
     from ejamkesda.rules.claims import ClaimState
+    from ejamkesda.services.selectors import claims_visible_to
 
+    # Totals, not claim records: the services selector scopes them (regency-wide for the
+    # leadership, one provider for its treasurer) without the per-record role gate.
     year = timezone.localdate().year
-    claims = policy.claims_visible_to(user).filter(submitted_at__year=year)
+    claims = claims_visible_to(user).filter(submitted_at__year=year)
     approved = claims.filter(
         status__in=[ClaimState.APPROVED, ClaimState.ADJUSTED, ClaimState.IN_PAYMENT, ClaimState.PAID]
     ).aggregate(total=Sum("approved_total"))["total"]
@@ -204,7 +207,13 @@ def _viewer(user: Any) -> Home:
 
 
 def _procurement(user: Any) -> Home:
-    return Home(queues=[procurement_orders(user)])
+    return Home(
+        queues=[procurement_orders(user)],
+        links=[
+            (_("Pengadaan obat, alkes, BMHP"), reverse("funds:procurement")),
+            (_("Anggaran"), reverse("funds:budget")),
+        ],
+    )
 
 
 HOMES: dict[str, Callable[[Any], Home]] = {

@@ -137,3 +137,15 @@ def test_menu_is_grouped_by_task_and_shows_only_what_the_role_may_use(role, pres
     urls = {item["url"] for items in groups.values() for item in items}
     assert (reverse("privacy:subject_request") in urls) == (role == Role.UPT_ADMIN)
     assert (reverse("coverage:inactive") in urls) == (role in {Role.UPT_ADMIN, Role.OPD_OPERATOR})
+
+
+def test_leadership_sees_coverage_and_the_regency_money_totals(client, login):
+    from ejamkesda.services.models import Claim
+    from tests.services.factories import submitted_claim
+
+    claim = submitted_claim()
+    Claim.objects.filter(pk=claim.pk).update(status="disetujui", approved_total=145_000)
+    login(Role.VIEWER)
+    page = client.get(HOME).content.decode()
+    assert "Cakupan UHC" in page  # "not computed yet" without a period
+    assert "Rp 145.000" in page
