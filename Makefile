@@ -1,4 +1,5 @@
-# e-Jamkesda. Two commands: `make run` (demo on SQLite) and `make test` (every check and test).
+# e-Jamkesda. Two commands: `make run` (demo on SQLite) and `make test` (every check and test,
+# browser journeys included when Chromium is installed).
 # `make run` shows what a newcomer sees (DEBUG off: styled error pages, static files served
 # by WhiteNoise); `make dev` is the same demo with DEBUG on, for developers.
 # Everything is installed into the project folder (.tools/ for uv, .venv/ for Python packages)
@@ -12,7 +13,7 @@ PY := .venv/bin/python
 PORT ?= 8000
 export EJAMKESDA_ENV ?= development
 
-.PHONY: setup run dev serve test lint typecheck pytest migrate demo messages benchmark clean
+.PHONY: setup run dev serve test lint typecheck pytest e2e migrate demo messages benchmark clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -54,7 +55,21 @@ typecheck: setup
 pytest: setup
 	EJAMKESDA_ENV=test $(PY) -m pytest -n 2
 
-test: lint typecheck pytest
+# Browser journeys (tests/e2e/) in Debian's Chromium: skipped, and said so, when it is not
+# installed, unless E2E_REQUIRED=1 (CI). One process: the live server and Chromium already
+# use both cores.
+CHROMIUM ?= $(shell command -v chromium 2>/dev/null)
+e2e: setup
+	@if [ -n "$(CHROMIUM)" ] && [ -x "$(CHROMIUM)" ]; then \
+		echo "Uji peramban (Chromium: $(CHROMIUM))"; \
+		E2E_CHROMIUM="$(CHROMIUM)" EJAMKESDA_ENV=test $(PY) -m pytest -p no:xdist -m e2e tests/e2e; \
+	elif [ "$(E2E_REQUIRED)" = "1" ]; then \
+		echo "Chromium tidak ditemukan, padahal E2E_REQUIRED=1" >&2; exit 1; \
+	else \
+		echo "Chromium tidak ditemukan: uji peramban dilewati (pasang paket chromium lalu jalankan make e2e)"; \
+	fi
+
+test: lint typecheck pytest e2e
 
 messages: setup
 	sh ejamkesda/locale/update_catalogues.sh

@@ -7,7 +7,7 @@ Every variable is documented in README.md ("Konfigurasi"). Two modes:
 * ``EJAMKESDA_ENV=production``: DEBUG off, ``SECRET_KEY``/``SECRET_KEY_FILE`` and
   ``ALLOWED_HOSTS`` required, HTTPS-only cookies, HSTS; ``manage.py check --deploy`` is clean.
 
-Perbup PPU 29/2016 Pasal 9 keeps the data on the regency's own server, so
+Perbup PPU 29/2016 Pasal 11 keeps the data on the regency's own server, so
 nothing here reaches outside: no CDN, no external service unless configured.
 """
 

@@ -3,10 +3,16 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from hypothesis import HealthCheck, settings
 
 from ejamkesda.core.roles import Role
 from tests.auth import force_login_verified, login_verified
 from tests.factories import user_with_role
+
+# Properties check correctness, not speed: on a loaded two-core CI machine input generation and
+# a single example can be slow, which must not fail a property that holds.
+settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci")
 
 
 @pytest.fixture(autouse=True)

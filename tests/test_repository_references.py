@@ -29,6 +29,8 @@ UNRESOLVED = {
     ),
 }
 DOC_PATH = re.compile(r"(?<![\w/.-])((?:docs|tests)/[\w./-]*[\w-]\.(?:md|py))\b")
+# An article of a regulation ("Pasal 7 ayat (3)") or a point of the regent's instruction ("KEDUA angka 6").
+LEGAL_BASIS = re.compile(r"\bPasal \d|\bKEDUA angka \d")
 MARKDOWN_LINK = re.compile(r"\]\(([^)#\s]+\.md)(?:#[^)]*)?\)")
 
 
@@ -129,3 +131,18 @@ def test_the_patterns_catch_each_form(line):
 )
 def test_the_patterns_leave_ordinary_text_alone(line):
     assert not any(pattern.search(line) for pattern in UNRESOLVED.values())
+
+
+def test_every_functional_requirement_is_traced_to_a_regulation_and_a_test():
+    """docs/kebutuhan.md: each KF row names its legal basis and at least one test file."""
+    text = (ROOT / "docs" / "kebutuhan.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if re.match(r"\| KF-[A-Z]+-\d\d \|", line)]
+    assert len(rows) >= 40
+    ids = [row.split("|")[1].strip() for row in rows]
+    assert len(ids) == len(set(ids)), "requirement numbers must be unique"
+    untraced = [
+        row.split("|")[1].strip()
+        for row in rows
+        if not re.search(r"tests/\S+\.py", row.split("|")[-2]) or not LEGAL_BASIS.search(row.split("|")[-3])
+    ]
+    assert not untraced, "Requirements without a regulation article or a test file: " + ", ".join(untraced)

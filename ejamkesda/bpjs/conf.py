@@ -1,7 +1,7 @@
 """BPJS Kesehatan bridge settings, from the environment (docs/integrasi-api.md lists them).
 
 Nothing is sent to BPJS unless ``BPJS_CONS_ID`` and ``BPJS_SECRET`` are set (Perbup PPU 29/2016
-Pasal 9: the data stays on the regency's server unless configured otherwise; Instruksi Bupati Tegal 379/2022
+Pasal 11: the data stays on the regency's server unless configured otherwise; Instruksi Bupati Tegal 379/2022
 point 23h/j: data exchange with BPJS).
 """
 

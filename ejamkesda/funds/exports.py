@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ejamkesda.funds.models import DistributionRun, RunStatus, StaffMember
+from ejamkesda.funds.slips import DRAFT_NOTE
 from ejamkesda.jobs.importing.base import ImportFileError
 from ejamkesda.jobs.importing.report import safe_cell
 
@@ -118,6 +119,7 @@ def recap_rows(run: DistributionRun) -> list[dict[str, Any]]:
             "net": line.net,
             "bank_name": line.bank_name,
             "bank_account": line.bank_account,
+            "months": line.months,
         }
         for line in run.lines.order_by("position")
     ]
@@ -128,6 +130,9 @@ def recap_xlsx(run: DistributionRun) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "rekap"
+    if not run.locked:
+        sheet.append([DRAFT_NOTE])
+        sheet["A1"].font = Font(bold=True, color="C00000")
     sheet.append([f"Rekap jasa pelayanan {run.provider.name} periode {run.period_label} (versi {run.version})"])
     sheet.append(
         [f"Profil {run.profile} — rumus {run.formula}; dana Rp {run.pool_amount}; total poin {run.total_points}"]
@@ -136,7 +141,7 @@ def recap_xlsx(run: DistributionRun) -> bytes:
     variables = ["jenis", "rangkap", "kehadiran", "status", "masa_kerja", "kinerja", "program_jkn"]
     header = ["No", "Nama", "ID/NIP", *variables, "Poin", "Jasa pelayanan", "Tarif PPh 21 (%)", "PPh 21", "Bersih"]
     sheet.append(header)
-    for cell in sheet[4]:
+    for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     rows = recap_rows(run)
     for number, row in enumerate(rows, start=1):
@@ -163,9 +168,39 @@ def recap_xlsx(run: DistributionRun) -> bytes:
     sheet.append(
         ["", "(.................................)", "", "", "", "", "", "", "", "(.................................)"]
     )
+    if any(row["months"] for row in rows):
+        _monthly_sheet(workbook, run, rows, variables)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _monthly_sheet(workbook: Workbook, run: DistributionRun, rows: list[dict[str, Any]], variables: list[str]) -> None:
+    """One row per person and month (Perbup Kapuas Hulu 9/2015 Pasal 20): that month's
+    variables, attendance and points; the person's total is the sum."""
+    sheet = workbook.create_sheet("per bulan")
+    if not run.locked:
+        sheet.append([DRAFT_NOTE])
+        sheet["A1"].font = Font(bold=True, color="C00000")
+    sheet.append(["No", "Nama", "ID/NIP", "Bulan", "Bekerja", *variables, "Kehadiran (rincian)", "Poin"])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for number, row in enumerate(rows, start=1):
+        for month in row["months"]:
+            values = month.get("variables", {})
+            sheet.append(
+                [
+                    number,
+                    safe_cell(row["name"]),
+                    safe_cell(row["employee_no"]),
+                    month["bulan"],
+                    "ya" if month.get("bekerja", True) else "tidak",
+                    *[values.get(name, 0) for name in variables],
+                    safe_cell(month.get("explanations", {}).get("kehadiran", "")),
+                    month["points"],
+                ]
+            )
+        sheet.append(["", safe_cell(row["name"]), "", "Jumlah", "", *[""] * len(variables), "", row["points"]])
 
 
 def _csv_safe(value: str) -> str:

@@ -50,12 +50,27 @@ class StaffForm(forms.ModelForm):
             "bank_name",
             "bank_account",
             "active",
+            "ended_on",
         ]
-        widgets = {"started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    # The staff history (effective-dated): from when the changed values hold.
+    effective_from = forms.DateField(
+        label=_("Berlaku mulai"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "Tanggal perubahan status, golongan, rangkap, jenis tenaga atau PPK mulai berlaku; "
+            "kosongkan untuk hari ini. Bulan-bulan sebelumnya tetap memakai nilai lama."
+        ),
+    )
 
 
 class RosterUploadForm(ProviderScopedForm):
-    file = forms.FileField(label=_("Roster CSV"))
+    file = forms.FileField(label=_("Roster (CSV atau XLSX)"))
     period = forms.DateField(
         label=_("Bulan kehadiran (opsional)"),
         input_formats=["%Y-%m", "%Y-%m-%d"],

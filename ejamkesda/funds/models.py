@@ -76,6 +76,8 @@ class StaffMember(models.Model):
     bank_name = models.CharField(_("bank"), max_length=60, blank=True)
     bank_account = models.CharField(_("nomor rekening"), max_length=40, blank=True)
     active = models.BooleanField(_("aktif"), default=True)
+    # Last day employed (a leaver keeps the months worked in multi-month runs).
+    ended_on = models.DateField(_("selesai kerja"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("pegawai")
@@ -106,6 +108,41 @@ class StaffHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_id} @ {self.changed_at}"
+
+
+class StaffState(models.Model):
+    """The attributes that feed points, holding from ``valid_from`` until the next state.
+
+    Effective-dated staff history (Perbup Kapuas Hulu 9/2015 Pasal 20 pays by each month of
+    the previous year): the value on any past date is the state with the latest
+    ``valid_from`` on or before it. Written only through ``funds.staff_history``.
+    """
+
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="states")
+    valid_from = models.DateField(_("berlaku mulai"))
+    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="+")
+    jenis_tenaga = models.CharField(_("jenis tenaga"), max_length=30, choices=JenisTenaga.choices)
+    education = models.CharField(_("pendidikan"), max_length=40, blank=True)
+    status = models.CharField(_("status kepegawaian"), max_length=10, choices=EmploymentStatus.choices)
+    golongan = models.CharField(_("golongan"), max_length=10, blank=True)
+    roles = models.CharField(_("rangkap tugas"), max_length=60, blank=True)
+    program_jkn = models.BooleanField(_("pemegang program JKN"), default=False)
+    active = models.BooleanField(_("aktif"), default=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["staff", "valid_from"]
+        constraints = [models.UniqueConstraint(fields=["staff", "valid_from"], name="funds_staff_state_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} sejak {self.valid_from:%d-%m-%Y}"
+
+    @property
+    def role_list(self) -> tuple[str, ...]:
+        return tuple(part.strip() for part in self.roles.split(";") if part.strip())
 
 
 class Attendance(models.Model):
@@ -289,6 +326,8 @@ class RunLine(models.Model):
     tax_rate = models.CharField(max_length=10)
     tax = models.BigIntegerField()
     net = models.BigIntegerField()
+    # Month by month (Perbup Kapuas Hulu 9/2015 Pasal 20): [{"bulan", "variables", "points", ...}].
+    months = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["run", "position"]

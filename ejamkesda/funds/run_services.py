@@ -3,9 +3,9 @@
 A run fixes provider, months, profile version, formula and pool, and stores every person's
 variables, explanations, share, tax and net. An approved run is never changed: running it
 again creates a new version (``run_rerun``) whose differences are shown by ``run_diff``.
-Kapuas Hulu pays an annual pool by the monthly attendance of the previous year (Perbup Kapuas Hulu 9/2015
-Pasal 20), so a run covers a range of months: attendance is summed over the range and
-years of service are taken at its last day.
+Kapuas Hulu pays an annual pool by the monthly attendance of the previous year (Perbup
+Kapuas Hulu 9/2015 Pasal 20), so a run covers a range of months, computed month by month
+(``rules.jaspel_range``) from the staff history (``staff_history``).
 """
 
 from __future__ import annotations
@@ -27,19 +27,19 @@ from ejamkesda.core.duties import check_separation
 from ejamkesda.core.permissions import user_has_role
 from ejamkesda.core.roles import Role
 from ejamkesda.funds.models import (
-    Attendance,
     DistributionRun,
     FundPool,
     RegulationProfile,
     RunLine,
     RunStatus,
     ServiceCaseCount,
-    StaffMember,
 )
 from ejamkesda.funds.services import month_end, month_start, profile_parsed
+from ejamkesda.funds.staff_history import people_for_months
 from ejamkesda.providers.models import Provider
 from ejamkesda.rules.formula import FormulaError
-from ejamkesda.rules.jaspel import Calculation, CalculationError, StaffInput, calculate, points_repr
+from ejamkesda.rules.jaspel import CalculationError, points_repr
+from ejamkesda.rules.jaspel_range import RangeCalculation, RangeResult, calculate_range, month_range
 
 # Who may move a run to each state. A treasurer prepares and verifies; Dinas Kesehatan
 # (UPT admin) approves and thereby locks; the treasurer records the payment.
@@ -48,15 +48,6 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], tuple[Role, ...]]] = {
     RunStatus.APPROVED: ((RunStatus.VERIFIED,), (Role.UPT_ADMIN,)),
     RunStatus.PAID: ((RunStatus.APPROVED,), (Role.TREASURER, Role.UPT_ADMIN)),
 }
-
-
-def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    months = []
-    current = month_start(first)
-    while current <= last:
-        months.append(current)
-        current = month_end(current) + dt.timedelta(days=1)
-    return months
 
 
 def pool_available(
@@ -76,64 +67,46 @@ def pool_available(
     return int(pools.aggregate(total=Sum("amount"))["total"] or 0)
 
 
-def _inputs(provider: Provider, period_from: dt.date, period_to: dt.date) -> tuple[list[StaffMember], list[StaffInput]]:
-    staff = list(StaffMember.objects.filter(provider=provider, active=True).order_by("name", "id"))
-    totals: dict[int, dict[str, Any]] = defaultdict(lambda: {"p": 0, "e": 0, "m": 0, "skp": []})
-    for row in Attendance.objects.filter(
-        staff__in=staff, period__gte=month_start(period_from), period__lte=month_start(period_to)
-    ):
-        item = totals[row.staff_id]
-        item["p"] += row.days_present
-        item["e"] += row.days_excused
-        item["m"] += row.minutes_late
-        if row.skp is not None:
-            item["skp"].append(row.skp)
-    inputs = []
-    for member in staff:
-        item = totals[member.pk]
-        skps = item["skp"]
-        inputs.append(
-            StaffInput(
-                id=str(member.pk),
-                nama=member.name,
-                jenis_tenaga=member.jenis_tenaga,
-                pendidikan=member.education,
-                mulai_kerja=member.started_on,
-                rangkap=member.role_list,
-                status=member.status,
-                golongan=member.golongan,
-                hari_hadir=item["p"],
-                hari_izin=item["e"],
-                menit_terlambat=item["m"],
-                # Over several months the SKP is the average of the months that have one.
-                skp=(sum(skps) / len(skps)) if skps else None,
-                program_jkn=member.program_jkn,
-            )
-        )
-    return staff, inputs
+def month_rows(result: RangeResult) -> list[dict[str, Any]]:
+    """A run line's month-by-month table (stored on the line, shown on the slip and recap)."""
+    return [
+        {
+            "bulan": f"{month.bulan:%Y-%m}",
+            "bekerja": month.employed,
+            "variables": month.variables,
+            # Per month only the attendance is explained (the variables are the same tables
+            # as a single month's); keeps a year for thousands of staff small.
+            "explanations": {"kehadiran": month.explanations["kehadiran"]} if month.employed else {},
+            "points": str(points_repr(month.points)),
+        }
+        for month in result.months
+    ]
 
 
-def _compute(run: DistributionRun) -> Calculation:
+def _compute(run: DistributionRun) -> RangeCalculation:
+    """Every run is computed month by month (Perbup Kapuas Hulu 9/2015 Pasal 20): each
+    month's values from the staff history, that month's attendance and points, summed."""
     parsed = profile_parsed(run.profile)
-    staff, inputs = _inputs(run.provider, run.period_from, run.period_to)
-    if not inputs:
+    months = month_range(run.period_from, run.period_to)
+    by_id, people = people_for_months(run.provider, months)
+    if not people:
         raise ValidationError(_("Roster PPK ini kosong: tambahkan pegawai terlebih dahulu."))
     cases: list[int] | None = None
     if run.service_kind:
         counts: dict[int, int] = defaultdict(int)
         for row in ServiceCaseCount.objects.filter(
-            staff__in=staff,
+            staff__in=list(by_id.values()),
             service_kind=run.service_kind,
             period__gte=month_start(run.period_from),
             period__lte=month_start(run.period_to),
         ):
             counts[row.staff_id] += row.cases
-        cases = [counts[member.pk] for member in staff]
+        cases = [counts[int(person.id)] for person in people]
     try:
-        result = calculate(
+        result = calculate_range(
             profile=parsed,
-            staff=inputs,
-            period_end=month_end(run.period_to),
+            people=people,
+            months=months,
             pool=run.pool_amount,
             formula=run.formula,
             cases=cases,
@@ -141,10 +114,10 @@ def _compute(run: DistributionRun) -> Calculation:
         )
     except (CalculationError, FormulaError) as exc:
         raise ValidationError(str(exc)) from exc
-    by_id = {str(member.pk): member for member in staff}
     run.total_points = str(points_repr(result.total_points))
     run.save(update_fields=["total_points"])
     RunLine.objects.filter(run=run).delete()
+    single = len(months) == 1
     RunLine.objects.bulk_create(
         RunLine(
             run=run,
@@ -155,12 +128,18 @@ def _compute(run: DistributionRun) -> Calculation:
             bank_name=by_id[row.staff.id].bank_name,
             bank_account=by_id[row.staff.id].bank_account,
             points=str(points_repr(row.points)),
-            variables=row.variables,
-            explanations={**row.explanations, "pajak": row.tax_explanation},
+            # One month: that month's variables; several: per month in ``months``.
+            variables={**(row.months[0].variables if single else {}), **row.variables},
+            explanations={
+                **(row.months[0].explanations if single else {}),
+                **row.explanations,
+                "pajak": row.tax_explanation,
+            },
             share=row.share,
             tax_rate=str(row.tax_rate),
             tax=row.tax,
             net=row.net,
+            months=[] if single else month_rows(row),
         )
         for index, row in enumerate(result.results, start=1)
     )
@@ -352,6 +331,21 @@ class DiffRow:
         return (self.after or 0) - (self.before or 0)
 
 
+def _month_reasons(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[str]:
+    """What changed month by month between two versions of a multi-month line."""
+    old = {month["bulan"]: month for month in before}
+    reasons = []
+    for month in after:
+        earlier = old.get(month["bulan"], {})
+        if earlier.get("bekerja", True) != month.get("bekerja", True):
+            reasons.append(f"{month['bulan']}: " + (_("bekerja") if month.get("bekerja", True) else _("tidak bekerja")))
+            continue
+        for key, value in month.get("variables", {}).items():
+            if earlier.get("variables", {}).get(key) != value:
+                reasons.append(f"{month['bulan']} {key}: {earlier.get('variables', {}).get(key)} → {value}")
+    return reasons
+
+
 def run_diff(run: DistributionRun) -> list[DiffRow]:
     """Who gets what and why, compared with the version this run replaces."""
     if run.previous_id is None:
@@ -370,6 +364,7 @@ def run_diff(run: DistributionRun) -> list[DiffRow]:
             for key, value in after.variables.items():
                 if before.variables.get(key) != value:
                     reasons.append(f"{key}: {before.variables.get(key)} → {value}")
+            reasons.extend(_month_reasons(before.months, after.months))
             if before.points != after.points and not reasons:
                 reasons.append(_("poin: %(before)s → %(after)s") % {"before": before.points, "after": after.points})
         if before is None or after is None or before.share != after.share or reasons:

@@ -18,6 +18,7 @@ from ejamkesda.funds import run_services, services
 from ejamkesda.funds.exports import already_paid, bank_transfer_csv, recap_rows, recap_xlsx
 from ejamkesda.funds.forms import RunForm
 from ejamkesda.funds.models import DistributionRun, RunLine, RunStatus
+from ejamkesda.funds.proposals import run_proposal
 from ejamkesda.funds.selectors import FUNDS_READ_ROLES, FUNDS_WRITE_ROLES, runs_visible_to
 from ejamkesda.funds.slips import SlipData, render_recap, render_slips
 from ejamkesda.rules.profile import ProfileError
@@ -43,6 +44,18 @@ def run_list(request: HttpRequest) -> HttpResponse:
 def run_create(request: HttpRequest) -> HttpResponse:
     services.profiles_ensure_shipped()
     form = RunForm(request.POST or None, user=request.user)
+    proposal = None
+    if request.method != "POST":
+        queryset = form.fields["provider"].queryset  # type: ignore[attr-defined]
+        provider = queryset.filter(pk=request.GET.get("provider") or 0).first() or (
+            queryset.first() if queryset.count() == 1 else None
+        )
+        if provider is not None:
+            proposal = run_proposal(provider=provider)
+            form.initial.update({"provider": provider.pk, "period_from": proposal.period_from})
+            form.initial["period_to"] = proposal.period_to
+            if proposal.profile is not None:
+                form.initial["profile"] = proposal.profile.pk
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -64,7 +77,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Draf pembagian dibuat."))
             return redirect("funds:run_detail", pk=run.pk)
-    return render(request, "funds/run_form.html", {"form": form})
+    return render(request, "funds/run_form.html", {"form": form, "proposal": proposal})
 
 
 def _run(request: HttpRequest, pk: int) -> DistributionRun:
@@ -144,6 +157,8 @@ def _slip(run: DistributionRun, line: RunLine, needs_check: bool) -> SlipData:
         variables=line.variables,
         explanations=line.explanations,
         formula_needs_check=needs_check,
+        months=line.months,
+        draft=not run.locked,
     )
 
 
@@ -179,7 +194,10 @@ def run_recap_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         f"Profil {run.profile.title} ({run.profile}); rumus {run.formula}; total poin {run.total_points}",
     ]
     audit_record(action=AuditLog.Action.EXPORT, obj=run, summary=f"Rekap PDF {run}")
-    return _pdf(render_recap(title="REKAP JASA PELAYANAN", subtitle=subtitle, rows=rows, totals=totals), "rekap.pdf")
+    return _pdf(
+        render_recap(title="REKAP JASA PELAYANAN", subtitle=subtitle, rows=rows, totals=totals, draft=not run.locked),
+        "rekap.pdf",
+    )
 
 
 @role_required(*FUNDS_READ_ROLES)

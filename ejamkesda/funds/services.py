@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from ejamkesda.audit.models import AuditLog
 from ejamkesda.audit.services import audit_record
+from ejamkesda.funds import staff_history
 from ejamkesda.funds.models import (
     Attendance,
     FundPool,
@@ -44,6 +45,7 @@ STAFF_FIELDS = (
     "bank_name",
     "bank_account",
     "active",
+    "ended_on",
 )
 
 
@@ -110,12 +112,19 @@ def _staff_snapshot(staff: StaffMember) -> dict[str, Any]:
 def staff_save(
     *, provider: Provider, data: dict[str, Any], actor: Any, staff: StaffMember | None = None
 ) -> StaffMember:
-    """Create or change a staff record; the before/after values go to its history."""
+    """Create or change a staff record; the before/after values go to its history.
+
+    The attributes that feed points are effective-dated (``staff_history``): they hold from
+    ``data["effective_from"]`` ("berlaku mulai"; default today, or the start date of a new
+    record).
+    """
     before = _staff_snapshot(staff) if staff is not None else {}
+    history_before: dict[str, Any] | None = None
     if staff is None:
         staff = StaffMember(provider=provider)
     else:
         staff = StaffMember.objects.select_for_update().get(pk=staff.pk)
+        history_before = {name: getattr(staff, name) for name in staff_history.HISTORY_FIELDS}
     for field in STAFF_FIELDS:
         if field in data:
             setattr(staff, field, data[field])
@@ -130,7 +139,15 @@ def staff_save(
         )
     staff.roles = ";".join(roles)
     staff.full_clean()
+    if staff.ended_on is not None and staff.ended_on < staff.started_on:
+        raise ValidationError({"ended_on": _("Tanggal selesai kerja tidak boleh sebelum mulai kerja.")})
     staff.save()
+    effective = staff.started_on if history_before is None else (data.get("effective_from") or dt.date.today())
+    if effective < staff.started_on:
+        raise ValidationError({"effective_from": _("Tanggal berlaku tidak boleh sebelum mulai kerja.")})
+    staff_history.history_record(
+        staff=staff, before=history_before, valid_from=effective, actor=actor, dated=bool(data.get("effective_from"))
+    )
     after = _staff_snapshot(staff)
     changes = {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
     if changes:
@@ -168,6 +185,9 @@ def staff_import(
             "golongan": person.golongan,
             "program_jkn": person.program_jkn,
             "active": True,
+            "ended_on": person.selesai_kerja,
+            # The file's "berlaku mulai" column: from when the row's values hold.
+            "effective_from": person.berlaku_mulai,
         }
         member = existing.get(person.id)
         history_before = member.history.count() if member else 0

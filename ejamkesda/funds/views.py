@@ -22,7 +22,7 @@ from ejamkesda.audit.models import AuditLog
 from ejamkesda.audit.services import audit_record
 from ejamkesda.core.permissions import role_required, user_has_role
 from ejamkesda.core.roles import Role
-from ejamkesda.funds import services, spending
+from ejamkesda.funds import services, spending, staff_history
 from ejamkesda.funds.exports import attendance_records, attendance_template_xlsx
 from ejamkesda.funds.forms import (
     AttendanceUploadForm,
@@ -86,6 +86,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "staff": staff,
             "history": staff.history.select_related("changed_by")[:50],
+            "states": staff_history.history_rows(staff),
             "attendance": staff.attendance.order_by("-period")[:24],
             "can_write": can_write(request.user),
         },
@@ -188,7 +189,11 @@ def attendance_grid(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "funds/attendance_grid.html", {"form": form, "rows": None})
     provider, period = form.cleaned_data["provider"], form.cleaned_data["period"].replace(day=1)
-    staff = list(staff_visible_to(request.user).filter(provider=provider, active=True).order_by("name", "id"))
+    staff = list(
+        staff_history.working_in(staff_visible_to(request.user).filter(provider=provider), period).order_by(
+            "name", "id"
+        )
+    )
     existing = {a.staff_id: a for a in Attendance.objects.filter(staff__in=staff, period=period)}
     errors: list[str] = []
     if request.method == "POST":
@@ -225,7 +230,11 @@ def cases_grid(request: HttpRequest) -> HttpResponse:
         return render(request, "funds/cases_grid.html", {"form": form, "rows": None})
     provider, period = form.cleaned_data["provider"], form.cleaned_data["period"].replace(day=1)
     kind = form.cleaned_data["service_kind"]
-    staff = list(staff_visible_to(request.user).filter(provider=provider, active=True).order_by("name", "id"))
+    staff = list(
+        staff_history.working_in(staff_visible_to(request.user).filter(provider=provider), period).order_by(
+            "name", "id"
+        )
+    )
     existing = {
         row.staff_id: row.cases
         for row in ServiceCaseCount.objects.filter(staff__in=staff, period=period, service_kind=kind)

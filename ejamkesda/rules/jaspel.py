@@ -36,6 +36,10 @@ class StaffInput:
     menit_terlambat: int = 0
     skp: Decimal | None = None
     program_jkn: bool = False
+    # Last day employed (a leaver), and from which date the attributes above hold (roster
+    # import "berlaku mulai"); neither changes the points of a single month.
+    selesai_kerja: dt.date | None = None
+    berlaku_mulai: dt.date | None = None
 
 
 @dataclass
@@ -163,8 +167,12 @@ def variables_for(staff: StaffInput, profile: Profile, period_end: dt.date) -> t
             masa = int(profile.setting("masa_kerja_kurang_1_tahun", 0))
             why["masa_kerja"] = f"{_describe(duration)}: kurang dari batas terendah, {masa} (ambiguitas, lihat profil)"
         else:
+            counted = duration
+            if profile.setting("masa_kerja_batas_tahun") == "tahun_penuh":
+                # "1–5 tahun" read as whole years completed: 5 years and a day is still 5.
+                counted = (duration[0] - duration[0] % 12, 0)
             for bracket in profile.service_brackets:
-                if bracket.up_to_months is None or _at_most(duration, bracket.up_to_months):
+                if bracket.up_to_months is None or _at_most(counted, bracket.up_to_months):
                     masa = bracket.points
                     break
             why["masa_kerja"] = f"{_describe(duration)} per {period_end:%d-%m-%Y} = {masa}"
@@ -210,6 +218,84 @@ def split_revenue(profile: Profile, revenue: int) -> list[tuple[str, str, int]]:
     return [(line.code, line.name, amount) for line, amount in zip(profile.split, amounts, strict=True)]
 
 
+def resolve_pool(profile: Profile, *, pool: int | None, revenue: int | None) -> tuple[int, list[tuple[str, str, int]]]:
+    """The jasa pelayanan pool (given, or the profile's share of ``revenue``) and the split."""
+    if (pool is None) == (revenue is None):
+        raise CalculationError("Isi salah satu: dana jasa pelayanan (pool) atau pendapatan (revenue).")
+    split: list[tuple[str, str, int]] = []
+    if revenue is not None:
+        if revenue < 0:
+            raise CalculationError("Pendapatan tidak boleh negatif.")
+        split = split_revenue(profile, revenue)
+        pool = next(amount for code, _name, amount in split if code == profile.jaspel_pool)
+    assert pool is not None
+    if pool < 0:
+        raise CalculationError("Dana jasa pelayanan tidak boleh negatif.")
+    return pool, split
+
+
+def points_for(compiled: Formula, values: dict[str, int], person: StaffInput) -> Fraction:
+    points = compiled.evaluate(values)
+    if points < 0:
+        raise CalculationError(f"Poin {person.nama} negatif ({points}); periksa rumus.")
+    return points
+
+
+def _health_staff(jenis_tenaga: str) -> bool:
+    return not jenis_tenaga.startswith("non_nakes")
+
+
+def share_out(
+    profile: Profile,
+    pool: int,
+    results: Sequence[StaffResult],
+    *,
+    cases: Sequence[int] | None = None,
+    method: str | None = None,
+) -> None:
+    """Share ``pool`` on the results' points (or cases), exact to the rupiah, and set the tax.
+
+    Non-capitation (``cases`` given, Perbup Tanah Datar 29/2017 Pasal 8-9): only those who
+    did the service share; with the ambiguity ``nonkapitasi_tenaga = "nakes"`` only health
+    staff ("kepada tenaga kesehatan").
+    """
+    weights: list[Fraction | int] = [result.points for result in results]
+    if cases is not None:
+        if len(cases) != len(results) or any(count < 0 for count in cases):
+            raise CalculationError("Jumlah kasus harus satu bilangan 0 atau lebih untuk setiap pegawai.")
+        method = method or profile.noncap_method
+        if method not in ("poin", "per_kasus"):
+            raise CalculationError("Metode non kapitasi harus 'poin' atau 'per_kasus'.")
+        health_only = profile.setting("nonkapitasi_tenaga") == "nakes"
+        counted = list(cases)
+        for index, (result, count) in enumerate(zip(results, cases, strict=True)):
+            result.variables["kasus"] = count
+            how = "bobot = jumlah kasus" if method == "per_kasus" else "bobot = poin, hanya yang melayani"
+            result.explanations["kasus"] = f"{count} kasus ({how})"
+            if health_only and not _health_staff(result.staff.jenis_tenaga):
+                counted[index] = 0
+                result.explanations["kasus"] += "; bukan tenaga kesehatan: tidak ikut (ambiguitas, lihat profil)"
+        if method == "per_kasus":
+            weights = list(counted)
+        else:
+            weights = [result.points if count > 0 else 0 for result, count in zip(results, counted, strict=True)]
+    try:
+        shares = allocate(pool, weights)
+    except AllocationError as exc:
+        raise CalculationError(str(exc)) from exc
+    for result, share in zip(results, shares, strict=True):
+        result.share = share
+        tax = tax_for(
+            share=share,
+            status=result.staff.status,
+            golongan=result.staff.golongan,
+            rates=profile.tax_rates,
+            other_rate=profile.tax_other_rate,
+            ranked_status=profile.tax_ranked_status,
+        )
+        result.tax, result.tax_rate, result.tax_explanation = tax.amount, tax.rate, tax.explanation
+
+
 def calculate(
     *,
     profile: Profile,
@@ -228,17 +314,7 @@ def calculate(
     by their points (``method="poin"``) or per case (``"per_kasus"``); the default method
     comes from the profile.
     """
-    if (pool is None) == (revenue is None):
-        raise CalculationError("Isi salah satu: dana jasa pelayanan (pool) atau pendapatan (revenue).")
-    split: list[tuple[str, str, int]] = []
-    if revenue is not None:
-        if revenue < 0:
-            raise CalculationError("Pendapatan tidak boleh negatif.")
-        split = split_revenue(profile, revenue)
-        pool = next(amount for code, _name, amount in split if code == profile.jaspel_pool)
-    assert pool is not None
-    if pool < 0:
-        raise CalculationError("Dana jasa pelayanan tidak boleh negatif.")
+    pool, split = resolve_pool(profile, pool=pool, revenue=revenue)
     compiled = parse_formula(formula) if isinstance(formula, str) else (formula or profile.formula)
     seen: set[str] = set()
     results: list[StaffResult] = []
@@ -247,40 +323,10 @@ def calculate(
             raise CalculationError(f"ID pegawai '{person.id}' muncul lebih dari sekali.")
         seen.add(person.id)
         values, why = variables_for(person, profile, period_end)
-        points = compiled.evaluate(values)
-        if points < 0:
-            raise CalculationError(f"Poin {person.nama} negatif ({points}); periksa rumus.")
-        results.append(StaffResult(staff=person, variables=values, explanations=why, points=points))
-    weights: list[Fraction | int] = [result.points for result in results]
-    if cases is not None:
-        if len(cases) != len(results) or any(count < 0 for count in cases):
-            raise CalculationError("Jumlah kasus harus satu bilangan 0 atau lebih untuk setiap pegawai.")
-        method = method or profile.noncap_method
-        if method not in ("poin", "per_kasus"):
-            raise CalculationError("Metode non kapitasi harus 'poin' atau 'per_kasus'.")
-        for result, count in zip(results, cases, strict=True):
-            result.variables["kasus"] = count
-            how = "bobot = jumlah kasus" if method == "per_kasus" else "bobot = poin, hanya yang melayani"
-            result.explanations["kasus"] = f"{count} kasus ({how})"
-        if method == "per_kasus":
-            weights = list(cases)
-        else:
-            weights = [result.points if count > 0 else 0 for result, count in zip(results, cases, strict=True)]
-    try:
-        shares = allocate(pool, weights)
-    except AllocationError as exc:
-        raise CalculationError(str(exc)) from exc
-    for result, share in zip(results, shares, strict=True):
-        result.share = share
-        tax = tax_for(
-            share=share,
-            status=result.staff.status,
-            golongan=result.staff.golongan,
-            rates=profile.tax_rates,
-            other_rate=profile.tax_other_rate,
-            ranked_status=profile.tax_ranked_status,
+        results.append(
+            StaffResult(staff=person, variables=values, explanations=why, points=points_for(compiled, values, person))
         )
-        result.tax, result.tax_rate, result.tax_explanation = tax.amount, tax.rate, tax.explanation
+    share_out(profile, pool, results, cases=cases, method=method)
     return Calculation(
         profile_id=profile.id,
         formula=compiled.text,

@@ -42,14 +42,21 @@ AMBIGUITY_KINDS: dict[str, tuple[str, ...] | None] = {
     "skp_tepat_70": None,
     "skp_tepat_90": None,
     "nakes_bawah_d3_tepat_10_tahun": None,
+    # Perbup Tanah Datar 29/2017 Pasal 8: non-capitation shares "kepada tenaga kesehatan".
+    "nonkapitasi_tenaga": ("semua", "nakes"),
+    # "1–5 tahun": at five years and a day, exact duration or whole years completed.
+    "masa_kerja_batas_tahun": ("tepat", "tahun_penuh"),
 }
+# How a run over several months is computed; "bulanan" = each month on its own (Perbup
+# Kapuas Hulu 9/2015 Pasal 20), the only reading implemented.
+RANGE_METHODS: tuple[str, ...] = ("bulanan",)
 
 
 TOP_LEVEL_KEYS = frozenset(
     {
         "id", "judul", "dasar_hukum", "berlaku_mulai", "catatan", "program_jkn", "rumus", "pembagian", "jenis",
         "rangkap", "kehadiran", "status", "masa_kerja", "kinerja", "pajak", "nonkapitasi", "ambiguitas",
-        "belanja",
+        "belanja", "periode", "jenis_ppk",
     }
 )  # fmt: skip
 
@@ -122,6 +129,12 @@ class Profile:
     tax_note: str
     noncap_method: str
     ambiguities: dict[str, Ambiguity] = field(default_factory=dict)
+    range_method: str = "bulanan"
+    annual_previous_year: bool = False
+    range_source: str = ""
+    # Provider kinds the regulation is written for (``providers.Provider.Kind`` values): the
+    # new-run form proposes a profile of the provider's kind.
+    provider_kinds: tuple[str, ...] = ()
     spending: SpendingRules = field(default_factory=lambda: SpendingRules({}))
     sources: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
@@ -323,6 +336,16 @@ def parse_profile(text: str, *, source: str = "profil") -> Profile:
     if method not in ("poin", "per_kasus"):
         r.errors.append("nonkapitasi: 'metode' harus 'poin' atau 'per_kasus'.")
 
+    period_table = r.get(data, "periode", dict, "profil", {}) or {}
+    range_method = r.get(period_table, "rentang", str, "periode", "bulanan")
+    if range_method not in RANGE_METHODS:
+        r.errors.append(f"periode: 'rentang' harus salah satu dari {', '.join(RANGE_METHODS)}.")
+    annual = r.get(period_table, "tahunan", str, "periode", "")
+    if annual not in ("", "tahun_sebelumnya"):
+        r.errors.append("periode: 'tahunan' harus 'tahun_sebelumnya' atau tidak diisi.")
+
+    provider_kinds = r.get(data, "jenis_ppk", list, "profil", [])
+
     sources = {key: str(value.get("sumber", "")) for key, value in data.items() if isinstance(value, dict)}
     if r.errors or formula is None:
         raise ProfileError([f"{source}: {error}" for error in r.errors])
@@ -360,6 +383,10 @@ def parse_profile(text: str, *, source: str = "profil") -> Profile:
         tax_note=tax_note,
         noncap_method=str(method),
         ambiguities=ambiguities,
+        range_method=str(range_method),
+        annual_previous_year=annual == "tahun_sebelumnya",
+        range_source=str(period_table.get("sumber", "")),
+        provider_kinds=tuple(str(kind) for kind in provider_kinds or ()),
         spending=spending,
         sources=sources,
         raw=data,

@@ -114,7 +114,7 @@ def make_run_fixture():
     return provider, doctor, nurse, profile
 
 
-def test_run_over_a_range_of_months_sums_attendance_and_pools():
+def test_run_over_a_range_of_months_is_computed_month_by_month_and_sums_pools():
     provider, _doctor, _nurse, profile = make_run_fixture()
     actor = user_with_role(Role.TREASURER, provider=provider)
     run = run_services.run_create(
@@ -124,8 +124,11 @@ def test_run_over_a_range_of_months_sums_attendance_and_pools():
     assert run.pool_amount == 6_000_000  # 60% of 2 × 5,000,000
     lines = list(run.lines.order_by("position"))
     assert [line.name for line in lines] == ["A dokter", "B bidan"]
-    assert lines[0].variables["kehadiran"] == 44
-    assert lines[0].variables["kinerja"] == 5  # average SKP 85% → 70–90 band
+    # Each month on its own (Perbup Kapuas Hulu 9/2015 Pasal 20): SKP 95% then 75%.
+    assert [m["bulan"] for m in lines[0].months] == ["2025-01", "2025-02"]
+    assert [m["variables"]["kehadiran"] for m in lines[0].months] == [22, 22]
+    assert [m["variables"]["kinerja"] for m in lines[0].months] == [10, 5]
+    assert lines[0].points == str(sum(int(m["points"]) for m in lines[0].months))
     assert sum(line.share for line in lines) == 6_000_000
     assert lines[1].tax_rate == "5"
     assert AuditLog.objects.filter(action="create", object_type="funds.DistributionRun", object_id=str(run.pk)).exists()

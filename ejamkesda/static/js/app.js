@@ -34,16 +34,27 @@ document.addEventListener("DOMContentLoaded", function () {
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") { closeAll(null); }
   });
-  // A table wider than its box can be scrolled with the keyboard too.
-  document.querySelectorAll(".table-wrap").forEach(function (wrap) {
-    if (wrap.scrollWidth > wrap.clientWidth && !wrap.hasAttribute("tabindex")) {
-      wrap.setAttribute("tabindex", "0");
-    }
-  });
 });
 
 // The answer of the coverage check on the home page is read first.
 document.addEventListener("DOMContentLoaded", function () {
   var answer = document.getElementById("jawaban-cek");
   if (answer) { answer.focus(); }
+});
+
+// A wide table scrolls sideways inside .table-wrap on a phone: make that region reachable
+// and scrollable from the keyboard, and name it (WCAG 2.1.1; axe "scrollable-region-focusable").
+document.addEventListener("DOMContentLoaded", function () {
+  var wraps = document.querySelectorAll(".table-wrap");
+  for (var i = 0; i < wraps.length; i++) {
+    var wrap = wraps[i];
+    if (wrap.scrollWidth <= wrap.clientWidth || wrap.hasAttribute("tabindex")) {
+      continue;
+    }
+    var caption = wrap.querySelector("caption");
+    var english = document.documentElement.lang === "en";
+    wrap.setAttribute("tabindex", "0");
+    wrap.setAttribute("role", "region");
+    wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : english ? "Table" : "Tabel");
+  }
 });

@@ -4,6 +4,15 @@ The command-line contract of docs/jasa-pelayanan.md, used by auditors and by tes
 
     manage.py jaspel_calculate --profile ID --roster FILE.csv (--pool RUPIAH | --revenue RUPIAH)
         [--period YYYY-MM] [--formula EXPR] [--json]
+
+and, for a run over several months computed month by month (Perbup Kapuas Hulu 9/2015
+Pasal 20)::
+
+    manage.py jaspel_calculate --profile ID --roster FILE.csv --attendance FILE.csv
+        --from YYYY-MM --to YYYY-MM (--pool N | --revenue N) [--formula EXPR] [--json]
+
+The attendance file has one row per person and month (``rules.roster.parse_attendance_months``).
+Any bad row stops the command with the file, row and column named; nothing is computed.
 """
 
 from __future__ import annotations
@@ -18,20 +27,22 @@ from ejamkesda.jobs.importing.base import ImportFileError
 from ejamkesda.jobs.importing.files import open_table
 from ejamkesda.rules.formula import FormulaError
 from ejamkesda.rules.jaspel import Calculation, CalculationError, calculate, points_repr
-from ejamkesda.rules.profile import ProfileError, load_profile
-from ejamkesda.rules.roster import RosterError, parse_roster
+from ejamkesda.rules.jaspel_range import PersonMonths, RangeCalculation, calculate_range, month_range
+from ejamkesda.rules.profile import Profile, ProfileError, load_profile
+from ejamkesda.rules.roster import RosterError, parse_attendance_months, parse_roster
+
+
+def _first_day(text: str, option: str) -> dt.date:
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return dt.date(year, month, 1)
+    except ValueError:
+        raise CommandError(f"{option} '{text}' harus berbentuk YYYY-MM.", returncode=2) from None
 
 
 def period_end(text: str | None) -> dt.date:
     """Last day of the month ``YYYY-MM`` (default: the current month)."""
-    if text:
-        try:
-            year, month = (int(part) for part in text.split("-"))
-            first = dt.date(year, month, 1)
-        except ValueError:
-            raise CommandError(f"--period '{text}' harus berbentuk YYYY-MM.", returncode=2) from None
-    else:
-        first = dt.date.today().replace(day=1)
+    first = _first_day(text, "--period") if text else dt.date.today().replace(day=1)
     following = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
     return following - dt.timedelta(days=1)
 
@@ -45,6 +56,36 @@ def _rupiah(value: str) -> int:
     if not value.isdigit():
         raise ValueError(value)
     return int(value)
+
+
+def range_json(result: RangeCalculation) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "profile": result.profile_id,
+        "formula": result.formula,
+        "pool": result.pool,
+        "from": f"{result.months[0]:%Y-%m}",
+        "to": f"{result.months[-1]:%Y-%m}",
+        "total_points": points_repr(result.total_points),
+        "staff": [
+            {
+                "id": row.staff.id,
+                "nama": row.staff.nama,
+                "points": points_repr(row.points),
+                "share": row.share,
+                "tax": row.tax,
+                "net": row.net,
+                "months": [
+                    {"bulan": f"{month.bulan:%Y-%m}", "variables": month.variables, "points": points_repr(month.points)}
+                    for month in row.months
+                ],
+            }
+            for row in result.results
+        ],
+    }
+    if result.revenue is not None:
+        data["revenue"] = result.revenue
+        data["split"] = [{"code": code, "name": name, "amount": amount} for code, name, amount in result.split]
+    return data
 
 
 def calculation_json(result: Calculation) -> dict[str, Any]:
@@ -84,14 +125,24 @@ class Command(BaseCommand):
         money.add_argument("--pool", type=_rupiah, help="Dana jasa pelayanan (rupiah, bilangan bulat)")
         money.add_argument("--revenue", type=_rupiah, help="Pendapatan; dibagi dulu menurut profil")
         parser.add_argument("--period", help="Periode YYYY-MM (masa kerja dihitung per akhir bulan)")
+        parser.add_argument("--attendance", help="File CSV kehadiran per orang per bulan (untuk --from/--to)")
+        parser.add_argument("--from", dest="month_from", help="Bulan awal YYYY-MM (dihitung bulan per bulan)")
+        parser.add_argument("--to", dest="month_to", help="Bulan akhir YYYY-MM")
         parser.add_argument("--formula", help="Rumus poin pengganti rumus profil")
         parser.add_argument("--json", action="store_true", help="Keluaran JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        ranged = any(options.get(key) for key in ("month_from", "month_to", "attendance"))
+        if ranged and not all(options.get(key) for key in ("month_from", "month_to", "attendance")):
+            raise CommandError("--from, --to dan --attendance harus diisi bersama.", returncode=2)
+        if ranged and options.get("period"):
+            raise CommandError("--period tidak dipakai bersama --from/--to.", returncode=2)
         try:
             profile = load_profile(options["profile"])
-            table = open_table(options["roster"])
-            staff = parse_roster(table.header, table.rows)
+            staff = parse_roster(*self._read(options["roster"]))
+            if ranged:
+                self._range(profile, staff, options)
+                return
             result = calculate(
                 profile=profile,
                 staff=staff,
@@ -100,9 +151,9 @@ class Command(BaseCommand):
                 revenue=options.get("revenue"),
                 formula=options.get("formula"),
             )
-        except OSError as exc:
-            raise CommandError(f"Roster tidak dapat dibaca: {exc.strerror}", returncode=2) from exc
-        except (ImportFileError, RosterError, ProfileError, FormulaError, CalculationError) as exc:
+        except RosterError as exc:
+            raise CommandError(f"{self._file}: {exc}", returncode=2) from exc
+        except (ProfileError, FormulaError, CalculationError) as exc:
             raise CommandError(str(exc), returncode=2) from exc
         self._needs_check = profile.formula_needs_check and not options.get("formula")
         if options["json"]:
@@ -110,7 +161,41 @@ class Command(BaseCommand):
             return
         self._table(result)
 
-    def _table(self, result: Calculation) -> None:
+    def _read(self, path: str) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
+        """Header and numbered rows through the guarded reader; errors name the file."""
+        self._file = path
+        try:
+            table = open_table(path)
+            return table.header, list(table.rows)
+        except OSError as exc:
+            raise CommandError(f"{path}: tidak dapat dibaca: {exc.strerror}", returncode=2) from exc
+        except ImportFileError as exc:
+            raise CommandError(f"{path}: {exc}", returncode=2) from exc
+
+    def _range(self, profile: Profile, staff: list[Any], options: dict[str, Any]) -> None:
+        first = _first_day(options["month_from"], "--from")
+        last = _first_day(options["month_to"], "--to")
+        if last < first:
+            raise CommandError("--to tidak boleh sebelum --from.", returncode=2)
+        months = month_range(first, last)
+        header, rows = self._read(options["attendance"])
+        people = [PersonMonths(*item) for item in parse_attendance_months(header, rows, staff=staff, months=months)]
+        result = calculate_range(
+            profile=profile,
+            people=people,
+            months=months,
+            pool=options.get("pool"),
+            revenue=options.get("revenue"),
+            formula=options.get("formula"),
+        )
+        self._needs_check = profile.formula_needs_check and not options.get("formula")
+        if options["json"]:
+            self.stdout.write(json.dumps(range_json(result), ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"Rentang {months[0]:%Y-%m} sampai {months[-1]:%Y-%m}: poin dihitung bulan per bulan.")
+        self._table(result)
+
+    def _table(self, result: Calculation | RangeCalculation) -> None:
         out = self.stdout.write
         out(f"Profil: {result.profile_id}   Rumus: {result.formula}")
         if self._needs_check:

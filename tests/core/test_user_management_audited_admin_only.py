@@ -1,4 +1,4 @@
-"""Regression tests from the security review of user management."""
+"""User management: only UPT admins change users; a password reset is audited without the password."""
 
 from __future__ import annotations
 
