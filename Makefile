@@ -1,5 +1,7 @@
 # e-Jamkesda. Two commands: `make run` (demo on SQLite) and `make test` (every check and test,
 # browser journeys included when Chromium is installed).
+# `make run` shows what a newcomer sees (DEBUG off: styled error pages, static files served
+# by WhiteNoise); `make dev` is the same demo with DEBUG on, for developers.
 # Everything is installed into the project folder (.tools/ for uv, .venv/ for Python packages)
 # from the lock file, so a fresh machine needs only python3.
 
@@ -11,7 +13,7 @@ PY := .venv/bin/python
 PORT ?= 8000
 export EJAMKESDA_ENV ?= development
 
-.PHONY: setup run test lint typecheck pytest e2e migrate demo messages benchmark clean
+.PHONY: setup run dev serve test lint typecheck pytest e2e migrate demo messages benchmark clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -31,11 +33,17 @@ demo: migrate
 	$(PY) manage.py seed_demo --if-empty
 
 run: demo
+	@$(MAKE) --no-print-directory serve DEBUG=0
+
+dev: demo
+	@$(MAKE) --no-print-directory serve DEBUG=1
+
+serve:
 	@echo ""
-	@echo "e-Jamkesda berjalan di http://127.0.0.1:$(PORT)/  (Ctrl+C untuk berhenti)"
+	@echo "e-Jamkesda berjalan di http://127.0.0.1:$(PORT)/  (DEBUG=$(DEBUG); Ctrl+C untuk berhenti)"
 	@$(PY) manage.py demo_logins
-	@trap 'kill 0' EXIT; $(PY) manage.py db_worker --queue-name '*' --no-reload & \
-	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+	@trap 'kill 0' EXIT; DEBUG=$(DEBUG) $(PY) manage.py db_worker --queue-name '*' --no-reload & \
+	DEBUG=$(DEBUG) $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 lint: setup
 	$(PY) -m ruff check .

@@ -341,6 +341,13 @@ CLAIM_PAYMENT_SLA_DAYS = _env_int("CLAIM_PAYMENT_SLA_DAYS", 30)
 CLAIM_ATTACHMENT_MAX_MB = _env_int("CLAIM_ATTACHMENT_MAX_MB", 5)
 SERVICES_UPLOAD_MAX_MB = _env_int("SERVICES_UPLOAD_MAX_MB", 20)
 
+# --- Staff home pages (ejamkesda/core/home.py) -----------------------------------------
+# Days within which a complaint should be answered (the office's standar pelayanan); older
+# unanswered complaints are listed as overdue on the UPT admin's home.
+COMPLAINT_ANSWER_DAYS = _env_int("COMPLAINT_ANSWER_DAYS", 14)
+# Coverage checks by NIK from the PPK operator's home, per signed-in user.
+STAFF_CHECK_RATE_PER_USER = os.environ.get("STAFF_CHECK_RATE_PER_USER", "60/m")
+
 # --- Public portal (typed view: ejamkesda/portal/conf.py) -------------------------------
 PORTAL_OFFICE_NAME = os.environ.get("PORTAL_OFFICE_NAME", "UPT Jaminan Kesehatan Daerah, Dinas Kesehatan")
 # The demo (EJAMKESDA_ENV=development, `make run`) shows a filled contact page with

@@ -6,12 +6,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from ejamkesda.accounts.urls import passkey_patterns
+from ejamkesda.core import views as core_views
 
 urlpatterns = [
     # First: machine clients call these thousands of times a second (docs/integrasi-api.md).
     path("", include("ejamkesda.api.urls")),
     path("", include("ejamkesda.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", core_views.favicon),
     # Short public address of the aggregate coverage page (no personal data).
     path("cakupan/", RedirectView.as_view(pattern_name="coverage:public", permanent=False)),
     path("akun/passkey/", include((passkey_patterns, "otp_webauthn"))),

@@ -18,7 +18,9 @@ Pribadi Pasal 4 ayat 2: health data are specific personal data):
 * PPK operator: only the people registered at that provider (first-level provider on a
   membership), referred from or to it, or served there (an SJP or a claim at that
   provider — the eligibility answer comes first, then the SJP);
-* treasurer, OPD operator, viewer: no person records through any channel.
+* treasurer, OPD operator, viewer: no person records through any channel — except the
+  follow-up list of inactive JKN members (name, card number, status), which the OPD
+  operators follow up (``INACTIVE_LIST_ROLES``).
 
 Checking coverage by NIK (eligibility: covered or not, by which programme, until when)
 is not a person record; UPT and PPK operators may ask it (``ELIGIBILITY_ROLES``).
@@ -53,6 +55,14 @@ SJP_ROLES = (Role.PPK_OPERATOR, Role.UPT_VERIFIER, Role.UPT_ADMIN)
 REFERRAL_ROLES = (Role.PPK_OPERATOR, Role.UPT_VERIFIER, Role.UPT_ADMIN)
 CLAIM_ROLES = (Role.PPK_OPERATOR, Role.TREASURER, Role.UPT_VERIFIER, Role.UPT_ADMIN)
 PAYMENT_ROLES = (Role.PPK_OPERATOR, Role.TREASURER, Role.UPT_ADMIN, Role.UPT_VERIFIER)
+# Putting verified claims into a payment batch is the verifier's next step after the
+# decision; marking a batch paid stays with the admin (separation of duties).
+PAYMENT_BATCH_CREATOR_ROLES = frozenset(UPT_ROLES)
+PAYMENT_MARK_PAID_ROLES = frozenset({Role.UPT_ADMIN})
+# Residents with an inactive or suspended JKN membership (Instruksi Bupati Tegal 379/2022
+# KEDUA angka 3-19): the UPT and the OPD operators who follow them up read this list and
+# record each follow-up. The list holds names and card numbers, no NIK on screen.
+INACTIVE_LIST_ROLES = frozenset({*UPT_ROLES, Role.OPD_OPERATOR})
 DECISION_ROLES = frozenset(UPT_ROLES)
 JOB_ROLES = (Role.UPT_ADMIN, Role.UPT_VERIFIER, Role.OPD_OPERATOR, Role.PPK_OPERATOR)
 PROVIDER_WRITER_ROLES = frozenset({Role.PPK_OPERATOR})

@@ -13,6 +13,7 @@ class CoverageConfig(AppConfig):
     verbose_name = gettext_lazy("Cakupan UHC")
 
     def ready(self) -> None:
+        from ejamkesda.core import policy
         from ejamkesda.core.navigation import register_menu, register_public_menu
         from ejamkesda.core.roles import Role
 
@@ -26,6 +27,7 @@ class CoverageConfig(AppConfig):
         register_menu(_("Pemadanan"), "coverage:review_queue", upt)
         register_menu(_("Iuran Pemda"), "coverage:premium", upt | {Role.VIEWER})
         register_menu(_("Tugas instruksi"), "coverage:tasks", upt | {Role.VIEWER, Role.OPD_OPERATOR})
+        register_menu(_("Peserta tidak aktif"), "coverage:inactive", set(policy.INACTIVE_LIST_ROLES))
         register_menu(_("Impor data cakupan"), "coverage:imports", {Role.UPT_ADMIN})
         register_menu(_("Perubahan PBI"), "coverage:pbi_changes", upt)
         register_menu(_("Piutang iuran"), "coverage:receivables", upt | {Role.VIEWER})

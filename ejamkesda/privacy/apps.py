@@ -8,3 +8,9 @@ class PrivacyConfig(AppConfig):
 
     name = "ejamkesda.privacy"
     verbose_name = _("Pelindungan data pribadi")
+
+    def ready(self) -> None:
+        from ejamkesda.core.navigation import register_menu
+        from ejamkesda.core.roles import Role
+
+        register_menu(_("Permintaan data pribadi"), "privacy:subject_request", {Role.UPT_ADMIN})  # type: ignore[arg-type]

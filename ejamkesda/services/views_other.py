@@ -218,11 +218,11 @@ def tariff_import(request: HttpRequest) -> HttpResponse:
 def payment_list(request: HttpRequest) -> HttpResponse:
     batches = payment_batches_visible_to(request.user)
     page = Paginator(batches, PAGE_SIZE).get_page(request.GET.get("page"))
-    form = PaymentBatchForm() if _user(request).is_superuser or _user(request).role == Role.UPT_ADMIN else None
+    form = PaymentBatchForm() if policy.has_role(request.user, policy.PAYMENT_BATCH_CREATOR_ROLES) else None
     return render(request, "services/payment_list.html", {"page": page, "form": form})
 
 
-@role_required(Role.UPT_ADMIN)
+@role_required(*policy.PAYMENT_BATCH_CREATOR_ROLES)
 @require_POST
 def payment_create(request: HttpRequest) -> HttpResponse:
     form = PaymentBatchForm(request.POST)
@@ -290,7 +290,7 @@ def payment_transfer_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@role_required(Role.UPT_ADMIN)
+@role_required(*policy.PAYMENT_MARK_PAID_ROLES)
 @require_POST
 def payment_mark_paid(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(payment_batches_visible_to(request.user), pk=pk)

@@ -82,6 +82,11 @@ def sjp_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.PPK_OPERATOR)
 def sjp_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and "from_check" in request.POST:
+        # "Buat SJP" after the coverage check on the home page: the checked NIK arrives
+        # by POST (never in a URL) and only fills the form in.
+        form = SjpRequestForm(initial={"nik": request.POST.get("nik", "")[:16]})
+        return render(request, "services/sjp_form.html", {"form": form})
     form = SjpRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -48,20 +48,25 @@ def ppk_operator(provider: Provider | None = None, **kwargs):
     return user_with_role(Role.PPK_OPERATOR, provider=provider or ProviderFactory(), **kwargs)
 
 
-def approved_sjp(
+def requested_sjp(
     *, operator=None, person=None, service_kind: str = "rawat_jalan", service_from: dt.date | None = None
 ) -> Sjp:
-    operator = operator or ppk_operator()
-    person = person or jamkesda_member()
+    """An SJP asked for by a PPK operator, waiting for the UPT's decision."""
     service_from = service_from or timezone.localdate()
-    sjp = sjp_request(
-        actor=operator,
-        person=person,
+    return sjp_request(
+        actor=operator or ppk_operator(),
+        person=person or jamkesda_member(),
         service_kind=service_kind,
         diagnosis_code="A09",
         service_from=service_from,
         service_to=service_from + dt.timedelta(days=3),
     )
+
+
+def approved_sjp(
+    *, operator=None, person=None, service_kind: str = "rawat_jalan", service_from: dt.date | None = None
+) -> Sjp:
+    sjp = requested_sjp(operator=operator, person=person, service_kind=service_kind, service_from=service_from)
     return sjp_approve(sjp=sjp, actor=user_with_role(Role.UPT_VERIFIER))
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ejamkesda.audit.services import audit_record
+from ejamkesda.core import policy
 from ejamkesda.core.permissions import role_required
 from ejamkesda.core.roles import Role
 from ejamkesda.coverage import selectors
@@ -164,7 +165,7 @@ def village_residents(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@role_required(*UPT)
+@role_required(*policy.INACTIVE_LIST_ROLES)
 def inactive(request: HttpRequest) -> HttpResponse:
     """Residents whose JKN membership is inactive, in arrears or suspended."""
     period = _period(request)
@@ -245,19 +246,16 @@ def _resolve(request: HttpRequest, kind: str, pk: int) -> tuple[Any, str, Any]:
         if user.role == Role.VIEWER:
             raise Http404
         return entry, agency_scope(sector_list.agency), sector_list.agency
-    if not selectors.is_upt(user):
-        raise Http404
-    if kind == "desa":
-        record: Any = PopulationRecord.objects.filter(pk=pk).first()
-        scope = VILLAGE_SCOPE
-    elif kind == "nonaktif":
+    record: Any = None
+    if kind == "nonaktif" and policy.has_role(user, policy.INACTIVE_LIST_ROLES):
         record = MembershipRecord.objects.filter(pk=pk).exclude(nik="").first()
-        scope = INACTIVE_SCOPE
-    else:
-        raise Http404
+        scope, agency = INACTIVE_SCOPE, getattr(user, "agency", None)
+    elif kind == "desa" and selectors.is_upt(user):
+        record = PopulationRecord.objects.filter(pk=pk).first()
+        scope, agency = VILLAGE_SCOPE, None
     if record is None:
         raise Http404
-    return record, scope, None
+    return record, scope, agency
 
 
 @require_POST

@@ -15,6 +15,33 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 });
 
+// Menu groups: one open at a time; Escape or a click elsewhere closes it.
+document.addEventListener("DOMContentLoaded", function () {
+  var groups = document.querySelectorAll("details.nav-group");
+  function closeAll(except) {
+    groups.forEach(function (group) {
+      if (group !== except) { group.open = false; }
+    });
+  }
+  groups.forEach(function (group) {
+    group.addEventListener("toggle", function () {
+      if (group.open) { closeAll(group); }
+    });
+  });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest("details.nav-group")) { closeAll(null); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { closeAll(null); }
+  });
+});
+
+// The answer of the coverage check on the home page is read first.
+document.addEventListener("DOMContentLoaded", function () {
+  var answer = document.getElementById("jawaban-cek");
+  if (answer) { answer.focus(); }
+});
+
 // A wide table scrolls sideways inside .table-wrap on a phone: make that region reachable
 // and scrollable from the keyboard, and name it (WCAG 2.1.1; axe "scrollable-region-focusable").
 document.addEventListener("DOMContentLoaded", function () {
