@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 SETUP = f"""
 from ejamkesda.core.roles import Role
 from ejamkesda.services.claim_decisions import claim_approve
-from ejamkesda.services.payments import payment_batch_create
+from ejamkesda.services.payments import payment_batch_approve, payment_batch_create
 from tests.factories import user_with_role
 from tests.services.factories import approved_sjp, ppk_operator, submitted_claim, tariff_table
 
@@ -37,7 +37,8 @@ claims = [
 day = claims[0].discharge_date
 creator = user_with_role(Role.UPT_ADMIN)
 batch = payment_batch_create(actor=creator, provider=operator.provider, year=day.year, month=day.month)
-user_with_role(Role.UPT_ADMIN, username="pembayar")
+batch = payment_batch_approve(batch=batch, actor=user_with_role(Role.UPT_ADMIN))  # a second admin approves
+user_with_role(Role.UPT_ADMIN, username="pembayar")  # a third one pays
 print(batch.pk)
 """
 
@@ -102,7 +103,7 @@ def test_sigkill_while_marking_paid_leaves_no_half_paid_batch_and_a_rerun_pays_o
         finish(manage(env, "migrate", "--noinput", "-v", "0"))
         batch = int(finish(manage(env, "shell", "-c", SETUP)).strip().splitlines()[-1])
         before = _state(env, batch)
-        assert before["batch"] == "proses" and before["claims"] == ["proses_bayar"]
+        assert before["batch"] == "disetujui" and before["claims"] == ["proses_bayar"]
 
         victim = manage(env, "shell", "-c", STALL.format(marker=str(marker)) + PAY.format(batch=batch))
         deadline = time.monotonic() + 120
