@@ -327,6 +327,19 @@ class ClaimEvent(models.Model):
     def to_label(self) -> str:
         return _state_label(self.to_status)
 
+    @property
+    def note_label(self) -> str:
+        """The note in the reader's language when the system wrote it (a payment batch), else as typed."""
+        number = self.note.removeprefix(PAYMENT_BATCH_NOTE)
+        if number != self.note and number.isdigit():
+            return str(_("Batch pembayaran #%(number)s") % {"number": number})
+        return self.note
+
+
+# The note written on each claim gathered into a payment batch (services/payments.py); stored
+# in Bahasa Indonesia and shown in the reader's language through ``ClaimEvent.note_label``.
+PAYMENT_BATCH_NOTE = "Batch pembayaran #"
+
 
 def _state_label(value: str) -> str:
     try:

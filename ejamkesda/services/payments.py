@@ -29,7 +29,7 @@ from ejamkesda.jobs.importing.report import safe_cell
 from ejamkesda.providers.models import Provider
 from ejamkesda.rules.claims import ClaimState, check_transition
 from ejamkesda.services.auditing import audit_event
-from ejamkesda.services.models import Claim, ClaimEvent, PaymentBatch
+from ejamkesda.services.models import PAYMENT_BATCH_NOTE, Claim, ClaimEvent, PaymentBatch
 from ejamkesda.services.notify import notify_provider
 
 
@@ -92,7 +92,7 @@ def payment_batch_create(*, actor: Any, provider: Provider, year: int, month: in
                     actor=actor,
                     from_status=claim.status,
                     to_status=ClaimState.IN_PAYMENT.value,
-                    note=f"Batch pembayaran #{batch.pk}",
+                    note=f"{PAYMENT_BATCH_NOTE}{batch.pk}",
                 )
             )
             claim.status = ClaimState.IN_PAYMENT.value

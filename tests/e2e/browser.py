@@ -16,9 +16,8 @@ from tests.factories import DEFAULT_PASSWORD
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 FAILING_IMPACTS = {"serious", "critical"}
-# Known and being fixed elsewhere (the site has no favicon yet): the browser asks for one on
-# every page. Remove once base.html links an icon.
-KNOWN_ERRORS = [r"status of 404 .*/favicon\.ico\)$"]
+# Console errors that are known and accepted: none. Add a pattern only with its reason.
+KNOWN_ERRORS: list[str] = []
 
 
 def _path(url: str) -> str:
