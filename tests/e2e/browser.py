@@ -91,7 +91,11 @@ class BrowserLog:
 
 def field(page: Page, label: str) -> Locator:
     """The form field labelled ``label`` exactly (a required field's label ends in " *")."""
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))
+    # A required field's label ends in " *" and a hidden "(wajib)"/"(required)"
+    # (templates/includes/form_fields.html): match the label's text, then its field.
+    text = re.compile(rf"^\s*{re.escape(label)}(\s|\*|\((wajib|required)\))*$")
+    target = page.locator("label").filter(has_text=text).first.get_attribute("for")
+    return page.locator(f"[id='{target}']")
 
 
 def visit(page: Page, log: BrowserLog, path: str) -> None:

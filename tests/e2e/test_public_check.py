@@ -37,5 +37,6 @@ def test_membership_check_hit_miss_and_malformed(page: Page, browser_log: Browse
     expect(page.get_by_role("main").get_by_role("link", name="Ajukan Jamkesda")).to_be_visible()
 
     _check(page, browser_log, nik="12345", birth=BIRTH.isoformat())
-    expect(page.get_by_text("NIK tidak valid")).to_be_visible()
+    expect(page.locator("#id_nik_error")).to_contain_text("NIK tidak valid")
+    expect(page.locator("[data-error-summary]")).to_be_focused()
     assert "12345" not in page.url
