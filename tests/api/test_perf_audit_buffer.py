@@ -190,7 +190,9 @@ def test_a_batch_is_one_transaction():
         cursor.execute("SELECT txid_current()")
         after = cursor.fetchone()[0]
     assert AuditLog.objects.count() == 50
-    assert after - before <= 2  # the batch took one transaction id (not fifty)
+    # One transaction id for the batch, not fifty. txid_current() counts the whole cluster, so
+    # another test process may take a few ids meanwhile: the bound leaves room for that.
+    assert after - before < 25
 
 
 EXIT_SCRIPT = textwrap.dedent(
