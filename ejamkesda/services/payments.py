@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ejamkesda.core.duties import SeparationOfDutiesError, check_separation
+from ejamkesda.core.numbers import angka
 from ejamkesda.core.permissions import user_has_role
 from ejamkesda.core.roles import Role
 from ejamkesda.jobs.importing.report import safe_cell
@@ -111,7 +112,7 @@ def payment_batch_create(*, actor: Any, provider: Provider, year: int, month: in
             provider_id=provider.pk,
             subject=_("Batch pembayaran %(period)s dibuat") % {"period": f"{month:02d}/{year}"},
             body=_("%(count)s klaim (Rp %(total)s) masuk proses pembayaran.")
-            % {"count": len(claims), "total": batch.total},
+            % {"count": len(claims), "total": angka(batch.total)},
             link=reverse("services:payment_detail", args=[batch.pk]),
             roles=(Role.PPK_OPERATOR, Role.TREASURER),
         )
@@ -232,7 +233,12 @@ def payment_batch_mark_paid(*, batch: PaymentBatch, actor: Any, order_number: st
             provider_id=locked.provider_id,
             subject=_("Pembayaran klaim %(period)s") % {"period": f"{locked.month:02d}/{locked.year}"},
             body=_("Rp %(total)s untuk %(count)s klaim dibayarkan (SPM %(order)s, %(date)s).")
-            % {"total": locked.total, "count": len(claims), "order": order_number, "date": f"{order_date:%d-%m-%Y}"},
+            % {
+                "total": angka(locked.total),
+                "count": len(claims),
+                "order": order_number,
+                "date": f"{order_date:%d-%m-%Y}",
+            },
             link=reverse("services:payment_detail", args=[locked.pk]),
             roles=(Role.PPK_OPERATOR, Role.TREASURER),
         )

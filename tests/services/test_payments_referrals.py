@@ -149,3 +149,19 @@ def test_only_admin_imports_tariffs(client, login):
     login(Role.PPK_OPERATOR)
     response = client.post(reverse("services:tariff_import"), {})
     assert response.status_code == 403
+
+
+def test_batch_notification_writes_the_total_with_thousands_separators():
+    from ejamkesda.core.numbers import angka
+
+    tariff_table()
+    operator = ppk_operator()
+    treasurer = user_with_role(Role.TREASURER, provider=operator.provider)
+    claim = _approved_claim(operator)
+    day = claim.discharge_date
+    batch = payment_batch_create(
+        actor=user_with_role(Role.UPT_ADMIN), provider=operator.provider, year=day.year, month=day.month
+    )
+    body = Notification.objects.get(recipient=treasurer, subject__contains="Batch pembayaran").body
+    assert batch.total >= 1000  # a total that needs a separator
+    assert f"Rp {angka(batch.total)}" in body and f"Rp {batch.total})" not in body
